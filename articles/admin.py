@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from articles.models import Article, ArticleAuthor, RelatedLink, Topic
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    verbose_name = "byline author"
+    verbose_name_plural = "byline"
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 1
+    autocomplete_fields = ["target"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
+    list_filter = ["status", "section", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section"]
+    inlines = [ArticleAuthorInline, RelatedLinkInline]
+    readonly_fields = ["created", "modified"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Placement", {"fields": ["section", "topics"]}),
+        (
+            "Featured image",
+            {
+                "fields": [
+                    "featured_image",
+                    "featured_image_alt",
+                    "featured_image_caption",
+                    "featured_image_credit",
+                ]
+            },
+        ),
+        ("Publication", {"fields": ["status", "published_at", "updated_at"]}),
+        (
+            "Import source",
+            {
+                "classes": ["collapse"],
+                "fields": ["source_system", "source_id", "created", "modified"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("article_authors__author")
+
+    @admin.display(description="Byline")
+    def byline_names(self, article):
+        return ", ".join(author.name for author in article.byline)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "in_navigation", "navigation_order", "article_count"]
+    list_editable = ["in_navigation", "navigation_order"]
+    list_filter = ["in_navigation"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "in_navigation", "navigation_order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("items"))
+
+    @admin.display(description="Articles", ordering="article_total")
+    def article_count(self, topic):
+        return topic.article_total

@@ -1,0 +1,47 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.interchange import import_lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from a JSON Lines file in the interchange format "
+        "(docs/interchange-format.md). "
+        "Re-importing is safe: articles are matched on their source identity."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The .jsonl file; image paths are relative to its folder.")
+
+    def handle(self, *args, file, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file.")
+        progress = self.stdout.isatty()
+
+        def report(number, outcome, message):
+            if outcome == "failed":
+                if progress:
+                    self.stdout.write("")
+                self.stderr.write(f"{path.name}, line {number}: {message} (line skipped)")
+            elif progress:
+                self.stdout.write(f"\rline {number}: {outcome}   ", ending="")
+            elif options["verbosity"] > 1:
+                self.stdout.write(f"line {number}: {outcome}")
+
+        try:
+            with path.open(encoding="utf-8", newline="\n") as lines:
+                result = import_lines(lines, path.parent, report=report)
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"{file}: not UTF-8 text (byte {error.start}); nothing after that point was read."
+            ) from None
+        if progress:
+            self.stdout.write("")
+        self.stdout.write(f"Imported {path.name}: {result.summary()}")
+        if result.failed:
+            raise CommandError(f"{result.failed} line(s) failed; see the messages above.")
+        sys.stdout.flush()

@@ -1,0 +1,338 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from articles.body import sanitise_body
+
+# First path segments the site's own pages use. A topic may not take one as its slug, because
+# article addresses are /<section-slug>/<article-slug>/ and would otherwise be shadowed.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "authors",
+        "topics",
+        "latest",
+        "pages",
+        "media",
+        "static",
+        "search",
+        "submit",
+        "feeds",
+        "feed",
+        "sitemap",
+        "sitemap.xml",
+        "robots.txt",
+        "articles",
+        "preview",
+        "api",
+    }
+)
+
+
+class TopicQuerySet(models.QuerySet):
+    def navigation(self):
+        """Sections shown in the site header, in the editor's order."""
+        return self.filter(in_navigation=True).order_by("navigation_order", "name")
+
+
+class Topic(TagBase):
+    """A subject articles are tagged with. Topics in the navigation are the site's sections."""
+
+    description = models.TextField(
+        blank=True, help_text="A sentence or two introducing the topic, shown on its page."
+    )
+    in_navigation = models.BooleanField(
+        default=False,
+        help_text="Show this topic as a section in the site header. Sections also head the "
+        "breadcrumbs and addresses of their articles.",
+    )
+    navigation_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed in ascending order of this number."
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["in_navigation", "navigation_order"])]
+
+    def get_absolute_url(self):
+        return reverse("articles:topic-detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        slug = super().slugify(tag, i)
+        if slug in RESERVED_SLUGS:
+            slug = f"{slug}-topic"
+        return slug
+
+
+class TopicItem(TaggedItemBase):
+    """Links an article to a topic; `position` keeps the editor's order of topics."""
+
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="topic_items"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see: published, and not in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(
+        max_length=255, help_text="The article's title, as readers see it at the top of the page."
+    )
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The last part of the article's address. Letters, numbers and hyphens only.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        help_text="One or two sentences under the headline that tell the story in brief. "
+        "Also used as the summary in listings, feeds and search results.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The story. Unsafe markup (scripts, styles, event handlers) is removed on save. "
+        "A paragraph holding only a YouTube, Vimeo, X, Instagram, TikTok or Facebook address "
+        "becomes an embed.",
+    )
+    section = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="section_articles",
+        limit_choices_to={"in_navigation": True},
+        help_text="The section the article belongs to: it heads the breadcrumbs and the address. "
+        "Required to publish.",
+    )
+    topics = TaggableManager(
+        through=TopicItem,
+        blank=True,
+        related_name="articles",
+        help_text="Topics this article is about, separated by commas.",
+    )
+    authors = models.ManyToManyField(
+        "authors.Author",
+        through="ArticleAuthor",
+        blank=True,
+        related_name="articles",
+        help_text="The byline, in order.",
+    )
+    featured_image = models.ImageField(
+        upload_to="articles/featured/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+        help_text="The picture at the top of the article and in listings; "
+        "at least 1200 pixels wide.",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_alt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    featured_image_caption = models.CharField(
+        max_length=500, blank=True, help_text="An optional line shown under the picture."
+    )
+    featured_image_credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who owns the picture, e.g. “Alamy” or “Jane Doe / Newsroom”.",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published articles whose publication time has come are shown to readers.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the article becomes public. A time in the future schedules it.",
+    )
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the story was last meaningfully updated; shown to readers as “Updated”. "
+        "Leave empty for articles that have not been updated.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    source_system = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The system this article was imported from, e.g. “wordpress”.",
+    )
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The article's identifier in that system; re-imports update the same article.",
+    )
+
+    source_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A digest of the imported record; "
+        "an unchanged re-import leaves the article alone.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_listing"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_listing"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="unique_article_source",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_body(self.body)
+        if not self.source_id:
+            self.source_system, self.source_id = "newsroom", self.slug
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.section_id is None:
+            return reverse("articles:article-by-slug", kwargs={"slug": self.slug})
+        return reverse(
+            "articles:article-detail", kwargs={"section": self.section.slug, "slug": self.slug}
+        )
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.status == self.Status.PUBLISHED:
+            errors = {}
+            if self.section_id is None:
+                errors["section"] = "Choose a section before publishing."
+            if self.published_at is None:
+                errors["published_at"] = "Give a publication time before publishing."
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def ordered_topics(self):
+        """Topics in the editor's order. Uses prefetched `topic_items` when present."""
+        return [item.tag for item in self.topic_items.all()]
+
+    @property
+    def byline(self):
+        """Authors in byline order. Uses prefetched `article_authors` when present."""
+        return [link.author for link in self.article_authors.all()]
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="article_links"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Bylines list authors in ascending order of this number."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "byline author"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class RelatedLink(models.Model):
+    """An entry in an article's "related" list: another article here, or an outside address."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Related links are listed in ascending order of this number."
+    )
+    title = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The link's text. Leave empty to use the linked article's headline.",
+    )
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="An article on this site. Its current address is used, so links survive "
+        "slug changes.",
+    )
+    url = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="An outside address (https://…) or a path on this site, used when no article "
+        "is chosen.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.target_id and not self.url:
+            raise ValidationError("Choose an article or give an address.")
+        if not self.target_id and not self.title:
+            raise ValidationError({"title": "A link to an address needs a title."})
+
+    @property
+    def display_title(self):
+        return self.title or (self.target.headline if self.target_id else self.url)
+
+    @property
+    def href(self):
+        """The link's address. Touches `target` and its section (select them related)."""
+        return self.target.get_absolute_url() if self.target_id else self.url

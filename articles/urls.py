@@ -1,0 +1,14 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("latest/", views.LatestView.as_view(), name="latest"),
+    path("topics/", views.TopicIndexView.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("articles/<slug:slug>/", views.ArticleBySlugView.as_view(), name="article-by-slug"),
+    # Last: any other two-segment path is a section and an article.
+    path("<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+]

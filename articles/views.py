@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, RedirectView
+
+from articles.body import render_body
+from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+
+
+def card_queryset():
+    """Public articles shaped for a listing card: section joined, newest first."""
+    return (
+        Article.objects.published()
+        .select_related("section")
+        .only(
+            "headline",
+            "slug",
+            "standfirst",
+            "published_at",
+            "featured_image",
+            "featured_image_alt",
+            "featured_image_width",
+            "featured_image_height",
+            "section__name",
+            "section__slug",
+        )
+        .newest_first()
+    )
+
+
+class ArticleDetailView(DetailView):
+    """The public article page at /<section>/<slug>/. Five queries, whatever the article holds."""
+
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        public_targets = Article.objects.published()
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .prefetch_related(
+                Prefetch("article_authors", ArticleAuthor.objects.select_related("author")),
+                Prefetch("topic_items", TopicItem.objects.select_related("tag")),
+                Prefetch(
+                    "related_links",
+                    RelatedLink.objects.filter(
+                        Q(target__isnull=True) | Q(target__in=public_targets)
+                    ).select_related("target__section"),
+                ),
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.section is None:
+            raise Http404("A public article needs a section.")
+        if self.object.section.slug != kwargs["section"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        context = super().get_context_data(**kwargs)
+        context["body"] = render_body(article.body)
+        context["byline"] = article.byline
+        context["topics"] = article.ordered_topics
+        context["current_section"] = article.section.slug
+        context["rail"] = card_queryset().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE]
+        return context
+
+
+class ArticleBySlugView(RedirectView):
+    """/articles/<slug>/ sends readers to the article's canonical address."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        article = get_object_or_404(
+            Article.objects.published().select_related("section").exclude(section=None),
+            slug=kwargs["slug"],
+        )
+        return article.get_absolute_url()
+
+
+class HomeView(ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return card_queryset()[:13]
+
+
+class LatestView(ListView):
+    template_name = "articles/latest.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return card_queryset()
+
+
+class TopicDetailView(ListView):
+    """A topic's page: its public articles, newest first. A section lists its own articles too."""
+
+    template_name = "articles/topic_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return (
+            card_queryset()
+            .filter(Q(section=self.topic) | Q(topic_items__tag=self.topic))
+            .distinct()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class TopicIndexView(ListView):
+    """Topics A-Z: every topic with public articles, with how many."""
+
+    template_name = "articles/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        public = Article.objects.published()
+        return (
+            Topic.objects.annotate(
+                article_total=Count("items", filter=Q(items__content_object__in=public))
+            )
+            .filter(article_total__gt=0)
+            .order_by("name")
+        )

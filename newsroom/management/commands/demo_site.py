@@ -1,0 +1,145 @@
+"""Dress a fresh database as the demo site: brand, sections, footer pages and an editor account.
+
+Articles come separately, through `import_articles demo/articles.jsonl`. Safe to run again.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.models import Topic
+from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+
+SECTIONS = [
+    ("News", "What is happening in Britain and beyond, told straight and fast."),
+    ("Film and TV", "Premieres, box sets and the stories behind the screen."),
+    ("Music", "New releases, live reviews and the artists worth your time."),
+    ("Tech", "Gadgets, apps and the people building what comes next."),
+    ("Features", "Longer reads, interviews and stories that take their time."),
+    ("Celebrity", "The famous, the newly famous and the briefly famous."),
+    ("Politics", "Westminster, town halls and the decisions that shape daily life."),
+    ("Weird", "The strange, the baffling and the wonderfully odd."),
+    ("Community", "Readers, neighbours and local heroes making a difference."),
+]
+NETWORK = [
+    ("Newsroom Sport", "https://sport.example.com/"),
+    ("Newsroom Gaming", "https://gaming.example.com/"),
+    ("Newsroom Food", "https://food.example.com/"),
+    ("Newsroom Tech", "https://tech.example.com/"),
+]
+SOCIAL = [
+    ("facebook", "https://www.facebook.com/newsroomdemo"),
+    ("instagram", "https://www.instagram.com/newsroomdemo"),
+    ("x", "https://x.com/newsroomdemo"),
+    ("threads", "https://www.threads.net/@newsroomdemo"),
+    ("tiktok", "https://www.tiktok.com/@newsroomdemo"),
+    ("youtube", "https://www.youtube.com/@newsroomdemo"),
+]
+PAGES = [
+    (
+        "/advertise/",
+        "Advertise",
+        "<p>Reach readers who come to us every day for news, culture "
+        "and the odd bit of the bizarre. Our partnerships team builds campaigns that respect the "
+        "reader: clearly labelled, never disguised as journalism.</p><p>Write to "
+        '<a href="mailto:partners@example.com">partners@example.com</a>.</p>',
+    ),
+    (
+        "/terms/",
+        "Terms",
+        "<p>By using this site you agree to use it lawfully and not to copy "
+        "our journalism wholesale. Quoting with a link back is always welcome.</p>",
+    ),
+    (
+        "/privacy/",
+        "Privacy & Cookies",
+        "<p>We keep the data we collect to a minimum. The site "
+        "works without tracking cookies; embedded players load from their providers' privacy "
+        "modes only when you scroll to them.</p>",
+    ),
+    (
+        "/license-our-content/",
+        "License Our Content",
+        "<p>Publishers and broadcasters can "
+        "license our articles, pictures and reader-submitted videos. Tell us what you would like "
+        "to use and where, and our licensing desk will reply within a working day.</p>",
+    ),
+    (
+        "/about/",
+        "About Us & Contact",
+        "<p>Newsroom is an independent digital publisher with a "
+        "small, curious team of reporters and editors. Tips, corrections and complaints go to "
+        '<a href="mailto:desk@example.com">desk@example.com</a>.</p>',
+    ),
+    (
+        "/jobs/",
+        "Jobs",
+        "<p>We hire reporters, editors, video producers and engineers. Open "
+        "roles are listed here as they come up.</p>",
+    ),
+]
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "newsroom-demo"
+
+
+class Command(BaseCommand):
+    help = "Set up the demo site's brand, sections, footer pages and a demo editor account."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        Site.objects.update_or_create(
+            pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Newsroom"}
+        )
+        site_settings = SiteSettings.load()
+        site_settings.brand_name = "Newsroom"
+        site_settings.tagline = (
+            "News, culture and the wonderfully odd, from a newsroom that checks."
+        )
+        site_settings.network_name = "Newsroom Group"
+        site_settings.network_url = "https://group.example.com/"
+        site_settings.submit_url = "/submit/"
+        site_settings.save()
+
+        for order, (name, description) in enumerate(SECTIONS):
+            topic = Topic.objects.filter(name__iexact=name).first() or Topic(name=name)
+            topic.description, topic.in_navigation, topic.navigation_order = (
+                description,
+                True,
+                order,
+            )
+            topic.save()
+
+        NetworkLink.objects.filter(site_settings=site_settings).delete()
+        NetworkLink.objects.bulk_create(
+            NetworkLink(site_settings=site_settings, name=name, url=url, position=position)
+            for position, (name, url) in enumerate(NETWORK)
+        )
+        SocialLink.objects.filter(site_settings=site_settings).delete()
+        SocialLink.objects.bulk_create(
+            SocialLink(site_settings=site_settings, network=network, url=url, position=position)
+            for position, (network, url) in enumerate(SOCIAL)
+        )
+        FooterLink.objects.filter(site_settings=site_settings).delete()
+        site = Site.objects.get(pk=1)
+        for position, (url, title, content) in enumerate(PAGES):
+            page, _ = FlatPage.objects.update_or_create(
+                url=url, defaults={"title": title, "content": content}
+            )
+            page.sites.add(site)
+            FooterLink.objects.create(site_settings=site_settings, page=page, position=position)
+
+        user_model = get_user_model()
+        editor = user_model.objects.filter(username=EDITOR_USERNAME).first()
+        if editor is None:
+            user_model.objects.create_superuser(
+                EDITOR_USERNAME, "editor@example.com", EDITOR_PASSWORD
+            )
+            self.stdout.write(
+                f"Demo editor account: username {EDITOR_USERNAME!r}, password {EDITOR_PASSWORD!r} "
+                "(log in at /admin/)."
+            )
+        else:
+            self.stdout.write(f"Demo editor account {EDITOR_USERNAME!r} already exists.")
+        self.stdout.write("Demo site settings, sections and footer pages are in place.")

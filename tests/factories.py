@@ -1,0 +1,78 @@
+import io
+from datetime import timedelta
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+from authors.models import Author
+
+
+def image_file(name="picture.jpg", size=(1200, 675), color=(40, 90, 160), fmt="JPEG"):
+    """A real, small image made in memory."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class SectionFactory(TopicFactory):
+    name = factory.Sequence(lambda n: f"Section {n}")
+    in_navigation = True
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    role = "Senior Journalist"
+    bio = factory.LazyAttribute(lambda a: f"{a.name} writes about everything that matters.")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    headline = factory.Sequence(lambda n: f"Headline number {n}")
+    slug = factory.Sequence(lambda n: f"headline-number-{n}")
+    standfirst = "A sentence that tells the story in brief."
+    body = "<p>First paragraph.</p><p>Second paragraph.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+def add_topics(article, *topics):
+    TopicItem.objects.bulk_create(
+        TopicItem(content_object=article, tag=topic, position=position)
+        for position, topic in enumerate(topics)
+    )
+
+
+def add_authors(article, *authors):
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, author=author, position=position)
+        for position, author in enumerate(authors)
+    )
+
+
+def add_related(article, *targets_or_urls):
+    links = []
+    for position, item in enumerate(targets_or_urls):
+        if isinstance(item, Article):
+            links.append(RelatedLink(article=article, target=item, position=position))
+        else:
+            title, url = item
+            links.append(RelatedLink(article=article, title=title, url=url, position=position))
+    RelatedLink.objects.bulk_create(links)
