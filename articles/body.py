@@ -114,7 +114,9 @@ class _TopLevelSplitter(HTMLParser):
             self.start = self.position()
         if tag in _VOID_TAGS:
             if self.depth == 0:
-                self.spans.append((tag, self.start, self.position() + len(self.get_starttag_text())))
+                self.spans.append(
+                    (tag, self.start, self.position() + len(self.get_starttag_text()))
+                )
             return
         self.depth += 1
 

@@ -161,7 +161,9 @@ class ImageStore:
     def store(self, checked, folder):
         """Copy a checked image into storage under a content-addressed name; reuse if present."""
         path, digest, width, height = checked
-        name = f"{folder}/{digest[:16]}-{slugify(path.stem) or 'image'}{path.suffix.lower()}"
+        # Exports name files by their stored names, which already start with the digest.
+        stem = path.stem.removeprefix(f"{digest[:16]}-")
+        name = f"{folder}/{digest[:16]}-{slugify(stem) or 'image'}{path.suffix.lower()}"
         if name not in self.stored:
             if not default_storage.exists(name):
                 with path.open("rb") as handle:
@@ -180,6 +182,7 @@ class ParsedLine:
     source_id: str
     headline: str
     slug: str
+    slug_given: bool  # False when derived from the headline: an existing article keeps its own
     standfirst: str
     body_html: str
     body_images: dict  # src in the line -> checked image
@@ -200,6 +203,7 @@ def parse_line(raw, images):
     headline = _text(record, "headline", required=True, max_length=255)
     if "body_html" not in record or not isinstance(record["body_html"], str):
         raise LineError("`body_html` is required and must be a string.")
+    slug_given = bool(_text(record, "slug"))
     slug = _text(record, "slug", max_length=255) or slugify(headline)[:255].strip("-")
     if not slug or slug != slugify(slug):
         raise LineError(f"`slug` {slug!r} must be lowercase letters, numbers and hyphens.")
@@ -303,6 +307,7 @@ def parse_line(raw, images):
         source_id=source_id,
         headline=headline,
         slug=slug,
+        slug_given=slug_given,
         standfirst=_text(record, "standfirst"),
         body_html=record["body_html"],
         body_images=body_images,
@@ -432,7 +437,8 @@ def write_line(line, images):
 
         # Each model field <- the interchange key named beside it.
         article.headline = line.headline  # headline
-        article.slug = _free_slug(line.slug, article.pk)  # slug (or derived from headline)
+        if line.slug_given or not article.slug:  # slug, else derived once from the headline
+            article.slug = _free_slug(line.slug, article.pk)
         article.standfirst = line.standfirst  # standfirst
         article.body = sanitise_body(line.body_html, rewrite_src=to_media_url)  # body_html
         article.section = _section(line.section) if line.section else None  # section

@@ -19,26 +19,31 @@ def build_chrome():
     from articles.models import Topic
 
     settings = SiteSettings.load()
-    prefetch_related_objects(
-        [settings],
-        "networklink_set",
-        "sociallink_set",
-        Prefetch("footerlink_set", FooterLink.objects.select_related("page")),
-    )
+    saved = not settings._state.adding
+    if saved:
+        prefetch_related_objects(
+            [settings],
+            "networklink_set",
+            "sociallink_set",
+            Prefetch("footerlink_set", FooterLink.objects.select_related("page")),
+        )
     return {
         "brand_name": settings.brand_name,
         "tagline": settings.tagline,
         "network_name": settings.network_name,
         "network_url": settings.network_url,
         "submit_url": settings.submit_url,
-        "network_links": [{"name": n.name, "url": n.url} for n in settings.networklink_set.all()],
+        "network_links": [
+            {"name": n.name, "url": n.url}
+            for n in (settings.networklink_set.all() if saved else [])
+        ],
         "social_links": [
             {"network": s.network, "label": s.get_network_display(), "url": s.url}
-            for s in settings.sociallink_set.all()
+            for s in (settings.sociallink_set.all() if saved else [])
         ],
         "footer_pages": [
             {"title": f.page.title, "url": f.page.get_absolute_url()}
-            for f in settings.footerlink_set.all()
+            for f in (settings.footerlink_set.all() if saved else [])
         ],
         "sections": [
             {"name": t.name, "slug": t.slug, "url": t.get_absolute_url()}

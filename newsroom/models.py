@@ -6,7 +6,7 @@ from django.db import models
 
 
 class SiteSettings(models.Model):
-    """The one row of brand settings (primary key 1); `SiteSettings.load()` fetches or makes it."""
+    """The one row of brand settings (primary key 1); `SiteSettings.load()` reads it."""
 
     brand_name = models.CharField(
         max_length=80,
@@ -48,8 +48,8 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls):
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
+        """The saved settings, or unsaved defaults on a new site (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class OrderedLink(models.Model):

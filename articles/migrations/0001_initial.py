@@ -6,128 +6,386 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('authors', '0001_initial'),
+        ("authors", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(help_text="The article's title, as readers see it at the top of the page.", max_length=255)),
-                ('slug', models.SlugField(help_text="The last part of the article's address. Letters, numbers and hyphens only.", max_length=255, unique=True)),
-                ('standfirst', models.TextField(blank=True, help_text='One or two sentences under the headline that tell the story in brief. Also used as the summary in listings, feeds and search results.')),
-                ('body', models.TextField(blank=True, help_text='The story. Unsafe markup (scripts, styles, event handlers) is removed on save. A paragraph holding only a YouTube, Vimeo, X, Instagram, TikTok or Facebook address becomes an embed.')),
-                ('featured_image', models.ImageField(blank=True, height_field='featured_image_height', help_text='The picture at the top of the article and in listings; at least 1200 pixels wide.', upload_to='articles/featured/', width_field='featured_image_width')),
-                ('featured_image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('featured_image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('featured_image_alt', models.CharField(blank=True, help_text='What the picture shows, for readers who cannot see it.', max_length=300)),
-                ('featured_image_caption', models.CharField(blank=True, help_text='An optional line shown under the picture.', max_length=500)),
-                ('featured_image_credit', models.CharField(blank=True, help_text='Who owns the picture, e.g. “Alamy” or “Jane Doe / Newsroom”.', max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='Only published articles whose publication time has come are shown to readers.', max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, help_text='When the article becomes public. A time in the future schedules it.', null=True)),
-                ('updated_at', models.DateTimeField(blank=True, help_text='When the story was last meaningfully updated; shown to readers as “Updated”. Leave empty for articles that have not been updated.', null=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('source_system', models.CharField(blank=True, help_text='The system this article was imported from, e.g. “wordpress”.', max_length=50)),
-                ('source_id', models.CharField(blank=True, help_text="The article's identifier in that system; re-imports update the same article.", max_length=255)),
-                ('source_fingerprint', models.CharField(blank=True, editable=False, help_text='A digest of the imported record; an unchanged re-import leaves the article alone.', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "headline",
+                    models.CharField(
+                        help_text="The article's title, as readers see it at the top of the page.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The last part of the article's address. Letters, numbers and hyphens only.",
+                        max_length=255,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences under the headline that tell the story in brief. Also used as the summary in listings, feeds and search results.",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The story. Unsafe markup (scripts, styles, event handlers) is removed on save. A paragraph holding only a YouTube, Vimeo, X, Instagram, TikTok or Facebook address becomes an embed.",
+                    ),
+                ),
+                (
+                    "featured_image",
+                    models.ImageField(
+                        blank=True,
+                        height_field="featured_image_height",
+                        help_text="The picture at the top of the article and in listings; at least 1200 pixels wide.",
+                        upload_to="articles/featured/",
+                        width_field="featured_image_width",
+                    ),
+                ),
+                (
+                    "featured_image_width",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "featured_image_height",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "featured_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for readers who cannot see it.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "featured_image_caption",
+                    models.CharField(
+                        blank=True,
+                        help_text="An optional line shown under the picture.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "featured_image_credit",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who owns the picture, e.g. “Alamy” or “Jane Doe / Newsroom”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        help_text="Only published articles whose publication time has come are shown to readers.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the article becomes public. A time in the future schedules it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the story was last meaningfully updated; shown to readers as “Updated”. Leave empty for articles that have not been updated.",
+                        null=True,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "source_system",
+                    models.CharField(
+                        blank=True,
+                        help_text="The system this article was imported from, e.g. “wordpress”.",
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "source_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The article's identifier in that system; re-imports update the same article.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "source_fingerprint",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="A digest of the imported record; an unchanged re-import leaves the article alone.",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleAuthor',
+            name="ArticleAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Bylines list authors in ascending order of this number.')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_authors', to='articles.article')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='article_links', to='authors.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Bylines list authors in ascending order of this number.",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="article_authors",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="article_links",
+                        to="authors.author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'byline author',
-                'ordering': ['position', 'id'],
+                "verbose_name": "byline author",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='authors',
-            field=models.ManyToManyField(blank=True, help_text='The byline, in order.', related_name='articles', through='articles.ArticleAuthor', to='authors.author'),
+            model_name="article",
+            name="authors",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The byline, in order.",
+                related_name="articles",
+                through="articles.ArticleAuthor",
+                to="authors.author",
+            ),
         ),
         migrations.CreateModel(
-            name='RelatedLink',
+            name="RelatedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Related links are listed in ascending order of this number.')),
-                ('title', models.CharField(blank=True, help_text="The link's text. Leave empty to use the linked article's headline.", max_length=255)),
-                ('url', models.CharField(blank=True, help_text='An outside address (https://…) or a path on this site, used when no article is chosen.', max_length=1000)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article')),
-                ('target', models.ForeignKey(blank=True, help_text='An article on this site. Its current address is used, so links survive slug changes.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Related links are listed in ascending order of this number.",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="The link's text. Leave empty to use the linked article's headline.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True,
+                        help_text="An outside address (https://…) or a path on this site, used when no article is chosen.",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_links",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="An article on this site. Its current address is used, so links survive slug changes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text='A sentence or two introducing the topic, shown on its page.')),
-                ('in_navigation', models.BooleanField(default=False, help_text='Show this topic as a section in the site header. Sections also head the breadcrumbs and addresses of their articles.')),
-                ('navigation_order', models.PositiveSmallIntegerField(default=0, help_text='Sections are listed in ascending order of this number.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A sentence or two introducing the topic, shown on its page.",
+                    ),
+                ),
+                (
+                    "in_navigation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Show this topic as a section in the site header. Sections also head the breadcrumbs and addresses of their articles.",
+                    ),
+                ),
+                (
+                    "navigation_order",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Sections are listed in ascending order of this number.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['in_navigation', 'navigation_order'], name='articles_to_in_navi_77f402_idx')],
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(
+                        fields=["in_navigation", "navigation_order"],
+                        name="articles_to_in_navi_77f402_idx",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(blank=True, help_text='The section the article belongs to: it heads the breadcrumbs and the address. Required to publish.', limit_choices_to={'in_navigation': True}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='section_articles', to='articles.topic'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The section the article belongs to: it heads the breadcrumbs and the address. Required to publish.",
+                limit_choices_to={"in_navigation": True},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="section_articles",
+                to="articles.topic",
+            ),
         ),
         migrations.CreateModel(
-            name='TopicItem',
+            name="TopicItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_items', to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='articles.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_items",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="articles.topic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='topics',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Topics this article is about, separated by commas.', through='articles.TopicItem', to='articles.Topic', verbose_name='Tags'),
+            model_name="article",
+            name="topics",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="Topics this article is about, separated by commas.",
+                through="articles.TopicItem",
+                to="articles.Topic",
+                verbose_name="Tags",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articleauthor',
-            constraint=models.UniqueConstraint(fields=('article', 'author'), name='unique_article_author'),
+            model_name="articleauthor",
+            constraint=models.UniqueConstraint(
+                fields=("article", "author"), name="unique_article_author"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='topicitem',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_article_topic'),
+            model_name="topicitem",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="unique_article_topic"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_public_listing'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at"], name="article_public_listing"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', '-published_at'], name='article_section_listing'),
+            model_name="article",
+            index=models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_listing"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id', ''), _negated=True), fields=('source_system', 'source_id'), name='unique_article_source'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_id", ""), _negated=True),
+                fields=("source_system", "source_id"),
+                name="unique_article_source",
+            ),
         ),
     ]
