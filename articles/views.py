@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, RedirectView
@@ -27,6 +28,19 @@ def card_queryset():
         )
         .newest_first()
     )
+
+
+def public_article_count():
+    """How many public articles a topic has, as its section or as a topic, each counted once."""
+    articles = (
+        Article.objects.published()
+        .filter(Q(section=OuterRef("pk")) | Q(topic_items__tag=OuterRef("pk")))
+        .order_by()
+        .values("status")  # a single group: every row here is published
+        .annotate(total=Count("pk", distinct=True))
+        .values("total")
+    )
+    return Coalesce(Subquery(articles), 0)
 
 
 class ArticleDetailView(DetailView):
@@ -126,11 +140,8 @@ class TopicIndexView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        public = Article.objects.published()
         return (
-            Topic.objects.annotate(
-                article_total=Count("items", filter=Q(items__content_object__in=public))
-            )
+            Topic.objects.annotate(article_total=public_article_count())
             .filter(article_total__gt=0)
             .order_by("name")
         )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from authors.models import Author
+from newsroom.admin import HTTPS_URL_FIELDS
 
 
 @admin.register(Author)
@@ -10,6 +11,7 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "role", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         (None, {"fields": ["name", "slug", "role", "bio", "photo"]}),
         ("Profiles", {"fields": ["website_url", "x_url", "instagram_url", "linkedin_url"]}),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
 
@@ -6,14 +7,19 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
 
+# Addresses typed without a scheme are read as https, the default Django 6 adopts.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class NetworkLinkInline(admin.TabularInline):
     model = NetworkLink
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 
 class SocialLinkInline(admin.TabularInline):
     model = SocialLink
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 
@@ -24,6 +30,7 @@ class FooterLinkInline(admin.TabularInline):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     inlines = [NetworkLinkInline, SocialLinkInline, FooterLinkInline]
     fieldsets = [
         (None, {"fields": ["brand_name", "tagline", "submit_url"]}),
