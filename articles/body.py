@@ -224,7 +224,7 @@ def embed_for_url(url):
         if host_pattern.match(parts.hostname) and path_pattern.match(parts.path):
             return format_html(
                 '<figure class="embed embed--social embed--{}"><a class="embed__link" href="{}">'
-                '<span class="embed__provider">{}</span>'
+                '<span class="embed__provider">{}</span> '
                 '<span class="embed__action">View this post on {}</span></a></figure>',
                 key,
                 url,

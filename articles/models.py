@@ -84,10 +84,24 @@ class TopicItem(TaggedItemBase):
         ]
 
 
+def public_condition(prefix=""):
+    """The one definition of what the public may see: published, and not in the future.
+
+    `prefix` applies it across a relation (e.g. "target__" for a related link's article), so
+    lists of links filter on a join rather than a subquery.
+    """
+    return models.Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of what the public may see: published, and not in the future."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles the public may see (see `public_condition`)."""
+        return self.filter(public_condition())
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")

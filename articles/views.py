@@ -1,12 +1,14 @@
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, RedirectView
 
 from articles.body import render_body
-from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+from articles.fragments import content_version
+from articles.models import Article, Topic, public_condition
+from authors.models import Author
 
 
 def card_queryset():
@@ -44,26 +46,18 @@ def public_article_count():
 
 
 class ArticleDetailView(DetailView):
-    """The public article page at /<section>/<slug>/. Five queries, whatever the article holds."""
+    """The public article page at /<section>/<slug>/.
+
+    One query for the article. The rendered article and the rail are cached fragments (see
+    `articles.fragments`); the querysets behind them are handed to the template unevaluated and
+    run only when a fragment is rebuilt: one query each for the byline, topics, related links
+    and rail, whatever their length.
+    """
 
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        public_targets = Article.objects.published()
-        return (
-            Article.objects.published()
-            .select_related("section")
-            .prefetch_related(
-                Prefetch("article_authors", ArticleAuthor.objects.select_related("author")),
-                Prefetch("topic_items", TopicItem.objects.select_related("tag")),
-                Prefetch(
-                    "related_links",
-                    RelatedLink.objects.filter(
-                        Q(target__isnull=True) | Q(target__in=public_targets)
-                    ).select_related("target__section"),
-                ),
-            )
-        )
+        return Article.objects.published().select_related("section")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -76,11 +70,22 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         context = super().get_context_data(**kwargs)
-        context["body"] = render_body(article.body)
-        context["byline"] = article.byline
-        context["topics"] = article.ordered_topics
-        context["current_section"] = article.section.slug
-        context["rail"] = card_queryset().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE]
+        context.update(
+            current_section=article.section.slug,
+            content_version=content_version(),
+            fragment_seconds=settings.NEWSROOM_FRAGMENT_SECONDS,
+            body=render_body(article.body),
+            byline=Author.objects.filter(article_links__article=article).order_by(
+                "article_links__position", "article_links__id"
+            ),
+            topics=Topic.objects.filter(items__content_object=article).order_by(
+                "items__position", "items__id"
+            ),
+            related_links=article.related_links.filter(
+                Q(target__isnull=True) | public_condition("target__")
+            ).select_related("target__section"),
+            rail=card_queryset().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE],
+        )
         return context
 
 

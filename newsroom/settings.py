@@ -140,6 +140,8 @@ NEWSROOM_ADVERTS = {
 }
 # How many of the latest articles the "Choose your content" rail shows.
 NEWSROOM_RAIL_SIZE = env_int("RAIL_SIZE", 4)
+# How long a cached page fragment may live; edits retire fragments at once (articles.fragments).
+NEWSROOM_FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

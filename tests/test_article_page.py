@@ -365,6 +365,8 @@ def count_queries(client, url):
 
 
 def test_the_query_count_does_not_grow_with_the_article(reader, settings):
+    # Fragment caching off: every request rebuilds the article and the rail.
+    settings.NEWSROOM_FRAGMENT_SECONDS = 0
     section = SectionFactory()
     small = _article_with(1, section)
     settings.NEWSROOM_RAIL_SIZE = 1
@@ -372,12 +374,38 @@ def test_the_query_count_does_not_grow_with_the_article(reader, settings):
     large = _article_with(10, section)
     settings.NEWSROOM_RAIL_SIZE = 10
     large_count = count_queries(reader, large.get_absolute_url())
+    # article, byline, topics, related links, rail
     assert small_count == large_count == 5
+
+
+def test_a_repeat_view_reads_only_the_article(reader):
+    article = _article_with(10, SectionFactory())
+    assert count_queries(reader, article.get_absolute_url()) == 1
 
 
 def test_the_first_view_with_a_cold_cache_stays_within_budget(reader, site_chrome):
     article = _article_with(3, SectionFactory())
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(article.get_absolute_url()).status_code == 200
-    # Five for the article, five to build the shared header and footer once.
+    # Five for the article page, five to build the shared header and footer once.
     assert len(queries) == 10
+
+
+def test_an_edit_shows_on_the_next_view_despite_the_cache(
+    reader, lead, django_capture_on_commit_callbacks
+):
+    url = lead.get_absolute_url()
+    get_page(reader, lead)
+    ada = lead.byline[0]
+    ada.bio = "Ada has a new bio."
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.save()
+    assert "Ada has a new bio." in text_of(get_page(reader, lead).select_one(".author-box"))
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(slug="boats-return").get().delete()
+    assert "Boats Return" not in text_of(get_page(reader, lead).select_one(".rail"))
+    lead.headline = "Lighthouse Relit"
+    with django_capture_on_commit_callbacks(execute=True):
+        lead.save()
+    page = parse(reader.get(url))
+    assert text_of(page.select_one("h1")) == "Lighthouse Relit"

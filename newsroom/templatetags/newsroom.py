@@ -1,5 +1,7 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import dateformat, timezone
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -15,3 +17,19 @@ def dateline(value):
         return ""
     local = timezone.localtime(value)
     return f"{dateformat.format(local, 'H:i d M Y')} {local.tzname()}"
+
+
+@register.simple_tag
+def relative_time(value):
+    """`<time>` with the moment in ISO form and words like "12 hours ago".
+
+    The words are right when the page is made; static/js/relative-time.js keeps them right in a
+    page served later from a cache.
+    """
+    if not value:
+        return ""
+    return format_html(
+        '<time class="relative-time" datetime="{}">{}</time>',
+        timezone.localtime(value).isoformat(),
+        naturaltime(value),
+    )
