@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -31,6 +32,21 @@ from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicIte
 from authors.models import Author
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
+# The keys a line may carry; others are ignored (newer files import into older versions).
+KNOWN_KEYS = (
+    "headline",
+    "slug",
+    "standfirst",
+    "body_html",
+    "section",
+    "topics",
+    "authors",
+    "status",
+    "published_at",
+    "updated_at",
+    "featured_image",
+    "related_links",
+)
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_IMAGE_PIXELS = 60_000_000
 
@@ -162,7 +178,7 @@ class ImageStore:
         """Copy a checked image into storage under a content-addressed name; reuse if present."""
         path, digest, width, height = checked
         # Exports name files by their stored names, which already start with the digest.
-        stem = path.stem.removeprefix(f"{digest[:16]}-")
+        stem = path.stem.rsplit(f"{digest[:16]}-", 1)[-1]
         name = f"{folder}/{digest[:16]}-{slugify(stem) or 'image'}{path.suffix.lower()}"
         if name not in self.stored:
             if not default_storage.exists(name):
@@ -251,8 +267,9 @@ def parse_line(raw, images):
             {
                 "name": name,
                 "slug": author_slug,
-                "role": _text(entry, "role", max_length=120),
-                "bio": _text(entry, "bio"),
+                # Absent or null: an existing author keeps what they have.
+                "role": None if entry.get("role") is None else _text(entry, "role", max_length=120),
+                "bio": None if entry.get("bio") is None else _text(entry, "bio"),
                 "photo": images.check(photo, f"{where}.photo") if photo else None,
             }
         )
@@ -277,21 +294,30 @@ def parse_line(raw, images):
             not parts.scheme and url.startswith("/") and not url.startswith("//")
         ):
             raise LineError(f"{where}: `url` must be an http(s) address or a path starting with /.")
-        related.append({"title": _text(entry, "title", max_length=255), "url": url})
+        title = _text(entry, "title", max_length=255)
+        if not title and not url.startswith("/"):
+            raise LineError(f"{where}: a link to another site needs a `title`.")
+        related.append({"title": title, "url": url})
 
-    body_images = {}
+    body_images, body_errors = {}, []
 
     def check_body_image(src):
+        # The sanitiser calls this from Rust and swallows exceptions: collect them instead.
         if urlsplit(src).scheme in {"http", "https"}:
             return src  # kept as an outside address
         if src not in body_images:
-            body_images[src] = images.check(src, "body_html image")
+            try:
+                body_images[src] = images.check(src, "body_html image")
+            except LineError as error:
+                body_errors.append(str(error))
         return src
 
     sanitise_body(record["body_html"], rewrite_src=check_body_image)
+    if body_errors:
+        raise LineError(body_errors[0])
 
     digest_source = {
-        "record": {k: record.get(k) for k in sorted(record) if k != "source"},
+        "record": {key: record.get(key) for key in KNOWN_KEYS},
         "images": sorted(
             [checked[1] for checked in body_images.values()]
             + [a["photo"][1] for a in authors if a["photo"]]
@@ -361,7 +387,7 @@ def _authors(entries, images):
     for data in entries:
         author = existing.get(data["slug"]) or Author(slug=data["slug"])
         # name/role/bio/photo <- authors[].name/role/bio/photo
-        wanted = {"name": data["name"], "role": data["role"], "bio": data["bio"]}
+        wanted = {key: data[key] for key in ("name", "role", "bio") if data[key] is not None}
         if data["photo"]:
             wanted["photo"] = images.store(data["photo"], "authors").name
         if author.pk is None or any(
@@ -521,13 +547,21 @@ def _describe(error):
 
 
 def import_lines(lines, base_dir, *, report=None):
-    """Import an iterable of raw text lines. `report(number, outcome, message)` hears each one."""
+    """Import lines (bytes or text); `report(number, outcome, message)` hears of each one."""
     result = ImportResult()
     images = ImageStore(base_dir)
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
         try:
+            try:
+                text = (
+                    line.decode("utf-8-sig" if number == 1 else "utf-8")
+                    if isinstance(line, bytes)
+                    else line
+                )
+            except UnicodeDecodeError as error:
+                raise LineError(f"not UTF-8 text (byte {error.start + 1} of the line).") from None
             try:
                 raw = json.loads(text)
             except json.JSONDecodeError as error:
@@ -558,7 +592,7 @@ def export_queryset():
             "topic_items__tag",
             "related_links__target__section",
         )
-        .order_by("published_at", "id")
+        .order_by(F("published_at").asc(nulls_last=True), "id")
     )
 
 
@@ -574,7 +608,8 @@ class ImageExporter:
             return None
         if self.out_dir is None:
             return f"{settings.SITE_URL}{default_storage.url(name)}"
-        relative = f"images/{PurePosixPath(name).name}"
+        # The whole stored path goes into the file name: two folders may hold the same name.
+        relative = f"images/{name.replace('/', '-')}"
         if relative not in self.written:
             target = self.out_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -210,6 +210,7 @@ def test_a_changed_line_updates_its_article(tmp_path):
             "http(s) address",
         ),
         (json.dumps(record(9, slug="Not A Slug")), "`slug`"),
+        (json.dumps(record(9, related_links=[{"url": "https://example.org/"}])), "needs a `title`"),
         (json.dumps(["a", "list"]), "must be an object"),
     ],
 )
@@ -280,13 +281,56 @@ def test_related_paths_link_articles_imported_later_in_the_file(tmp_path):
     assert link.display_title == "Story Number 2"
 
 
-def test_a_missing_file_or_non_utf8_file_is_a_clear_error(tmp_path):
+def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_articles", str(tmp_path / "nope.jsonl"))
-    latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(json.dumps(record(1, headline="Caf\u00e9")).encode("utf-8") + b"\n\xe9\xff\n")
-    with pytest.raises(CommandError, match="not UTF-8"):
-        call_command("import_articles", str(latin), stdout=io.StringIO())
+
+
+def test_a_line_that_is_not_utf8_is_reported_and_skipped(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(record(1, headline="Caf\u00e9 Opens")).encode()
+        + b"\n"
+        + json.dumps(record(2)).encode("utf-8").replace(b"Story", b"St\xf6ry")
+        + b"\n"
+        + json.dumps(record(3)).encode()
+        + b"\n"
+    )
+    ok, out, err = run_import(path)
+    assert not ok
+    assert "mixed.jsonl, line 2: not UTF-8 text" in err
+    assert sorted(Article.objects.values_list("headline", flat=True)) == [
+        "Café Opens",
+        "Story Number 3",
+    ]
+
+
+def test_a_missing_body_image_fails_its_line(tmp_path):
+    line = record(1, body_html='<p>x</p><img src="images/gone.jpg" alt="">')
+    ok, _, err = run_import(write_jsonl(tmp_path / "a.jsonl", line))
+    assert not ok and "line 1: body_html image: image file 'images/gone.jpg' does not exist" in err
+    assert not Article.objects.exists()
+
+
+def test_remote_body_images_stay_as_outside_addresses(tmp_path):
+    line = record(1, body_html='<p>x</p><img src="https://cdn.example.com/a.jpg" alt="A">')
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", line))[0]
+    assert '<img src="https://cdn.example.com/a.jpg" alt="A">' in Article.objects.get().body
+
+
+def test_an_author_entry_without_role_or_bio_keeps_the_existing_ones(tmp_path):
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", record(1)))[0]
+    brief = record(2, authors=[{"name": "Rosa Field", "slug": "rosa-field"}])
+    assert run_import(write_jsonl(tmp_path / "b.jsonl", brief))[0]
+    rosa = Author.objects.get(slug="rosa-field")
+    assert (rosa.role, rosa.bio) == ("Reporter", "Rosa reports.")
+
+
+def test_a_changing_unknown_key_does_not_count_as_a_change(tmp_path):
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", record(1, exported_at="2024-01-01")))[0]
+    ok, out, _ = run_import(write_jsonl(tmp_path / "a.jsonl", record(1, exported_at="2024-02-02")))
+    assert ok and "1 unchanged" in out
 
 
 def test_export_then_import_into_an_empty_database_reproduces_the_articles(
@@ -344,6 +388,22 @@ def test_export_then_import_into_an_empty_database_reproduces_the_articles(
     assert ok, err
     assert "3 created" in out
     assert snapshot() == before
+
+
+def test_export_keeps_apart_files_that_share_a_name(tmp_path):
+    from tests.factories import ArticleFactory, AuthorFactory, add_authors, image_file
+
+    article = ArticleFactory(featured_image=image_file("photo.jpg", color=(255, 0, 0)))
+    add_authors(
+        article, AuthorFactory(photo=image_file("photo.jpg", size=(300, 300), color=(0, 0, 255)))
+    )
+    export = tmp_path / "out" / "export.jsonl"
+    call_command("export_articles", "--output", str(export), stdout=io.StringIO())
+    line = json.loads(export.read_text())
+    featured, photo = line["featured_image"]["src"], line["authors"][0]["photo"]
+    assert featured != photo
+    assert Image.open(export.parent / featured).size == (1200, 675)
+    assert Image.open(export.parent / photo).size == (300, 300)
 
 
 def test_export_to_standard_output_names_images_by_public_address(tmp_path, settings):

@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,16 +31,12 @@ class Command(BaseCommand):
             elif options["verbosity"] > 1:
                 self.stdout.write(f"line {number}: {outcome}")
 
-        try:
-            with path.open(encoding="utf-8", newline="\n") as lines:
-                result = import_lines(lines, path.parent, report=report)
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{file}: not UTF-8 text (byte {error.start}); nothing after that point was read."
-            ) from None
+        # Read as bytes and decode line by line, so one badly encoded line is reported and
+        # skipped like any other bad line.
+        with path.open("rb") as lines:
+            result = import_lines(lines, path.parent, report=report)
         if progress:
             self.stdout.write("")
         self.stdout.write(f"Imported {path.name}: {result.summary()}")
         if result.failed:
             raise CommandError(f"{result.failed} line(s) failed; see the messages above.")
-        sys.stdout.flush()
