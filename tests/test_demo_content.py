@@ -1,0 +1,129 @@
+"""The demo `make run` loads: it imports cleanly, and its lead article shows every element."""
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from tests.conftest import parse, text_of
+
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+LEAD = "/news/tide-powered-tram-first-passenger-run/"
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    """The demo JSONL beside freshly drawn pictures, outside the project tree."""
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copy(DEMO / "articles.jsonl", folder / "articles.jsonl")
+    subprocess.run(
+        [
+            sys.executable,
+            str(DEMO / "draw_images.py"),
+            str(folder / "images"),
+            "--articles",
+            str(folder / "articles.jsonl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+@pytest.fixture
+def demo_site(db, demo_folder):
+    out = io.StringIO()
+    call_command("import_articles", str(demo_folder / "articles.jsonl"), stdout=out)
+    call_command("demo_site", stdout=io.StringIO())
+    return out.getvalue()
+
+
+def test_the_demo_imports_every_line(demo_site):
+    assert "30 lines: 30 created, 0 updated, 0 unchanged, 0 failed." in demo_site
+    assert Article.objects.published().count() == 27
+    sections = set(Article.objects.values_list("section__name", flat=True))
+    assert {
+        "News",
+        "Film and TV",
+        "Music",
+        "Tech",
+        "Features",
+        "Celebrity",
+        "Politics",
+        "Weird",
+        "Community",
+    } <= sections
+
+
+def test_the_lead_article_shows_every_element_of_the_reference_page(client, demo_site):
+    response = client.get(LEAD)
+    assert response.status_code == 200
+    page = parse(response)
+    header = page.select_one("header.site-header")
+    assert text_of(header.select_one(".brand")) == "Newsroom"
+    assert len(header.select("nav.sections a")) == 9
+    assert len(header.select(".network li a")) >= 3
+    assert len(header.select(".social a")) == 6
+    assert header.find("a", string="Submit Your Content") is not None
+    assert [text_of(a) for a in page.select(".breadcrumbs a")] == ["Home", "News"]
+    assert "Tide-Powered Tram" in text_of(page.select_one("h1"))
+    assert text_of(page.select_one(".article__standfirst"))
+    assert len(page.select(".byline a[href^='/authors/']")) == 2
+    assert text_of(page.select_one(".article__published time")) == "12:08 26 Nov 2026 GMT"
+    assert text_of(page.select_one(".article__updated time")) == "15:40 26 Nov 2026 GMT"
+    assert page.select_one("figure.featured-image img")["alt"]
+    assert text_of(page.select_one(".featured-credit")).startswith("Featured Image Credit: ")
+    body = page.select_one(".article__body")
+    assert len(body.select(":scope > p")) >= 10
+    assert body.select_one("blockquote") is not None
+    assert text_of(body.select_one("figure[data-credit] .figure__credit")) == "Newsroom Archive"
+    assert body.select_one(".embed--video iframe[src^='https://www.youtube-nocookie.com/embed/']")
+    assert body.select_one(".embed--x a[href^='https://x.com/']")
+    assert len(body.select(".advert")) >= 2
+    assert len(page.select(".topics a")) == 5
+    boxes = page.select(".author-box")
+    assert len(boxes) == 2 and all(
+        box.select_one("img") and box.select_one(".author-box__bio") for box in boxes
+    )
+    assert text_of(page.select_one(".rail h2")) == "Choose your content:"
+    assert len(page.select(".rail__item")) == 4
+    assert all(text_of(t).endswith("ago") for t in page.select(".rail__time time"))
+    assert len(page.select(".related a")) == 4
+    footer = [text_of(a) for a in page.select(".footer-links a")]
+    assert footer == [
+        "Advertise",
+        "Terms",
+        "Privacy & Cookies",
+        "License Our Content",
+        "About Us & Contact",
+        "Jobs",
+        "Latest",
+        "Topics A-Z",
+        "Authors",
+    ]
+
+
+def test_every_internal_link_of_the_lead_article_resolves(client, demo_site, settings):
+    page = parse(client.get(LEAD))
+    hrefs = {a["href"] for a in page.select("a[href^='/']")} - {"/submit/"}
+    sources = {tag["src"] for tag in page.select("img[src^='/']")}
+    assert len(hrefs) >= 25
+    for href in sorted(hrefs):
+        assert client.get(href).status_code == 200, href
+    assert len(sources) >= 4
+    for src in sources:
+        assert (Path(settings.MEDIA_ROOT) / src.removeprefix("/media/")).is_file(), src
+
+
+def test_demo_drafts_and_scheduled_articles_stay_hidden(client, demo_site):
+    hidden = Article.objects.exclude(pk__in=Article.objects.published())
+    assert hidden.count() == 3
+    for article in hidden:
+        assert client.get(f"/articles/{article.slug}/").status_code == 404
+    latest = text_of(parse(client.get("/latest/")))
+    assert all(article.headline not in latest for article in hidden)
