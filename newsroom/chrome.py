@@ -11,7 +11,9 @@ from django.db.models import Prefetch, prefetch_related_objects
 from newsroom.models import FooterLink, SiteSettings
 
 CACHE_KEY = "newsroom:site-chrome:v1"
-CACHE_SECONDS = 60 * 60
+# Edits clear the cache at once; the time limit bounds staleness in a process that did not see
+# the edit (each process has its own cache unless REDIS_URL is set).
+CACHE_SECONDS = 5 * 60
 
 
 def build_chrome():
