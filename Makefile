@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	rm -f $(VENV)/.installed-*
 	touch $@
+	@# A secret key of this checkout's own, so manage.py runs without one in the environment.
+	test -f .env || $(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
 setup: $(STAMP)
 

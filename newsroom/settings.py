@@ -1,19 +1,28 @@
-"""Newsroom's one settings module. Every per-host value comes from the environment.
+"""Newsroom's one settings module. Every per-host value comes from the environment (or from
+a local .env file beside manage.py, for what the environment leaves unset).
 
 Variables: DEBUG, SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
 DATABASE_URL (default: SQLite under var/), REDIS_URL (optional cache), TIME_ZONE, MEDIA_ROOT,
 STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from newsroom.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+# A checkout's own .env (made by `make`, never committed) fills in what the environment leaves
+# unset; the environment always wins. ENV_FILE names another file ("" reads none).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 DEBUG = env_bool("DEBUG", False)
 
