@@ -33,3 +33,14 @@ def relative_time(value):
         timezone.localtime(value).isoformat(),
         naturaltime(value),
     )
+
+
+@register.simple_tag
+def advert_slot(variant=""):
+    """A labelled advert container; CSS reserves its height so nothing moves when an ad fills it.
+
+    A tag rather than an include: the body places several, and includes cost a template lookup
+    and a context push each.
+    """
+    modifier = f" advert--{variant}" if variant else ""
+    return format_html('<div class="advert{}"><p class="advert__label">Advert</p></div>', modifier)
