@@ -59,6 +59,9 @@ class Topic(TagBase):
         indexes = [models.Index(fields=["in_navigation", "navigation_order"])]
 
     def get_absolute_url(self):
+        """A section lives at /<slug>/, any other topic at /topics/<slug>/."""
+        if self.in_navigation:
+            return reverse("articles:section-detail", kwargs={"slug": self.slug})
         return reverse("articles:topic-detail", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):

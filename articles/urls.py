@@ -9,6 +9,7 @@ urlpatterns = [
     path("topics/", views.TopicIndexView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("articles/<slug:slug>/", views.ArticleBySlugView.as_view(), name="article-by-slug"),
-    # Last: any other two-segment path is a section and an article.
+    # Last: any other one- or two-segment path is a section, or a section and an article.
+    path("<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
 ]

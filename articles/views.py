@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView, RedirectView
 
 from articles.body import render_body
 from articles.fragments import content_version
-from articles.models import Article, Topic, public_condition
+from articles.models import Article, Topic, TopicItem, public_condition
 from authors.models import Author
 
 
@@ -119,23 +119,44 @@ class LatestView(ListView):
         return card_queryset()
 
 
+def topic_articles(topic):
+    """Public cards of a topic: its section articles and the articles tagged with it.
+
+    A subquery rather than a join, so no DISTINCT is needed and the listing index serves the
+    ordering.
+    """
+    tagged = TopicItem.objects.filter(tag=topic).values("content_object_id")
+    return card_queryset().filter(Q(section=topic) | Q(pk__in=tagged))
+
+
 class TopicDetailView(ListView):
-    """A topic's page: its public articles, newest first. A section lists its own articles too."""
+    """A topic's page at /topics/<slug>/: its public articles, newest first.
+
+    A section's address is /<slug>/; its /topics/ address redirects there, and the reverse.
+    """
 
     template_name = "articles/topic_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+    in_navigation = False
+
+    def get(self, request, *args, **kwargs):
+        self.topic = get_object_or_404(Topic, slug=kwargs["slug"])
+        if self.topic.in_navigation != self.in_navigation:
+            return redirect(self.topic, permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return (
-            card_queryset()
-            .filter(Q(section=self.topic) | Q(topic_items__tag=self.topic))
-            .distinct()
-        )
+        return topic_articles(self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class SectionDetailView(TopicDetailView):
+    """A section's page at /<slug>/ (a topic in the navigation)."""
+
+    in_navigation = True
 
 
 class TopicIndexView(ListView):

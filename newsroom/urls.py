@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("pages/", include("django.contrib.flatpages.urls")),
+    path("feeds/", include("articles.feed_urls")),
+    path("search/", include("articles.search_urls")),
+    path("", include("newsroom.seo_urls")),
     path("", include("articles.urls")),
 ]
 

@@ -120,7 +120,7 @@ def test_the_header_carries_brand_sections_network_social_and_submit(reader, lea
     assert text_of(header.select_one(".brand")) == "Daily Tester"
     assert [text_of(a) for a in header.select("nav.sections a")] == ["News", "Music"]
     assert header.select_one("nav.sections a")["href"] == reverse(
-        "articles:topic-detail", args=["news"]
+        "articles:section-detail", args=["news"]
     )
     assert text_of(header.select_one(".network__name")) == "Tester Group"
     assert [(text_of(a), a["href"]) for a in header.select(".network li a")] == [
@@ -133,7 +133,7 @@ def test_the_header_carries_brand_sections_network_social_and_submit(reader, lea
 
 def test_breadcrumbs_lead_home_then_section(reader, lead):
     crumbs = get_page(reader, lead).select("nav.breadcrumbs li a")
-    assert [(text_of(a), a["href"]) for a in crumbs] == [("Home", "/"), ("News", "/topics/news/")]
+    assert [(text_of(a), a["href"]) for a in crumbs] == [("Home", "/"), ("News", "/news/")]
 
 
 def test_headline_standfirst_and_byline_linking_profiles(reader, lead):

@@ -44,9 +44,7 @@ def headlines(client, url):
     return [text_of(h) for h in parse(response).select(".card__headline")]
 
 
-@pytest.mark.parametrize(
-    "url", ["/", "/latest/", "/topics/news/", "/topics/space/", "/authors/nia-cole/"]
-)
+@pytest.mark.parametrize("url", ["/", "/latest/", "/news/", "/topics/space/", "/authors/nia-cole/"])
 def test_only_public_articles_are_listed(reader, world, url):
     assert headlines(reader, url) == ["Public Story"]
 
@@ -71,7 +69,19 @@ def test_author_profile_shows_role_and_bio(reader, world):
     assert text_of(page.select_one(".profile__role")) == "Senior Journalist"
 
 
+def test_sections_and_topics_redirect_to_their_own_addresses(reader, world):
+    assert (reader.get("/topics/news/").status_code, reader.get("/topics/news/")["Location"]) == (
+        301,
+        "/news/",
+    )
+    assert (reader.get("/space/").status_code, reader.get("/space/")["Location"]) == (
+        301,
+        "/topics/space/",
+    )
+
+
 def test_unknown_topic_and_author_are_not_found(reader):
+    assert reader.get("/no-such-section/").status_code == 404
     assert reader.get("/topics/no-such-topic/").status_code == 404
     assert reader.get("/authors/no-such-person/").status_code == 404
 

@@ -44,7 +44,11 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "ENV_FILE": str(tmp_path / "none")},
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "ENV_FILE": str(tmp_path / "none"),
+        },
         capture_output=True,
         text=True,
     )
