@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -217,6 +218,10 @@ class Article(models.Model):
         help_text="A digest of the imported record; "
         "an unchanged re-import leaves the article alone.",
     )
+    # Written by the database, not by Django: on PostgreSQL a trigger (migration 0002) fills it
+    # from the headline, standfirst and body on every insert and update, bulk ones included.
+    # Always empty on other databases, whose search reads the text columns instead.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

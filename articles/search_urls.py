@@ -1,3 +1,8 @@
-"""Placeholder: filled in by the feature that owns these URLs."""
+from django.urls import path
 
-urlpatterns = []
+from articles.search import SearchView
+
+app_name = "search"
+urlpatterns = [
+    path("", SearchView.as_view(), name="results"),
+]

@@ -1,14 +1,17 @@
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, RedirectView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from articles.body import render_body
 from articles.fragments import content_version
 from articles.models import Article, Topic, TopicItem, public_condition
 from authors.models import Author
+from newsroom.chrome import get_chrome
+from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
 def card_queryset():
@@ -21,6 +24,7 @@ def card_queryset():
             "slug",
             "standfirst",
             "published_at",
+            "modified",
             "featured_image",
             "featured_image_alt",
             "featured_image_width",
@@ -45,7 +49,7 @@ def public_article_count():
     return Coalesce(Subquery(articles), 0)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublicPageMixin, DetailView):
     """The public article page at /<section>/<slug>/.
 
     One query for the article. The rendered article and the rail are cached fragments (see
@@ -58,6 +62,9 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("section")
+
+    def get_last_modified(self, context):
+        return self.object.modified
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -102,15 +109,70 @@ class ArticleBySlugView(RedirectView):
         return article.get_absolute_url()
 
 
-class HomeView(ListView):
+def section_fronts(sections, per_section, exclude=None):
+    """The newest `per_section` public cards of each section, as {section id: [cards]}.
+
+    Two queries whatever the number of sections: the ids, then the cards. Where the database can
+    order and limit inside a UNION (PostgreSQL), each section's ids come from its own index scan;
+    elsewhere (SQLite, the small embedded default) a window function ranks them.
+    """
+    if not sections:
+        return {}
+    public = Article.objects.published().exclude(pk=exclude).order_by("-published_at", "-id")
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [
+            public.filter(section_id=section_id).values_list("pk", flat=True)[:per_section]
+            for section_id in sections
+        ]
+        ids = list(parts[0].union(*parts[1:], all=True))
+    else:
+        ranked = public.filter(section_id__in=sections).annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        ids = list(ranked.filter(rank__lte=per_section).values_list("pk", flat=True))
+    fronts = {section_id: [] for section_id in sections}
+    for card in card_queryset().filter(pk__in=ids):
+        fronts[card.section_id].append(card)
+    return fronts
+
+
+class HomeView(PublicPageMixin, TemplateView):
+    """The front page: the lead story, a block per section, then the latest.
+
+    Three queries: the latest cards, and two for the section blocks (see `section_fronts`).
+    """
+
     template_name = "articles/home.html"
-    context_object_name = "articles"
+    latest_count = 11
+    per_section = 4
 
-    def get_queryset(self):
-        return card_queryset()[:13]
+    def get_context_data(self, **kwargs):
+        latest = list(card_queryset()[: self.latest_count])
+        sections = get_chrome()["sections"]
+        lead = latest[0] if latest else None
+        fronts = section_fronts(
+            [section["id"] for section in sections], self.per_section, exclude=lead and lead.pk
+        )
+        blocks = [
+            {"section": section, "articles": fronts[section["id"]]}
+            for section in sections
+            if fronts[section["id"]]
+        ]
+        return super().get_context_data(
+            lead=lead, latest=latest[1:], blocks=blocks, **kwargs
+        )
+
+    def get_last_modified(self, context):
+        cards = [context["lead"], *context["latest"]] if context["lead"] else []
+        cards += [card for block in context["blocks"] for card in block["articles"]]
+        return max((card.modified for card in cards), default=None)
 
 
-class LatestView(ListView):
+class LatestView(PublicListMixin, ListView):
     template_name = "articles/latest.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -129,7 +191,7 @@ def topic_articles(topic):
     return card_queryset().filter(Q(section=topic) | Q(pk__in=tagged))
 
 
-class TopicDetailView(ListView):
+class TopicDetailView(PublicListMixin, ListView):
     """A topic's page at /topics/<slug>/: its public articles, newest first.
 
     A section's address is /<slug>/; its /topics/ address redirects there, and the reverse.
@@ -159,7 +221,7 @@ class SectionDetailView(TopicDetailView):
     in_navigation = True
 
 
-class TopicIndexView(ListView):
+class TopicIndexView(PublicPageMixin, ListView):
     """Topics A-Z: every topic with public articles, with how many."""
 
     template_name = "articles/topic_list.html"

@@ -5,9 +5,10 @@ from django.views.generic import ListView
 from articles.models import Article
 from articles.views import card_queryset
 from authors.models import Author
+from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(PublicListMixin, ListView):
     """An author's profile and their public articles, newest first."""
 
     template_name = "authors/author_detail.html"
@@ -22,7 +23,7 @@ class AuthorDetailView(ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class AuthorIndexView(ListView):
+class AuthorIndexView(PublicPageMixin, ListView):
     """Every author with at least one public article."""
 
     template_name = "authors/author_list.html"

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from newsroom.models import FooterLink, SiteSettings
 
-CACHE_KEY = "newsroom:site-chrome:v1"
+CACHE_KEY = "newsroom:site-chrome:v2"
 # Edits clear the cache at once; the time limit bounds staleness in a process that did not see
 # the edit (each process has its own cache unless REDIS_URL is set).
 CACHE_SECONDS = 5 * 60
@@ -48,7 +48,7 @@ def build_chrome():
             for f in (settings.footerlink_set.all() if saved else [])
         ],
         "sections": [
-            {"name": t.name, "slug": t.slug, "url": t.get_absolute_url()}
+            {"id": t.pk, "name": t.name, "slug": t.slug, "url": t.get_absolute_url()}
             for t in Topic.objects.navigation()
         ],
     }

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +150,13 @@ NEWSROOM_ADVERTS = {
 }
 # How many of the latest articles the "Choose your content" rail shows.
 NEWSROOM_RAIL_SIZE = env_int("RAIL_SIZE", 4)
+# Cache-Control of public pages: browsers keep them briefly, a CDN longer, and a CDN may serve a
+# stale copy while it fetches a fresh one.
+NEWSROOM_PUBLIC_CACHE = {
+    "max_age": env_int("CACHE_MAX_AGE", 60),
+    "s_maxage": env_int("CACHE_S_MAXAGE", 300),
+    "stale_while_revalidate": env_int("CACHE_STALE_WHILE_REVALIDATE", 600),
+}
 # How long a cached page fragment may live; edits retire fragments at once (articles.fragments).
 NEWSROOM_FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 60)
 

@@ -1,7 +1,13 @@
+import json
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from newsroom import structured_data as schema
 
 register = template.Library()
 
@@ -44,3 +50,55 @@ def advert_slot(variant=""):
     """
     modifier = f" advert--{variant}" if variant else ""
     return format_html('<div class="advert{}"><p class="advert__label">Advert</p></div>', modifier)
+
+
+# Characters that could end a <script> element or open a comment inside it, written as JSON
+# escapes (as Django's json_script does).
+_LD_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """The full address of a path on this site, for social cards and structured data."""
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, kind, *args):
+    """A `<script type="application/ld+json">` describing the page (see structured_data)."""
+    request, chrome = context["request"], context["chrome"]
+    absolute = request.build_absolute_uri
+    home = ("Home", reverse("articles:home"))
+    if kind == "article":
+        article, authors = args
+        trail = [home, (article.section.name, article.section.get_absolute_url())]
+        data = schema.graph(
+            schema.news_article(article, authors, chrome, absolute),
+            schema.breadcrumbs(trail, absolute),
+        )
+    elif kind == "collection":
+        topic, articles = args
+        path = topic.get_absolute_url()
+        data = schema.graph(
+            schema.collection_page(topic.name, topic.description, path, articles, absolute),
+            schema.breadcrumbs([home, (topic.name, path)], absolute),
+        )
+    elif kind == "person":
+        (author,) = args
+        path = author.get_absolute_url()
+        data = schema.graph(
+            {**schema.person(author, absolute), "mainEntityOfPage": absolute(path)},
+            schema.breadcrumbs(
+                [home, ("Authors", reverse("authors:author-list")), (author.name, path)], absolute
+            ),
+        )
+    elif kind == "website":
+        data = schema.graph(
+            {"@type": "WebSite", "name": chrome["brand_name"], "url": absolute("/")},
+            schema.organization(chrome, absolute),
+        )
+    else:
+        raise template.TemplateSyntaxError(f"Unknown structured data kind {kind!r}.")
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_LD_JSON_ESCAPES)
+    # json.dumps above and the escapes make the text inert inside <script>.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

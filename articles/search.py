@@ -1,0 +1,197 @@
+"""Search at /search/?q=: which public articles match a reader's words, best first.
+
+PostgreSQL does real full-text search: the query is parsed like a web search box
+(`websearch_to_tsquery`: words, "quoted phrases", -exclusions, `or`), matched against the stored
+`Article.search_vector` (kept current by a trigger, see migration 0002, and served by a GIN
+index), ranked by `ts_rank` with the headline weighted above the standfirst above the body, and
+shown with `ts_headline` snippets.
+
+Any other database (SQLite in development and tests) gets a plain fallback: every word or quoted
+phrase must appear in the headline, standfirst or body, -words must not; headline matches come
+first, then the newest. Its snippets are the standfirst with the words marked in Python.
+
+Either way, only `Article.objects.published()` articles (via `card_queryset()`) are searched, and
+a search costs two queries, a count and one page, whatever the page size.
+"""
+
+import re
+from html import unescape
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.generic import ListView
+
+from articles.models import Article
+from articles.views import card_queryset
+
+MAX_QUERY_LENGTH = 200
+# The fallback builds three LIKEs per term; a cap keeps a pasted paragraph from making a huge query.
+MAX_FALLBACK_TERMS = 10
+CONFIG = "english"
+
+# Highlight markers from Unicode's private use area: no article text contains them, so after
+# the whole snippet is escaped they are the only places a <mark> can go.
+START, STOP = "\ue000", "\ue001"
+MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+STRAY_MARKERS = re.compile(f"[{START}{STOP}]")
+
+
+def clean_query(raw):
+    """The reader's query as searched: no NUL bytes (PostgreSQL rejects them), whitespace
+    collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def render_marked(text, *, html_entities=False):
+    """Safe HTML for `text` in which START/STOP surround the words to highlight.
+
+    Everything is escaped first; only then do the markers become `<mark>` elements, in pairs,
+    so the result holds no markup but balanced `<mark>`s. `html_entities` decodes entities
+    first (text cut from stored body HTML), so `&amp;` shows as `&`, not `&amp;amp;`.
+    """
+    if html_entities:
+        text = unescape(text)
+    marked = MARKED.sub(r"<mark>\1</mark>", escape(text))
+    return mark_safe(STRAY_MARKERS.sub("", marked))
+
+
+class StripTags(Func):
+    """An HTML column's text with its tags replaced by spaces, as the search trigger reads it."""
+
+    function = "regexp_replace"
+    template = "%(function)s(%(expressions)s, '<[^>]*>', ' ', 'g')"
+    output_field = TextField()
+
+
+class FullTextSearch:
+    """PostgreSQL: the stored search vector, ranked, with `ts_headline` snippets."""
+
+    def results(self, query):
+        search = SearchQuery(query, search_type="websearch", config=CONFIG)
+        return (
+            card_queryset()
+            .filter(search_vector=search)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search),
+                # Only the page's rows pay for this: PostgreSQL evaluates costly output columns
+                # after ORDER BY ... LIMIT.
+                marked_snippet=SearchHeadline(
+                    Concat("standfirst", Value(" "), StripTags("body")),
+                    search,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_fragments=3,
+                    max_words=20,
+                    min_words=8,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-published_at", "-id")
+        )
+
+    def snippet(self, article, query):
+        return render_marked(article.marked_snippet, html_entities=True)
+
+
+class SubstringSearch:
+    """Any other database: every term somewhere in the text, headline matches first."""
+
+    TOKEN = re.compile(r'(?P<negate>-?)(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))')
+    EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+    def terms(self, query):
+        """(required, excluded) terms: words and "quoted phrases", a leading - excludes.
+
+        Punctuation at a word's ends and words of punctuation alone are dropped, and so is a
+        bare `or` (an operator to websearch_to_tsquery, which this fallback does not attempt).
+        """
+        required, excluded = [], []
+        for token in self.TOKEN.finditer(query):
+            phrase, word = token["phrase"], token["word"]
+            if word is not None and word.lower() == "or":
+                continue
+            term = " ".join((phrase if phrase is not None else word).split())
+            term = self.EDGE_PUNCTUATION.sub("", term)
+            if term:
+                (excluded if token["negate"] else required).append(term)
+        return required[:MAX_FALLBACK_TERMS], excluded[:MAX_FALLBACK_TERMS]
+
+    def results(self, query):
+        required, excluded = self.terms(query)
+        if not required and not excluded:
+            return Article.objects.none()
+
+        def anywhere(term):
+            return (
+                Q(headline__icontains=term)
+                | Q(standfirst__icontains=term)
+                | Q(body__icontains=term)
+            )
+
+        matches = Q()
+        for term in required:
+            matches &= anywhere(term)
+        for term in excluded:
+            matches &= ~anywhere(term)
+        in_headline = Q()
+        for term in required:
+            in_headline &= Q(headline__icontains=term)
+        headline_first = (
+            Case(When(in_headline, then=Value(1)), default=Value(0)) if required else Value(0)
+        )
+        return (
+            card_queryset()
+            .filter(matches)
+            .annotate(headline_match=headline_first)
+            .order_by("-headline_match", "-published_at", "-id")
+        )
+
+    def snippet(self, article, query):
+        required, _ = self.terms(query)
+        text = STRAY_MARKERS.sub("", article.standfirst)
+        if required:
+            words = sorted(required, key=len, reverse=True)
+            pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+            text = pattern.sub(lambda match: f"{START}{match[0]}{STOP}", text)
+        return render_marked(text)
+
+
+def search_engine():
+    """Full-text search on PostgreSQL, the substring fallback elsewhere."""
+    return FullTextSearch() if connection.vendor == "postgresql" else SubstringSearch()
+
+
+class SearchView(ListView):
+    """Search results at /search/?q=, 20 to a page, in the site's cards.
+
+    Two queries for a search (the count and the page), none for an empty query, which shows
+    only the form. Each card's standfirst is replaced by the highlighted snippet (safe HTML, see
+    `render_marked`), so the shared card shows it without a search-only variant.
+    """
+
+    template_name = "articles/search_results.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.query = clean_query(request.GET.get("q", ""))
+        self.engine = search_engine()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        return self.engine.results(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        articles = list(context["articles"])
+        for article in articles:
+            article.standfirst = self.engine.snippet(article, self.query)
+        context.update(articles=articles, object_list=articles)
+        return context
