@@ -32,6 +32,7 @@ def build_chrome():
     return {
         "brand_name": settings.brand_name,
         "tagline": settings.tagline,
+        "description": settings.tagline or f"The latest news from {settings.brand_name}.",
         "network_name": settings.network_name,
         "network_url": settings.network_url,
         "submit_url": settings.submit_url,
