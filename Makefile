@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint bench clean
+.PHONY: run test setup demo lint bench bench-listings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: $(STAMP)
 bench: export SECRET_KEY ?= bench-only-insecure-key
 bench: $(STAMP)
 	$(BIN)/python bench/article_page.py
+
+# Listing pages, search and feeds at 1,000 and 100,000 articles; meant for PostgreSQL.
+bench-listings: export SECRET_KEY ?= bench-only-insecure-key
+bench-listings: $(STAMP)
+	$(BIN)/python bench/listing_pages.py
 
 clean:
 	rm -rf $(VENV) var demo/images .pytest_cache
