@@ -35,10 +35,28 @@ SECTIONS = [
     "Weird",
     "Community",
 ]
-WORDS = (
-    "harbour tram ferry council market festival river school garden library station "
-    "bridge museum theatre storm lighthouse orchard bakery choir stadium"
-).split()
+WORDS = [
+    "harbour",
+    "tram",
+    "ferry",
+    "council",
+    "market",
+    "festival",
+    "river",
+    "school",
+    "garden",
+    "library",
+    "station",
+    "bridge",
+    "museum",
+    "theatre",
+    "storm",
+    "lighthouse",
+    "orchard",
+    "bakery",
+    "choir",
+    "stadium",
+]
 
 
 def seed(total, start, sections, topics, authors):
