@@ -55,7 +55,12 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("article_authors__author")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("search_vector")
+            .prefetch_related("article_authors__author")
+        )
 
     @admin.display(description="Byline")
     def byline_names(self, article):

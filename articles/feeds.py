@@ -30,7 +30,7 @@ from django.utils.http import http_date, quote_etag
 
 from articles.fragments import content_version
 from articles.models import ArticleAuthor, Topic, TopicItem
-from articles.views import card_queryset, topic_articles
+from articles.views import author_articles, card_queryset, topic_articles
 from authors.models import Author
 from newsroom.models import SiteSettings
 
@@ -322,7 +322,7 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author, slug=slug)
 
     def articles(self, author):
-        return card_queryset().filter(article_authors__author=author)
+        return author_articles(author)
 
     def title(self, author):
         return f"{author.name} | {self.brand_name}"

@@ -587,6 +587,7 @@ def export_queryset():
     """Every article with what its line needs, in five queries however many there are."""
     return (
         Article.objects.select_related("section")
+        .defer("search_vector")
         .prefetch_related(
             "article_authors__author",
             "topic_items__tag",

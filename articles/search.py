@@ -21,12 +21,15 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat
+from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from articles.models import Article
 from articles.views import card_queryset
+from newsroom.pages import PublicListMixin
 
 MAX_QUERY_LENGTH = 200
 # The fallback builds three LIKEs per term; a cap keeps a pasted paragraph from making a huge query.
@@ -38,6 +41,10 @@ CONFIG = "english"
 START, STOP = "\ue000", "\ue001"
 MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 STRAY_MARKERS = re.compile(f"[{START}{STOP}]")
+
+# A search-box token as websearch_to_tsquery reads it: a "quoted phrase" or a word, and a
+# leading - excludes it.
+TOKEN = re.compile(r'(?P<negate>-?)(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))')
 
 
 def clean_query(raw):
@@ -55,6 +62,7 @@ def render_marked(text, *, html_entities=False):
     """
     if html_entities:
         text = unescape(text)
+    text = " ".join(text.split())  # tag stripping leaves runs of spaces and line breaks
     marked = MARKED.sub(r"<mark>\1</mark>", escape(text))
     return mark_safe(STRAY_MARKERS.sub("", marked))
 
@@ -72,22 +80,26 @@ class FullTextSearch:
 
     def results(self, query):
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
+        # ts_rank scores every match of a query with a NOT alike (1e-20), so rank on the
+        # words the reader wants and let the full query only filter.
+        wanted = " ".join(token[0] for token in TOKEN.finditer(query) if not token["negate"])
+        ranking = SearchQuery(wanted, search_type="websearch", config=CONFIG) if wanted else search
         return (
             card_queryset()
             .filter(search_vector=search)
             .annotate(
-                rank=SearchRank(F("search_vector"), search),
+                rank=SearchRank(F("search_vector"), ranking),
                 # Only the page's rows pay for this: PostgreSQL evaluates costly output columns
                 # after ORDER BY ... LIMIT.
                 marked_snippet=SearchHeadline(
-                    Concat("standfirst", Value(" "), StripTags("body")),
+                    Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
                     search,
                     config=CONFIG,
                     start_sel=START,
                     stop_sel=STOP,
-                    max_fragments=3,
-                    max_words=20,
-                    min_words=8,
+                    max_fragments=2,
+                    max_words=15,
+                    min_words=5,
                     fragment_delimiter=" … ",
                 ),
             )
@@ -101,7 +113,6 @@ class FullTextSearch:
 class SubstringSearch:
     """Any other database: every term somewhere in the text, headline matches first."""
 
-    TOKEN = re.compile(r'(?P<negate>-?)(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))')
     EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
     def terms(self, query):
@@ -111,7 +122,7 @@ class SubstringSearch:
         bare `or` (an operator to websearch_to_tsquery, which this fallback does not attempt).
         """
         required, excluded = [], []
-        for token in self.TOKEN.finditer(query):
+        for token in TOKEN.finditer(query):
             phrase, word = token["phrase"], token["word"]
             if word is not None and word.lower() == "or":
                 continue
@@ -166,12 +177,13 @@ def search_engine():
     return FullTextSearch() if connection.vendor == "postgresql" else SubstringSearch()
 
 
-class SearchView(ListView):
+class SearchView(PublicListMixin, ListView):
     """Search results at /search/?q=, 20 to a page, in the site's cards.
 
     Two queries for a search (the count and the page), none for an empty query, which shows
     only the form. Each card's standfirst is replaced by the highlighted snippet (safe HTML, see
-    `render_marked`), so the shared card shows it without a search-only variant.
+    `render_marked`), so the shared card shows it without a search-only variant. The page's
+    own addresses (canonical, previous, next) keep the query.
     """
 
     template_name = "articles/search_results.html"
@@ -189,9 +201,22 @@ class SearchView(ListView):
         return self.engine.results(self.query)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(
+            query=self.query, query_max_length=MAX_QUERY_LENGTH, **kwargs
+        )
         articles = list(context["articles"])
         for article in articles:
             article.standfirst = self.engine.snippet(article, self.query)
         context.update(articles=articles, object_list=articles)
+        page = context["page_obj"]
+        context["canonical_url"] = self.request.build_absolute_uri(self.page_url(page.number))
+        context["prev_url"] = self.page_url(page.number - 1) if page.has_previous() else None
+        context["next_url"] = self.page_url(page.number + 1) if page.has_next() else None
         return context
+
+    def page_url(self, number):
+        """The address of results page `number` for this query; page 1 has no page number."""
+        params = {"q": self.query} if self.query else {}
+        if number > 1:
+            params["page"] = number
+        return reverse("search:results") + (f"?{urlencode(params)}" if params else "")

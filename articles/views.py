@@ -61,7 +61,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section")
+        return Article.objects.published().select_related("section").defer("search_vector")
 
     def get_last_modified(self, context):
         return self.object.modified
@@ -162,9 +162,7 @@ class HomeView(PublicPageMixin, TemplateView):
             for section in sections
             if fronts[section["id"]]
         ]
-        return super().get_context_data(
-            lead=lead, latest=latest[1:], blocks=blocks, **kwargs
-        )
+        return super().get_context_data(lead=lead, latest=latest[1:], blocks=blocks, **kwargs)
 
     def get_last_modified(self, context):
         cards = [context["lead"], *context["latest"]] if context["lead"] else []
@@ -189,6 +187,11 @@ def topic_articles(topic):
     """
     tagged = TopicItem.objects.filter(tag=topic).values("content_object_id")
     return card_queryset().filter(Q(section=topic) | Q(pk__in=tagged))
+
+
+def author_articles(author):
+    """Public cards of an author's articles, newest first."""
+    return card_queryset().filter(article_authors__author=author)
 
 
 class TopicDetailView(PublicListMixin, ListView):

@@ -3,6 +3,19 @@ from django.db import models
 from django.urls import reverse
 
 
+class AuthorQuerySet(models.QuerySet):
+    def with_public_articles(self):
+        """Authors with at least one public article, annotated with `article_total`."""
+        from articles.models import Article
+
+        public = Article.objects.published()
+        return self.annotate(
+            article_total=models.Count(
+                "article_links", filter=models.Q(article_links__article__in=public)
+            )
+        ).filter(article_total__gt=0)
+
+
 class Author(models.Model):
     """A person in bylines: a staff writer, a contributor or an agency."""
 
@@ -51,6 +64,8 @@ class Author(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,9 +1,7 @@
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.models import Article
-from articles.views import card_queryset
+from articles.views import author_articles
 from authors.models import Author
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
@@ -17,7 +15,7 @@ class AuthorDetailView(PublicListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return card_queryset().filter(article_authors__author=self.author)
+        return author_articles(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -30,11 +28,4 @@ class AuthorIndexView(PublicPageMixin, ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        public = Article.objects.published()
-        return (
-            Author.objects.annotate(
-                article_total=Count("article_links", filter=Q(article_links__article__in=public))
-            )
-            .filter(article_total__gt=0)
-            .order_by("name")
-        )
+        return Author.objects.with_public_articles().order_by("name")

@@ -16,13 +16,13 @@ from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Topic
+from articles.models import Article, Topic
 from articles.views import public_article_count
 from authors.models import Author
 from newsroom.models import SiteSettings
@@ -85,10 +85,7 @@ class AuthorSitemap(Sitemap):
     """Authors with at least one public article."""
 
     def items(self):
-        bylines = ArticleAuthor.objects.filter(
-            author=OuterRef("pk"), article__in=Article.objects.published()
-        )
-        return Author.objects.filter(Exists(bylines)).order_by("name")
+        return Author.objects.with_public_articles().order_by("name")
 
 
 SECTIONS = {
