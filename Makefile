@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint bench bench-listings clean
+.PHONY: run test setup demo lint bench bench-listings lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,23 @@ $(STAMP): pyproject.toml
 	test -f .env || $(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
 setup: $(STAMP)
+
+# Page-check tools: the Nu HTML Checker (vnu.jar) and Lighthouse, from npm. --ignore-scripts:
+# vnu-jar's own install script would try to download a Java runtime.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# Debian's Chromium (browser tests) and a Java runtime (vnu.jar); never a browser download.
+browser-tools:
+	@missing=""; \
+	test -x "$${CHROME_PATH:-/usr/bin/chromium}" || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Install with apt:$$missing (the page checks need them)"; exit 1; fi; \
+	fi
 
 demo: export DEBUG = 1
 demo: $(STAMP)
@@ -34,7 +51,7 @@ run: demo
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.
 test: export SECRET_KEY ?= test-only-insecure-key
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -50,5 +67,9 @@ bench-listings: export SECRET_KEY ?= bench-only-insecure-key
 bench-listings: $(STAMP)
 	$(BIN)/python bench/listing_pages.py
 
+lighthouse: export SECRET_KEY ?= bench-only-insecure-key
+lighthouse: $(STAMP) $(NODE_STAMP) browser-tools
+	$(BIN)/python bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) var demo/images .pytest_cache
+	rm -rf $(VENV) var demo/images .pytest_cache node_modules

@@ -1,0 +1,256 @@
+"""Every public page type is valid HTML and passes axe-core's accessibility rules in a browser.
+
+The demo content is loaded and one page of each type is requested. The HTML the server sends
+goes through the Nu HTML Checker (vnu.jar, one Java run for every page): errors fail, warnings
+appear in pytest's warnings summary. Each page is also opened in headless Chromium from the live test server and
+checked with axe-core against WCAG 2.0, 2.1 and 2.2 levels A and AA plus axe's best practices
+(see AXE_TAGS).
+
+These tests need Java 17+, the Node tools (`npm ci --ignore-scripts`: node_modules/vnu-jar) and
+Chromium at /usr/bin/chromium (or CHROME_PATH). `.ci/run` installs them. A missing tool fails
+the tests with the command that installs it: a quality check that silently skips cannot fail.
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from articles.models import Article, Topic
+from articles.views import LatestView
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+# The closed CI network makes Chromium's background services fail or stall; these turn them off.
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# WCAG 2.0 to 2.2 at levels A and AA, the usual target for a public site; axe's best practices
+# add the landmark, heading and region rules screen-reader users rely on. Experimental rules are
+# left out: they come and go between axe releases.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    "resultTypes": ["violations"],
+    # Embedded players are third-party documents (and cannot load offline); their frame title
+    # is still checked from our page.
+    "iframes": False,
+}
+# Most readers arrive on phones; the layouts differ (navigation, rails, tap targets).
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
+LEAD = "/news/tide-powered-tram-first-passenger-run/"
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    """The demo JSONL beside freshly drawn pictures, outside the project tree."""
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copy(DEMO / "articles.jsonl", folder / "articles.jsonl")
+    subprocess.run(
+        [
+            sys.executable,
+            str(DEMO / "draw_images.py"),
+            str(folder / "images"),
+            "--articles",
+            str(folder / "articles.jsonl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+@pytest.fixture
+def demo_pages(db, demo_folder):
+    """Load the demo, then name one page of each public type: (label, path, expected status)."""
+    call_command("import_articles", str(demo_folder / "articles.jsonl"), stdout=io.StringIO())
+    call_command("demo_site", stdout=io.StringIO())
+    topic = (
+        Topic.objects.filter(
+            in_navigation=False, items__content_object__in=Article.objects.published()
+        )
+        .order_by("name")
+        .first()
+    )
+    assert topic is not None, "the demo has no topic outside the navigation with a public article"
+    pages = [
+        ("home", "/", 200),
+        ("article", LEAD, 200),
+        ("section", "/news/", 200),
+        ("topic", f"/topics/{topic.slug}/", 200),
+        ("author", "/authors/priya-natarajan/", 200),
+        ("authors index", "/authors/", 200),
+        ("topics index", "/topics/", 200),
+        ("latest", "/latest/", 200),
+    ]
+    if Article.objects.published().count() > LatestView.paginate_by:
+        pages.append(("latest page 2", "/latest/?page=2", 200))
+    pages += [
+        ("flat page", "/pages/about/", 200),
+        ("not found", "/no-such-page-anywhere/", 404),
+        ("search", "/search/?q=tram", 200),
+    ]
+    return pages
+
+
+def require_vnu():
+    if shutil.which("java") is None:
+        pytest.fail("Java is missing: the Nu HTML Checker needs Java 17 or newer on PATH.")
+    if not VNU_JAR.is_file():
+        pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci --ignore-scripts`.")
+
+
+def require_chromium():
+    if not os.access(CHROME_PATH, os.X_OK):
+        pytest.fail(
+            f"Chromium is missing at {CHROME_PATH}: run `apt-get install -y chromium` "
+            "(or set CHROME_PATH). Never `playwright install`: CI has no browser downloads."
+        )
+
+
+def nu_html_check(files):
+    """The Nu HTML Checker's messages for `files`, checked in one Java run (the JVM is slow)."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    try:
+        return json.loads(result.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError):
+        pytest.fail(f"vnu.jar gave no JSON report (exit {result.returncode}):\n{result.stderr}")
+
+
+def describe_message(page, message):
+    where = f"line {message.get('lastLine', '?')}:{message.get('firstColumn', '?')}"
+    extract = " ".join(message.get("extract", "").split())
+    return f"{page} {where}: {message['message']}\n      {extract}"
+
+
+def test_every_page_type_is_valid_html(client, demo_pages, tmp_path):
+    require_vnu()
+    wrong_status, files = [], {}
+    for number, (label, path, status) in enumerate(demo_pages, start=1):
+        response = client.get(path)
+        if response.status_code != status:
+            wrong_status.append(f"{label} {path}: status {response.status_code}, not {status}")
+            continue
+        file = tmp_path / f"{number:02d}-{label.replace(' ', '-')}.html"
+        file.write_bytes(response.content)
+        files[file] = f"{label} {path}"
+
+    messages = nu_html_check(files) if files else []
+    pages = {file.name: page for file, page in files.items()}
+    errors, notes = [], []
+    for message in messages:
+        # vnu names each file by a "file:" URL; the file's name is enough to find its page.
+        url = message.get("url", "?")
+        page = pages.get(url.rpartition("/")[2], url)
+        if message["type"] == "info":
+            notes.append(describe_message(page, message))
+        else:  # "error" (with subType "fatal" for unparseable input) or "non-document-error"
+            errors.append(describe_message(page, message))
+    if notes:
+        note_list = "\n  ".join(notes)
+        warnings.warn(
+            f"Nu HTML Checker: {len(notes)} warning(s):\n  {note_list}",
+            UserWarning,
+            stacklevel=1,
+        )
+    problems = [*wrong_status, *errors]
+    assert not problems, (
+        f"{len(wrong_status)} page(s) with the wrong status, {len(errors)} HTML error(s):\n  "
+        + "\n  ".join(problems)
+    )
+
+
+@pytest.fixture
+def browser():
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROME_PATH, headless=True, args=CHROME_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def serve_locally(page, server_url):
+    """Keep the browser on the test server, with uploads served from MEDIA_ROOT.
+
+    The live server serves static files but not uploads (production leaves those to the web
+    server or a CDN); anything off-site (embedded players) is refused, so nothing waits on the
+    closed network.
+    """
+    server = urlsplit(server_url).netloc
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+
+    def handle(route):
+        url = urlsplit(route.request.url)
+        if url.netloc != server:
+            return route.abort()
+        if not url.path.startswith(settings.MEDIA_URL):
+            return route.continue_()
+        file = (media_root / url.path.removeprefix(settings.MEDIA_URL)).resolve()
+        if file.is_relative_to(media_root) and file.is_file():
+            return route.fulfill(path=file)
+        return route.fulfill(status=404)
+
+    page.route("**/*", handle)
+
+
+def describe_target(target):
+    """axe's selector path to a node; a list within it steps into a shadow root."""
+    return " >> ".join(" ".join(part) if isinstance(part, list) else part for part in target)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_type_passes_axe(live_server, demo_pages, browser):
+    axe = Axe()
+    tabs = {viewport: browser.new_page(viewport=size) for viewport, size in VIEWPORTS.items()}
+    for tab in tabs.values():
+        serve_locally(tab, live_server.url)
+    wrong_status, by_rule = [], defaultdict(list)
+    for label, path, status in demo_pages:
+        for viewport, tab in tabs.items():
+            response = tab.goto(live_server.url + path, wait_until="load")
+            if response.status != status:
+                wrong_status.append(f"{label} {path}: status {response.status}, not {status}")
+                break
+            for violation in axe.run(tab, options=AXE_OPTIONS).response["violations"]:
+                rule = f"{violation['id']} ({violation['impact']}): {violation['help']}"
+                for node in violation["nodes"]:
+                    summary = " ".join(node.get("failureSummary", "").split())
+                    by_rule[rule].append(
+                        f"{label} {path} ({viewport}): {describe_target(node['target'])}"
+                        f"\n        {summary}"
+                    )
+
+    report = [*wrong_status]
+    for rule, nodes in sorted(by_rule.items()):
+        report.append(f"{rule} [{len(nodes)}]\n      " + "\n      ".join(nodes))
+    assert not report, (
+        f"{len(wrong_status)} page(s) with the wrong status, {len(by_rule)} axe rule(s) "
+        f"violated (tags: {', '.join(AXE_TAGS)}):\n  " + "\n  ".join(report)
+    )
