@@ -1,8 +1,15 @@
 """What every public page shares: caching headers for a CDN, and its canonical address."""
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
+
+from articles.fragments import content_version
 
 
 def page_url(path, number):
@@ -44,8 +51,53 @@ class PublicPageMixin:
         return response
 
 
+class ArchivePaginator(Paginator):
+    """A paginator for large archives: it counts at most `max_pages` pages of rows, and keeps
+    the count in the cache for a short while.
+
+    Counting every row of a 100,000-article archive on each request costs more than the page
+    itself; beyond a few hundred pages readers use search, and sitemaps list everything.
+    `capped` says the real total is larger.
+    """
+
+    def __init__(self, *args, cache_key=None, max_pages=500, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+        self.max_rows = max_pages * self.per_page
+
+    def _count_rows(self):
+        return self.object_list.values("pk")[: self.max_rows + 1].count()
+
+    @cached_property
+    def count(self):
+        if self.cache_key is None:
+            rows = self._count_rows()
+        else:
+            key = f"newsroom:count:{content_version()}:{self.cache_key}"
+            rows = cache.get(key)
+            if rows is None:
+                rows = self._count_rows()
+                cache.set(key, rows, settings.NEWSROOM_FRAGMENT_SECONDS)
+        return min(rows, self.max_rows)
+
+    @cached_property
+    def capped(self):
+        return self.count >= self.max_rows
+
+
 class PublicListMixin(PublicPageMixin):
-    """A public listing of articles: Last-Modified is the newest change among those shown."""
+    """A public listing of articles: Last-Modified is the newest change among those shown, and
+    the archive paginator counts a bounded number of rows."""
+
+    paginator_class = ArchivePaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The address (path and query) names the listing; the count is shared between pages.
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        address = f"{self.request.path}?{params.urlencode()}"
+        key = hashlib.sha256(address.encode()).hexdigest()
+        return super().get_paginator(queryset, per_page, cache_key=key, **kwargs)
 
     def get_last_modified(self, context):
         stamps = [article.modified for article in context.get("object_list") or ()]
