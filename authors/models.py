@@ -6,12 +6,12 @@ from django.urls import reverse
 class AuthorQuerySet(models.QuerySet):
     def with_public_articles(self):
         """Authors with at least one public article, annotated with `article_total`."""
-        from articles.models import Article
+        from articles.models import public_condition
 
-        public = Article.objects.published()
+        # A join and a filtered count: a subquery here costs twice as much on a large archive.
         return self.annotate(
             article_total=models.Count(
-                "article_links", filter=models.Q(article_links__article__in=public)
+                "article_links", filter=public_condition("article_links__article__")
             )
         ).filter(article_total__gt=0)
 

@@ -99,3 +99,10 @@ def test_latest_paginates_newest_first(reader):
     assert second == [f"Story {n:02}" for n in range(20, 25)]
     assert reader.get("/latest/?page=3").status_code == 404
     assert reader.get("/latest/?page=abc").status_code == 404
+
+
+def test_an_article_tagged_with_its_own_section_counts_once(reader, world):
+    news = world["public"].section
+    add_topics(ArticleFactory(headline="Tagged Twice", section=news), news)
+    entries = [text_of(li) for li in parse(reader.get("/topics/")).select(".az-list li")]
+    assert "News (2)" in entries
