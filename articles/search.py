@@ -29,7 +29,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 from articles.views import card_queryset
-from newsroom.pages import PublicListMixin
+from newsroom.pages import CappedCountPaginator, PublicListMixin
 
 MAX_QUERY_LENGTH = 200
 # The fallback builds three LIKEs per term; a cap keeps a pasted paragraph from making a huge query.
@@ -189,6 +189,7 @@ class SearchView(PublicListMixin, ListView):
     template_name = "articles/search_results.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = CappedCountPaginator
 
     def get(self, request, *args, **kwargs):
         self.query = clean_query(request.GET.get("q", ""))
