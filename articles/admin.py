@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic
 
 
@@ -53,6 +54,17 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Save the article, then make WebP renditions of a newly chosen featured image.
+
+        After the save, because the uploaded file has its storage name only then. Renditions
+        are made here rather than in `Article.save()`, which every import and script runs.
+        """
+        super().save_model(request, obj, form, change)
+        if "featured_image" in form.changed_data:
+            obj.featured_image_renditions = make_renditions(obj.featured_image.name)
+            obj.save(update_fields=["featured_image_renditions"])
 
     def get_queryset(self, request):
         return (

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
-from articles.body import sanitise_body
+from articles.body import sanitise_body, set_image_attributes
+from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from authors.models import Author
 
@@ -132,11 +133,16 @@ def _object(value, where):
 
 
 class ImageStore:
-    """Copies image files named by an import line into media storage, once per content."""
+    """Copies image files named by an import line into media storage, once per content.
+
+    Renditions (articles.images) are made at most once per stored name and import, however
+    many articles share the picture.
+    """
 
     def __init__(self, base_dir):
         self.base_dir = Path(base_dir).resolve()
         self.stored = {}
+        self.rendition_widths = {}
 
     def local_path(self, src, where):
         if not isinstance(src, str) or not src.strip():
@@ -188,6 +194,12 @@ class ImageStore:
                     name = saved
             self.stored[name] = StoredImage(name, width, height)
         return self.stored[name]
+
+    def renditions_of(self, stored):
+        """The widths of the stored image's WebP renditions, made now if missing."""
+        if stored.name not in self.rendition_widths:
+            self.rendition_widths[stored.name] = make_renditions(stored.name)
+        return self.rendition_widths[stored.name]
 
 
 @dataclass
@@ -456,17 +468,35 @@ def write_line(line, images):
         stored_body = {
             src: images.store(checked, "articles/body") for src, checked in line.body_images.items()
         }
+        stored_by_url = {
+            default_storage.url(stored.name): stored for stored in stored_body.values()
+        }
 
         def to_media_url(src):
             stored = stored_body.get(src)
             return default_storage.url(stored.name) if stored else src
+
+        def describe(src):
+            """Size and renditions of a copied body image, replacing any the line gave."""
+            stored = stored_by_url.get(src)
+            if stored is None:
+                return None
+            widths = images.renditions_of(stored)
+            return {
+                "width": stored.width,
+                "height": stored.height,
+                "srcset": srcset(stored.name, widths) if widths else None,
+                "sizes": BODY_IMAGE_SIZES if widths else None,
+            }
 
         # Each model field <- the interchange key named beside it.
         article.headline = line.headline  # headline
         if line.slug_given or not article.slug:  # slug, else derived once from the headline
             article.slug = _free_slug(line.slug, article.pk)
         article.standfirst = line.standfirst  # standfirst
-        article.body = sanitise_body(line.body_html, rewrite_src=to_media_url)  # body_html
+        article.body = set_image_attributes(  # body_html
+            sanitise_body(line.body_html, rewrite_src=to_media_url), describe
+        )
         article.section = _section(line.section) if line.section else None  # section
         article.status = line.status  # status
         article.published_at = line.published_at  # published_at
@@ -478,12 +508,14 @@ def write_line(line, images):
                 stored.width,
                 stored.height,
             )
+            article.featured_image_renditions = images.renditions_of(stored)
             article.featured_image_alt = line.featured_image["alt"]
             article.featured_image_caption = line.featured_image["caption"]
             article.featured_image_credit = line.featured_image["credit"]
         else:
             article.featured_image = ""
             article.featured_image_width = article.featured_image_height = None
+            article.featured_image_renditions = []
             article.featured_image_alt = article.featured_image_caption = ""
             article.featured_image_credit = ""
         article.source_fingerprint = line.fingerprint
@@ -627,7 +659,9 @@ class ImageExporter:
                 return self.src(src[len(media_url) :])
             return src
 
-        return sanitise_body(html, rewrite_src=rewrite)
+        # An export carries original images only, so `srcset` and `sizes`, which name this
+        # site's renditions, are left out; importing makes renditions and writes them anew.
+        return sanitise_body(html, rewrite_src=rewrite, responsive=False)
 
 
 def export_article(article, images):

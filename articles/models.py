@@ -168,6 +168,13 @@ class Article(models.Model):
     )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The widths in pixels of the smaller WebP copies made of the featured image "
+        "(see articles.images). Filled when an image is uploaded or imported, never by hand.",
+    )
     featured_image_alt = models.CharField(
         max_length=300,
         blank=True,

@@ -32,6 +32,7 @@ def card_queryset():
             "featured_image_alt",
             "featured_image_width",
             "featured_image_height",
+            "featured_image_renditions",
             "section__name",
             "section__slug",
         )

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from authors.models import Author
 
@@ -76,3 +77,10 @@ def add_related(article, *targets_or_urls):
             title, url = item
             links.append(RelatedLink(article=article, title=title, url=url, position=position))
     RelatedLink.objects.bulk_create(links)
+
+
+def with_renditions(article):
+    """Make the article's featured image renditions and record them, as an upload would."""
+    article.featured_image_renditions = make_renditions(article.featured_image.name)
+    article.save(update_fields=["featured_image_renditions"])
+    return article
