@@ -14,7 +14,7 @@ def _iso(moment):
 
 def organization(chrome, absolute):
     return {
-        "@type": "NewsMediaOrganization",
+        "@type": "Organization",
         "name": chrome["brand_name"],
         "url": absolute("/"),
         "logo": {
