@@ -12,17 +12,12 @@ should stay within 2x of their time at 1,000 articles.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import throwaway_site
 
 SECTIONS = [
     "News",
@@ -124,77 +119,54 @@ def main():
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--runs", type=int, default=30)
     options = parser.parse_args()
+    if min(options.articles) < 1000:
+        parser.error("each size must be at least 1,000 articles (the topic page 50 needs them)")
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
-    os.environ["DEBUG"] = "0"
-    media = tempfile.TemporaryDirectory(prefix="newsroom-bench-media-")
-    os.environ["MEDIA_ROOT"] = media.name
-
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test import Client, override_settings
-    from django.test.utils import setup_test_environment
-
-    from articles.models import Topic
-    from authors.models import Author
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     table = {}
-    try:
-        with override_settings(STORAGES=storages, NEWSROOM_FRAGMENT_SECONDS=0):
-            sections = [
-                Topic.objects.create(name=name, in_navigation=True, navigation_order=i)
-                for i, name in enumerate(SECTIONS)
-            ]
-            topics = [Topic.objects.create(name="Everything")]
-            topics += [Topic.objects.create(name=f"Topic {n}") for n in range(40)]
-            authors = [
-                Author.objects.create(name=f"Writer {n}", slug=f"writer-{n}") for n in range(25)
-            ]
-            urls = [
-                "/",
-                "/news/",
-                "/topics/everything/?page=50",
-                "/authors/writer-3/",
-                "/latest/",
-                "/search/?q=harbour+lighthouse",
-                "/feeds/rss/",
-                "/feeds/atom/",
-                "/feeds/topics/everything/rss/",
-                "/feeds/topics/everything/atom/",
-                "/feeds/authors/writer-3/rss/",
-                "/feeds/authors/writer-3/atom/",
-            ]
-            done = 0
-            client = Client()
-            for size in options.articles:
-                started = time.perf_counter()
-                seed(size, done, sections, topics, authors)
-                done = size
-                with connection.cursor() as cursor:
-                    if connection.vendor == "postgresql":
-                        cursor.execute("ANALYZE")
-                print(
-                    f"seeded {size} articles in {time.perf_counter() - started:.0f} s", flush=True
-                )
-                table[size] = measure(client, urls, options.runs)
-                for url, (median, count) in table[size].items():
-                    print(f"  {size:>7} {url:<36} {median:7.2f} ms {count:3d} queries", flush=True)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        media.cleanup()
+    with throwaway_site(NEWSROOM_FRAGMENT_SECONDS=0) as connection:
+        from django.test import Client
+
+        from articles.models import Topic
+        from authors.models import Author
+
+        sections = [
+            Topic.objects.create(name=name, in_navigation=True, navigation_order=i)
+            for i, name in enumerate(SECTIONS)
+        ]
+        topics = [Topic.objects.create(name="Everything")]
+        topics += [Topic.objects.create(name=f"Topic {n}") for n in range(40)]
+        authors = [Author.objects.create(name=f"Writer {n}", slug=f"writer-{n}") for n in range(25)]
+        urls = [
+            "/",
+            "/news/",
+            "/topics/everything/?page=50",
+            "/authors/writer-3/",
+            "/latest/",
+            "/search/?q=harbour+lighthouse",
+            "/feeds/rss/",
+            "/feeds/atom/",
+            "/feeds/topics/everything/rss/",
+            "/feeds/topics/everything/atom/",
+            "/feeds/authors/writer-3/rss/",
+            "/feeds/authors/writer-3/atom/",
+        ]
+        done = 0
+        client = Client()
+        for size in options.articles:
+            started = time.perf_counter()
+            seed(size, done, sections, topics, authors)
+            done = size
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("ANALYZE")
+            print(f"seeded {size} articles in {time.perf_counter() - started:.0f} s", flush=True)
+            table[size] = measure(client, urls, options.runs)
+            for url, (median, count) in table[size].items():
+                print(f"  {size:>7} {url:<36} {median:7.2f} ms {count:3d} queries", flush=True)
+        vendor = connection.vendor
 
     small, large = options.articles[0], options.articles[-1]
-    print(f"\n{connection.vendor}: median ms at {small} and {large} articles, ratio, queries")
+    print(f"\n{vendor}: median ms at {small} and {large} articles, ratio, queries")
     for url in table[small]:
         a, qa = table[small][url]
         b, qb = table[large][url]

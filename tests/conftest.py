@@ -1,6 +1,13 @@
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.core.management import call_command
 
 from articles import body
 
@@ -17,6 +24,36 @@ def isolated_site(settings, tmp_path):
     body._content_blocks.cache_clear()
     yield
     cache.clear()
+
+
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory):
+    """The demo JSONL beside freshly drawn pictures, outside the project tree (drawn once)."""
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copy(DEMO / "articles.jsonl", folder / "articles.jsonl")
+    subprocess.run(
+        [
+            sys.executable,
+            str(DEMO / "draw_images.py"),
+            str(folder / "images"),
+            "--articles",
+            str(folder / "articles.jsonl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def load_demo(folder):
+    """Import the demo articles and dress the site as `make run` does; returns the report."""
+    out = io.StringIO()
+    call_command("import_articles", str(folder / "articles.jsonl"), stdout=out)
+    call_command("demo_site", stdout=io.StringIO())
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -1,46 +1,18 @@
 """The demo `make run` loads: it imports cleanly, and its lead article shows every element."""
 
-import io
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
-from tests.conftest import parse, text_of
+from tests.conftest import load_demo, parse, text_of
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
 LEAD = "/news/tide-powered-tram-first-passenger-run/"
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory):
-    """The demo JSONL beside freshly drawn pictures, outside the project tree."""
-    folder = tmp_path_factory.mktemp("demo")
-    shutil.copy(DEMO / "articles.jsonl", folder / "articles.jsonl")
-    subprocess.run(
-        [
-            sys.executable,
-            str(DEMO / "draw_images.py"),
-            str(folder / "images"),
-            "--articles",
-            str(folder / "articles.jsonl"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return folder
 
 
 @pytest.fixture
 def demo_site(db, demo_folder):
-    out = io.StringIO()
-    call_command("import_articles", str(demo_folder / "articles.jsonl"), stdout=out)
-    call_command("demo_site", stdout=io.StringIO())
-    return out.getvalue()
+    return load_demo(demo_folder)
 
 
 def test_the_demo_imports_every_line(demo_site):

@@ -11,12 +11,10 @@ Chromium at /usr/bin/chromium (or CHROME_PATH). `.ci/run` installs them. A missi
 the tests with the command that installs it: a quality check that silently skips cannot fail.
 """
 
-import io
 import json
 import os
 import shutil
 import subprocess
-import sys
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -25,14 +23,13 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from articles.models import Article, Topic
 from articles.views import LatestView
+from tests.conftest import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demo"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 # The closed CI network makes Chromium's background services fail or stall; these turn them off.
@@ -61,30 +58,10 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, 
 LEAD = "/news/tide-powered-tram-first-passenger-run/"
 
 
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory):
-    """The demo JSONL beside freshly drawn pictures, outside the project tree."""
-    folder = tmp_path_factory.mktemp("demo")
-    shutil.copy(DEMO / "articles.jsonl", folder / "articles.jsonl")
-    subprocess.run(
-        [
-            sys.executable,
-            str(DEMO / "draw_images.py"),
-            str(folder / "images"),
-            "--articles",
-            str(folder / "articles.jsonl"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return folder
-
-
 @pytest.fixture
 def demo_pages(db, demo_folder):
     """Load the demo, then name one page of each public type: (label, path, expected status)."""
-    call_command("import_articles", str(demo_folder / "articles.jsonl"), stdout=io.StringIO())
-    call_command("demo_site", stdout=io.StringIO())
+    load_demo(demo_folder)
     topic = (
         Topic.objects.filter(
             in_navigation=False, items__content_object__in=Article.objects.published()
