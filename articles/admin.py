@@ -1,8 +1,12 @@
 from django.contrib import admin
-from django.db.models import Count
 
+from articles.admin_editor import EditorAdminMixin
+from articles.admin_preview import PreviewAdminMixin
+from articles.admin_revisions import RevisionAdminMixin
+from articles.admin_topics import TopicAdmin  # noqa: F401  (registers itself)
+from articles.admin_workflow import WorkflowAdminMixin
 from articles.images import make_renditions
-from articles.models import Article, ArticleAuthor, RelatedLink, Topic
+from articles.models import Article, ArticleAuthor, RelatedLink
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -21,7 +25,17 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(
+    WorkflowAdminMixin,
+    RevisionAdminMixin,
+    PreviewAdminMixin,
+    EditorAdminMixin,
+    admin.ModelAdmin,
+):
+    """The newsdesk's article editor. Each concern lives in its own mixin module: workflow and
+    roles (admin_workflow), revisions and safe concurrent editing (admin_revisions), previews
+    and moved addresses (admin_preview), the body editor (admin_editor)."""
+
     list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
     list_filter = ["status", "section", "published_at"]
     list_select_related = ["section"]
@@ -79,18 +93,3 @@ class ArticleAdmin(admin.ModelAdmin):
         return ", ".join(author.name for author in article.byline)
 
 
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "in_navigation", "navigation_order", "article_count"]
-    list_editable = ["in_navigation", "navigation_order"]
-    list_filter = ["in_navigation"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "in_navigation", "navigation_order"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("items"))
-
-    @admin.display(description="Articles", ordering="article_total")
-    def article_count(self, topic):
-        return topic.article_total

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -15,6 +16,7 @@ RESERVED_SLUGS = frozenset(
         "authors",
         "topics",
         "latest",
+        "corrections",
         "pages",
         "media",
         "static",
@@ -114,7 +116,9 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     headline = models.CharField(
         max_length=255, help_text="The article's title, as readers see it at the top of the page."
@@ -218,6 +222,20 @@ class Article(models.Model):
         help_text="The article's identifier in that system; re-imports update the same article.",
     )
 
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who started the article; contributors may edit only their own drafts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save; a save from an older version is refused.",
+    )
     source_fingerprint = models.CharField(
         max_length=64,
         blank=True,
@@ -239,6 +257,10 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], name="article_section_listing"
             ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit articles started by others"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -365,3 +387,22 @@ class RelatedLink(models.Model):
     def href(self):
         """The link's address. Touches `target` and its section (select them related)."""
         return self.target.get_absolute_url() if self.target_id else self.url
+
+
+class Correction(models.Model):
+    """A correction note on a published article, shown on it and on the corrections page."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(
+        help_text="What was wrong and what is right now, in a sentence or two readers will see."
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"Correction to {self.article}"

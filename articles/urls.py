@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import corrections, preview, views
 
 app_name = "articles"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("topics/", views.TopicIndexView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("articles/<slug:slug>/", views.ArticleBySlugView.as_view(), name="article-by-slug"),
+    path("corrections/", corrections.corrections_page, name="corrections"),
+    path("preview/<str:token>/", preview.preview_page, name="preview"),
     # Last: any other one- or two-segment path is a section, or a section and an article.
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),

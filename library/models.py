@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+
+class Image(models.Model):
+    """A picture in the library, with what readers and the law need to know about it."""
+
+    file = models.ImageField(
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="A JPEG, PNG, GIF or WebP picture; it is checked by its content, not its name.",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required to publish.",
+    )
+    caption = models.CharField(
+        max_length=500, blank=True, help_text="An optional line shown under the picture."
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who owns the picture, e.g. “Alamy” or “Jane Doe / Newsroom”. "
+        "Required to publish.",
+    )
+    source_note = models.TextField(
+        blank=True,
+        help_text="Where the picture came from and on what licence; for the newsroom only.",
+    )
+    focal_x = models.FloatField(
+        default=0.5,
+        help_text="Horizontal position of the point to keep in crops, from 0 (left) to 1 (right).",
+    )
+    focal_y = models.FloatField(
+        default=0.5,
+        help_text="Vertical position of the point to keep in crops, from 0 (top) to 1 (bottom).",
+    )
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The sizes and formats made of this picture so far.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["-created"], name="library_image_newest")]
+
+    def __str__(self):
+        return self.alt_text or self.file.name
