@@ -17,6 +17,7 @@ RESERVED_SLUGS = frozenset(
         "topics",
         "latest",
         "corrections",
+        "library",
         "pages",
         "media",
         "static",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("articles/<slug:slug>/", views.ArticleBySlugView.as_view(), name="article-by-slug"),
     path("corrections/", corrections.corrections_page, name="corrections"),
+    path("corrections/rss/", corrections.corrections_feed, name="corrections-feed"),
     path("preview/<str:token>/", preview.preview_page, name="preview"),
     # Last: any other one- or two-segment path is a section, or a section and an article.
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),

@@ -79,8 +79,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     One query for the article. The rendered article and the rail are cached fragments (see
     `articles.fragments`); the querysets behind them are handed to the template unevaluated and
-    run only when a fragment is rebuilt: one query each for the byline, topics, related links
-    and rail, whatever their length.
+    run only when a fragment is rebuilt: one query each for the byline, topics, related links,
+    corrections and rail, whatever their length.
     """
 
     template_name = "articles/article_detail.html"
@@ -103,7 +103,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         article = self.object
         context = super().get_context_data(**kwargs)
         context.update(
-            current_section=article.section.slug,
+            current_section=article.section.slug if article.section else None,
             content_version=content_version(),
             fragment_seconds=settings.NEWSROOM_FRAGMENT_SECONDS,
             body=render_body(article.body),

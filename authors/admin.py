@@ -24,6 +24,7 @@ class AuthorAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("user")
             .annotate(article_total=Count("article_links"))
+            .order_by("name")  # an annotated queryset loses Meta.ordering
         )
 
     @admin.display(description="Articles", ordering="article_total")

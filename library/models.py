@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from articles.images import BODY_IMAGE_SIZES
 
 
 class Image(models.Model):
@@ -33,11 +36,19 @@ class Image(models.Model):
     )
     focal_x = models.FloatField(
         default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text="Horizontal position of the point to keep in crops, from 0 (left) to 1 (right).",
     )
     focal_y = models.FloatField(
         default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text="Vertical position of the point to keep in crops, from 0 (top) to 1 (bottom).",
+    )
+    animated = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether the picture moves; animations are shown as uploaded, without "
+        "smaller copies.",
     )
     renditions = models.JSONField(
         default=list,
@@ -62,3 +73,29 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt_text or self.file.name
+
+    def picture_html(self, sizes, *, aspect=None, eager=False, css_class="", alt=None):
+        """A `<picture>` with `srcset`/`sizes`, width and height (see library.markup).
+
+        Makes and records a crop's renditions the first time that `aspect` is asked for (one
+        UPDATE); afterwards reads only this row's fields.
+        """
+        from library.markup import picture_html
+
+        return picture_html(self, sizes, aspect=aspect, eager=eager, css_class=css_class, alt=alt)
+
+    def figure_html(self, sizes=BODY_IMAGE_SIZES):
+        """The `<figure>` an article body holds for this picture (see library.markup)."""
+        from library.markup import figure_html
+
+        return figure_html(self, sizes)
+
+    @property
+    def thumbnail_url(self):
+        """The address of the smallest uncropped WebP copy, else of the original. No I/O."""
+        from library.renditions import thumbnail
+
+        record = thumbnail(self)
+        if record:
+            return self.file.storage.url(record["name"])
+        return self.file.url if self.file else ""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pages/", include("django.contrib.flatpages.urls")),
     path("feeds/", include("articles.feed_urls")),
     path("search/", include("articles.search_urls")),
+    path("library/", include("library.urls")),
     path("", include("newsroom.seo_urls")),
     path("", include("articles.urls")),
 ]

@@ -374,8 +374,8 @@ def test_the_query_count_does_not_grow_with_the_article(reader, settings):
     large = _article_with(10, section)
     settings.NEWSROOM_RAIL_SIZE = 10
     large_count = count_queries(reader, large.get_absolute_url())
-    # article, byline, topics, related links, rail
-    assert small_count == large_count == 5
+    # article, byline, topics, related links, corrections, rail
+    assert small_count == large_count == 6
 
 
 def test_a_repeat_view_reads_only_the_article(reader):
@@ -387,8 +387,8 @@ def test_the_first_view_with_a_cold_cache_stays_within_budget(reader, site_chrom
     article = _article_with(3, SectionFactory())
     with CaptureQueriesContext(connection) as queries:
         assert reader.get(article.get_absolute_url()).status_code == 200
-    # Five for the article page, five to build the shared header and footer once.
-    assert len(queries) == 10
+    # Six for the article page, five to build the shared header and footer once.
+    assert len(queries) == 11
 
 
 def test_an_edit_shows_on_the_next_view_despite_the_cache(

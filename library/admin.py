@@ -1,0 +1,139 @@
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from library.forms import ImageForm
+from library.models import Image
+from library.renditions import ensure_renditions, recorded
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = "what publishing needs"
+    parameter_name = "needs"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("alt", "Missing alt text"),
+            ("credit", "Missing credit"),
+            ("nothing", "Ready to publish"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "alt":
+            return queryset.filter(alt_text="")
+        if self.value() == "credit":
+            return queryset.filter(credit="")
+        if self.value() == "nothing":
+            return queryset.exclude(alt_text="").exclude(credit="")
+        return queryset
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The media library. Uploads are checked and cleaned by the form (library.forms); the
+    renditions are made once the file is stored, and the list flags pictures that cannot yet
+    go on a published article (no alt text or no credit)."""
+
+    form = ImageForm
+    list_display = [
+        "list_thumbnail",
+        "__str__",
+        "credit",
+        "dimensions",
+        "uploaded_by",
+        "created",
+        "has_alt_text",
+        "has_credit",
+    ]
+    list_display_links = ["list_thumbnail", "__str__"]
+    list_filter = [
+        AttentionFilter,
+        "animated",
+        ("uploaded_by", admin.RelatedOnlyFieldListFilter),
+        "created",
+    ]
+    list_select_related = ["uploaded_by"]
+    list_per_page = 50
+    search_fields = ["alt_text", "caption", "credit", "source_note"]
+    date_hierarchy = "created"
+    readonly_fields = [
+        "focal_point_picker",
+        "dimensions",
+        "uploaded_by",
+        "created",
+        "modified",
+        "rendition_summary",
+    ]
+    fieldsets = [
+        (None, {"fields": ["file", "alt_text", "caption", "credit"]}),
+        (
+            "Focal point",
+            {
+                "description": "The point crops keep in view. Click the picture to set it, "
+                "or type the position.",
+                "fields": ["focal_point_picker", ("focal_x", "focal_y")],
+            },
+        ),
+        ("Source and licence", {"fields": ["source_note"]}),
+        (
+            "Details",
+            {
+                "classes": ["collapse"],
+                "fields": ["dimensions", "uploaded_by", "created", "modified", "rendition_summary"],
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["library/focal-point.js"]
+        css = {"all": ["library/admin.css"]}
+
+    def save_model(self, request, obj, form, change):
+        """Save the picture, then make its renditions when its file is new.
+
+        After the save, because the file has its storage name only then. A replaced file's
+        old renditions are forgotten, not deleted: article bodies may still show them.
+        """
+        if not change:
+            obj.uploaded_by = request.user
+        if "file" in form.changed_data:
+            obj.renditions = []
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            ensure_renditions(obj)
+
+    @admin.display(description="Picture")
+    def list_thumbnail(self, image):
+        if not image.file:
+            return "—"
+        return format_html(
+            '<img class="library-thumbnail" src="{}" alt="" loading="lazy" decoding="async">',
+            image.thumbnail_url,
+        )
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.width else "—"
+
+    @admin.display(boolean=True, description="Alt text")
+    def has_alt_text(self, image):
+        return bool(image.alt_text.strip())
+
+    @admin.display(boolean=True, description="Credit")
+    def has_credit(self, image):
+        return bool(image.credit.strip())
+
+    @admin.display(description="Picture")
+    def focal_point_picker(self, image):
+        if not image.file:
+            return "Save the picture first; then click it here to set its focal point."
+        return render_to_string("admin/library/image/focal_point.html", {"image": image})
+
+    @admin.display(description="Smaller copies")
+    def rendition_summary(self, image):
+        crops = sorted({r["crop"] for r in image.renditions if r.get("crop")})
+        widths = sorted({r["width"] for r in recorded(image)})
+        if not widths:
+            return "None (animations and unreadable files are shown as uploaded)."
+        summary = "Widths " + ", ".join(f"{w} px" for w in widths) + " in WebP and JPEG/PNG"
+        return summary + (f"; crops {', '.join(crops)}." if crops else ".")

@@ -1,0 +1,110 @@
+"""Storing uploaded pictures: upright, in their own format, without what they say of their maker.
+
+Cameras and phones record where a picture was taken (EXIF GPS, XMP), with what and by whom;
+a newsroom must not publish a source's location by accident. `normalise_upload` re-encodes a
+checked upload before it is first stored, so no copy with that metadata ever reaches storage:
+the EXIF orientation is applied to the pixels, every metadata block is dropped except the ICC
+colour profile (and, for GIF and PNG, transparency and animation timing), and the format is
+kept. JPEGs are written with their own quantisation tables, so re-encoding costs as little
+quality as it can.
+"""
+
+import io
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import slugify
+from PIL import Image, ImageOps, JpegImagePlugin
+
+from library.renditions import ensure_renditions
+from library.validation import check_image_upload
+
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+# What of a picture's `info` survives: colour, transparency and animation, nothing about people
+# or places (no exif, xmp, comment, iptc, dpi, text chunks).
+KEPT_INFO = ("icc_profile", "transparency", "background", "duration", "loop")
+# Stored names are "library/YYYY/MM/<stem><ext>" and the field holds 100 characters.
+MAX_STEM = 60
+
+
+def _is_lossless_webp(data):
+    """Whether a WebP file's picture is stored losslessly (a VP8L chunk), read from its chunks."""
+    position = 12
+    while position + 8 <= len(data):
+        kind = data[position : position + 4]
+        size = int.from_bytes(data[position + 4 : position + 8], "little")
+        if kind in (b"VP8L", b"VP8 "):
+            return kind == b"VP8L"
+        position += 8 + size + (size & 1)
+    return False
+
+
+def _save_options(image, fmt, data):
+    options = {"icc_profile": image.info.get("icc_profile")}
+    if fmt == "JPEG":
+        options["qtables"] = image.quantization
+        if (sampling := JpegImagePlugin.get_sampling(image)) != -1:
+            options["subsampling"] = sampling
+        options["progressive"] = bool(image.info.get("progressive"))
+    elif fmt == "WEBP":
+        options.update({"lossless": True} if _is_lossless_webp(data) else {"quality": 90})
+        options["loop"] = image.info.get("loop", 0)
+    elif fmt == "GIF":
+        options["comment"] = b""
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def _stored_name(original_name, fmt):
+    stem = slugify(Path(original_name or "").stem)[:MAX_STEM].strip("-") or "image"
+    return stem + EXTENSIONS[fmt]
+
+
+def normalise_upload(uploaded_file, checked=None):
+    """A new upload holding the picture upright and without metadata, named for its format.
+
+    `checked` is what `check_image_upload` returned for this file (it is checked now if not
+    given). A PNG named "photo.jpg" comes back as "photo.png". Animated pictures keep every
+    frame and their timing; they are not turned (animations do not carry an orientation).
+    """
+    checked = checked or check_image_upload(uploaded_file)
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    buffer = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as image:
+        options = _save_options(image, checked.format, data)
+        if checked.animated:
+            image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            image.save(buffer, checked.format, save_all=True, **options)
+        else:
+            upright = ImageOps.exif_transpose(image)
+            upright.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            upright.save(buffer, checked.format, **options)
+    uploaded_file.seek(0)
+    return SimpleUploadedFile(
+        _stored_name(uploaded_file.name, checked.format),
+        buffer.getvalue(),
+        content_type=CONTENT_TYPES[checked.format],
+    )
+
+
+def add_image(*, file, uploaded_by=None, **fields):
+    """Check, clean and store an uploaded picture as a library `Image`, with its renditions.
+
+    For uploads outside the admin (whose form does the same in steps). `fields` are the
+    model's other fields (alt_text, caption, credit, source_note, focal_x, focal_y). Raises
+    `ValidationError` for a file the library does not take; nothing is stored then.
+    """
+    from library.models import Image as LibraryImage
+
+    checked = check_image_upload(file)
+    image = LibraryImage(
+        file=normalise_upload(file, checked),
+        animated=checked.animated,
+        uploaded_by=uploaded_by,
+        **fields,
+    )
+    image.full_clean(exclude=["file"])
+    image.save()
+    ensure_renditions(image)
+    return image
