@@ -1,0 +1,129 @@
+"""The article body editor: django-prose-editor set up to write only what `articles.body` keeps.
+
+The editor's schema is the storage allowlist seen from the other side: every node and mark it
+can produce is a tag and attribute `sanitise_body` keeps, written in the order the sanitiser
+writes it, so a body the editor saves comes back from the sanitiser unchanged. Our own pieces
+(links, ordered lists, figures from the media library, embeds by address) live in one ES module,
+`static/admin/articles/body-editor.js`, which the widget hands to the editor as an extra module.
+"""
+
+import re
+
+from django import forms
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from articles.body import URL_SCHEMES, sanitise_body
+
+# The hosts whose addresses `articles.body.embed_for_url` can turn into embeds, by provider. The
+# editor refuses other addresses before they are inserted; tests/test_editor.py checks every
+# host here against `embed_for_url`, so a provider added there without a host here fails.
+EMBED_PROVIDERS = {
+    "YouTube": ["youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"],
+    "Vimeo": ["vimeo.com", "www.vimeo.com"],
+    "X": ["x.com", "www.x.com", "twitter.com", "www.twitter.com"],
+    "Instagram": ["instagram.com", "www.instagram.com"],
+    "TikTok": ["tiktok.com", "www.tiktok.com", "m.tiktok.com"],
+    "Facebook": ["facebook.com", "www.facebook.com", "m.facebook.com"],
+}
+
+# The media library's staff-only search (library.views.image_search): GET ?q=&page= answers
+# {"results": [{"id", "thumbnail", "alt", "caption", "credit", "width", "height", "html"}],
+# "has_next"}, where `html` is the <figure data-credit=…> the editor inserts.
+LIBRARY_SEARCH_URL_NAME = "library:image-search"
+LIBRARY_UPLOAD_URL_NAME = "admin:library_image_add"
+
+EXTENSIONS_MODULE = "admin/articles/body-editor.js"
+EDITOR_STYLESHEET = "admin/articles/body-editor.css"
+
+# The package's toolbar, with our "insert" group (image and embed) after the link buttons.
+MENU_GROUPS = [
+    *DEFAULT_MENU_GROUPS[: DEFAULT_MENU_GROUPS.index({"group": "link"}) + 1],
+    {"group": "insert"},
+    *DEFAULT_MENU_GROUPS[DEFAULT_MENU_GROUPS.index({"group": "link"}) + 1 :],
+]
+
+_EMPTY_DOCUMENT = re.compile(r"<p></p>")
+
+
+def _reverse_or_none(name):
+    """The address named `name`, or None while the app that owns it is not mounted."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def body_extensions():
+    """The editor's extensions: exactly the structure `articles.body.ALLOWED_TAGS` keeps.
+
+    Built per form, because the library's addresses are reversed from the URLconf.
+    """
+    return {
+        "Heading": {"levels": [2, 3, 4]},
+        "Bold": True,
+        "Italic": True,
+        "Strike": True,
+        "Subscript": True,
+        "Superscript": True,
+        "BulletList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HorizontalRule": True,
+        "HardBreak": True,
+        # Ours (body-editor.js): markup the sanitiser keeps byte for byte.
+        "ArticleOrderedList": True,
+        "ArticleLink": {"schemes": sorted(URL_SCHEMES)},
+        "ArticleImage": True,
+        "ArticleCaption": True,
+        "ArticleFigure": {
+            "searchUrl": _reverse_or_none(LIBRARY_SEARCH_URL_NAME),
+            "uploadUrl": _reverse_or_none(LIBRARY_UPLOAD_URL_NAME),
+        },
+        "ArticleEmbed": {"providers": EMBED_PROVIDERS},
+        # Editing the HTML source is safe: whatever is typed is parsed through the schema above.
+        "HTML": True,
+        "Menu": {"groups": MENU_GROUPS},
+    }
+
+
+def clean_body(html):
+    """What the form keeps of the editor's HTML: sanitised, and empty when nothing was written."""
+    if not html or _EMPTY_DOCUMENT.fullmatch(html):
+        return ""
+    return sanitise_body(html)
+
+
+class ArticleBodyWidget(AdminProseEditorWidget):
+    """The prose editor, with our extensions module and stylesheet."""
+
+    def get_config(self):
+        config = super().get_config()
+        return config | {"js_modules": [*config.get("js_modules", []), static(EXTENSIONS_MODULE)]}
+
+    @property
+    def media(self):
+        # Listed after the package's stylesheets so that ours wins over them.
+        return super().media + forms.Media(
+            css={
+                "all": [
+                    "django_prose_editor/editor.css",
+                    "django_prose_editor/overrides.css",
+                    EDITOR_STYLESHEET,
+                ]
+            }
+        )
+
+
+class ArticleBodyField(ProseEditorFormField):
+    """The body as the editor writes it, sanitised as `Article.save()` will store it."""
+
+    def __init__(self, **kwargs):
+        kwargs["widget"] = ArticleBodyWidget
+        kwargs.setdefault("config", {"extensions": body_extensions()})
+        kwargs.setdefault("sanitize", clean_body)
+        kwargs.setdefault("preset", "configurable")
+        super().__init__(**kwargs)
