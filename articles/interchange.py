@@ -30,6 +30,8 @@ from PIL import Image, UnidentifiedImageError
 from articles.body import sanitise_body, set_image_attributes
 from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+from articles.redirects import published_url, record_move
+from articles.revisions import record_revision
 from authors.models import Author
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
@@ -456,7 +458,9 @@ def write_line(line, images):
     """
     with transaction.atomic():
         article = (
-            Article.objects.select_for_update()
+            # Lock the article row only; its section is read for the old address.
+            Article.objects.select_for_update(of=("self",))
+            .select_related("section")
             .filter(source_system=line.source_system, source_id=line.source_id)
             .first()
         )
@@ -464,6 +468,7 @@ def write_line(line, images):
             return "unchanged"
         outcome = "created" if article is None else "updated"
         article = article or Article(source_system=line.source_system, source_id=line.source_id)
+        old_url = published_url(article)  # the address readers know, if it is published
 
         stored_body = {
             src: images.store(checked, "articles/body") for src, checked in line.body_images.items()
@@ -529,7 +534,10 @@ def write_line(line, images):
             )
         except ValidationError as error:
             raise LineError(_describe(error)) from None
+        if outcome == "updated":  # an editor's change form opened before this import is stale
+            article.version += 1
         article.save()
+        record_move(old_url=old_url, new_url=published_url(article))
 
         # topics, in the line's order
         TopicItem.objects.filter(content_object=article).delete()
@@ -556,6 +564,7 @@ def write_line(line, images):
             )
             for position, link in enumerate(line.related_links)
         )
+        record_revision(article, comment=f"{outcome.capitalize()} by import.")
     return outcome
 
 

@@ -418,3 +418,22 @@ def test_export_to_standard_output_names_images_by_public_address(tmp_path, sett
         "https://news.example.com/media/articles/featured/"
     )
     assert exported["source"] == {"system": "oldcms", "id": "story-1"}
+
+
+def test_an_import_that_moves_a_published_article_leaves_a_redirect(tmp_path, client):
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", record(1, slug="first-slug")))[0]
+    moved = record(1, slug="second-slug", section="Tech")
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", moved))[0]
+    response = client.get("/news/first-slug/")
+    assert (response.status_code, response["Location"]) == (301, "/tech/second-slug/")
+
+
+def test_every_imported_change_is_a_revision_and_moves_the_version(tmp_path):
+    from reversion.models import Version
+
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", record(1)))[0]
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", record(1, headline="Changed")))[0]
+    article = Article.objects.get()
+    versions = Version.objects.get_for_object(article)
+    assert [v.revision.comment for v in versions] == ["Updated by import.", "Created by import."]
+    assert article.version == 2
