@@ -110,15 +110,20 @@ def _save(article, by, comment, *fields):
     """
     import reversion
 
-    article.version = (article.version or 0) + 1
+    def save():
+        # Counted in the database, so a save in between is never undone by this one.
+        article.version = models.F("version") + 1
+        article.save(update_fields=[*fields, "version", "modified"])
+        article.refresh_from_db(fields=["version"])
+
     with transaction.atomic():
         if reversion.is_registered(Article):
             with reversion.create_revision():
                 reversion.set_user(by)
                 reversion.set_comment(comment)
-                article.save(update_fields=[*fields, "version", "modified"])
+                save()
         else:
-            article.save(update_fields=[*fields, "version", "modified"])
+            save()
 
 
 def _require_publisher(user):
