@@ -99,3 +99,21 @@ def test_demo_drafts_and_scheduled_articles_stay_hidden(client, demo_site):
         assert client.get(f"/articles/{article.slug}/").status_code == 404
     latest = text_of(parse(client.get("/latest/")))
     assert all(article.headline not in latest for article in hidden)
+
+
+def test_the_demo_has_one_account_per_role(demo_site, client):
+    from django.contrib.auth import get_user_model
+
+    users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
+    roles = {
+        name: [g.name for g in users[name].groups.all()]
+        for name in ("admin", "editor", "contributor")
+    }
+    assert roles == {
+        "admin": ["Administrator"],
+        "editor": ["Editor"],
+        "contributor": ["Contributor"],
+    }
+    assert users["admin"].is_superuser and not users["editor"].is_superuser
+    assert client.login(username="contributor", password="newsroom-demo")
+    assert client.get("/admin/articles/article/add/").status_code == 200

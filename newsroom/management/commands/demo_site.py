@@ -4,6 +4,7 @@ Articles come separately, through `import_articles demo/articles.jsonl`. Safe to
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
@@ -80,8 +81,13 @@ PAGES = [
         "roles are listed here as they come up.</p>",
     ),
 ]
-EDITOR_USERNAME = "editor"
-EDITOR_PASSWORD = "newsroom-demo"
+# Demo accounts, one per role (the roles are groups made by a migration). Local demo only.
+DEMO_PASSWORD = "newsroom-demo"
+DEMO_ACCOUNTS = [
+    ("admin", "Administrator"),
+    ("editor", "Editor"),
+    ("contributor", "Contributor"),
+]
 
 
 class Command(BaseCommand):
@@ -131,15 +137,17 @@ class Command(BaseCommand):
             FooterLink.objects.create(site_settings=site_settings, page=page, position=position)
 
         user_model = get_user_model()
-        editor = user_model.objects.filter(username=EDITOR_USERNAME).first()
-        if editor is None:
-            user_model.objects.create_superuser(
-                EDITOR_USERNAME, "editor@example.com", EDITOR_PASSWORD
+        for username, role in DEMO_ACCOUNTS:
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.com", "is_staff": True}
             )
-            self.stdout.write(
-                f"Demo editor account: username {EDITOR_USERNAME!r}, password {EDITOR_PASSWORD!r} "
-                "(log in at /admin/)."
-            )
-        else:
-            self.stdout.write(f"Demo editor account {EDITOR_USERNAME!r} already exists.")
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_superuser = role == "Administrator"
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+        names = ", ".join(f"{username} ({role})" for username, role in DEMO_ACCOUNTS)
+        self.stdout.write(
+            f"Demo accounts at /admin/: {names}; each with the password {DEMO_PASSWORD!r}."
+        )
         self.stdout.write("Demo site settings, sections and footer pages are in place.")
