@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 
 from articles.admin_editor import EditorAdminMixin
 from articles.admin_preview import PreviewAdminMixin
@@ -7,6 +9,17 @@ from articles.admin_topics import TopicAdmin  # noqa: F401  (registers itself)
 from articles.admin_workflow import WorkflowAdminMixin
 from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink
+from library.uploads import normalise_upload
+from library.validation import check_image_upload
+
+
+class ArticleAdminForm(forms.ModelForm):
+    def clean_featured_image(self):
+        """A new featured picture passes the media library's checks and loses its metadata."""
+        image = self.cleaned_data.get("featured_image")
+        if isinstance(image, UploadedFile):  # a new upload, not the file already stored
+            return normalise_upload(image, check_image_upload(image))
+        return image
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -35,6 +48,8 @@ class ArticleAdmin(
     """The newsdesk's article editor. Each concern lives in its own mixin module: workflow and
     roles (admin_workflow), revisions and safe concurrent editing (admin_revisions), previews
     and moved addresses (admin_preview), the body editor (admin_editor)."""
+
+    form = ArticleAdminForm
 
     list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
     list_filter = ["status", "section", "published_at"]

@@ -1,0 +1,80 @@
+"""A featured picture uploaded on the article form passes the same checks as the library."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+from articles.models import Article
+from tests.conftest import parse, text_of
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    client.force_login(
+        django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-long-123")
+    )
+    return client
+
+
+def draft_data(**extra):
+    return {
+        "headline": "Draft With Picture",
+        "slug": "draft-with-picture",
+        "status": "draft",
+        "article_authors-TOTAL_FORMS": "0",
+        "article_authors-INITIAL_FORMS": "0",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def upload(name, fmt, exif=None):
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (200, 30, 30)).save(
+        buffer, fmt, **({"exif": exif} if exif else {})
+    )
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_a_bmp_named_jpg_is_refused_with_a_message(editor):
+    response = editor.post(
+        "/admin/articles/article/add/", draft_data(featured_image=upload("photo.jpg", "BMP"))
+    )
+    assert response.status_code == 200
+    errors = text_of(parse(response).select_one(".field-featured_image .errorlist"))
+    assert "BMP" in errors
+    assert not Article.objects.exists()
+
+
+def test_location_data_is_removed_from_a_featured_picture(editor):
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}
+    response = editor.post(
+        "/admin/articles/article/add/", draft_data(featured_image=upload("walk.jpg", "JPEG", exif))
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    with article.featured_image.open("rb") as handle, Image.open(handle) as stored:
+        assert stored.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
+        assert stored.size == (640, 360)
+
+
+def test_an_edit_without_a_new_upload_keeps_the_stored_picture(editor):
+    from tests.factories import image_file
+
+    article = ArticleFactory(
+        status="draft", slug="draft-with-picture", featured_image=image_file("kept.jpg")
+    )
+    stored = article.featured_image.name
+    response = editor.post(
+        f"/admin/articles/article/{article.pk}/change/", draft_data(headline="Renamed")
+    )
+    assert response.status_code == 302, parse(response).select(".errorlist")
+    article.refresh_from_db()
+    assert (article.headline, article.featured_image.name) == ("Renamed", stored)
