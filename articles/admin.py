@@ -9,6 +9,7 @@ from articles.admin_topics import TopicAdmin  # noqa: F401  (registers itself)
 from articles.admin_workflow import WorkflowAdminMixin
 from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink
+from library.models import Image as LibraryImage
 from library.uploads import normalise_upload
 from library.validation import check_image_upload
 
@@ -20,6 +21,26 @@ class ArticleAdminForm(forms.ModelForm):
         if isinstance(image, UploadedFile):  # a new upload, not the file already stored
             return normalise_upload(image, check_image_upload(image))
         return image
+
+    def clean(self):
+        """A picture chosen from the library becomes the featured image, with its words."""
+        cleaned = super().clean()
+        chosen = cleaned.get("featured_library_image")
+        uploaded = isinstance(cleaned.get("featured_image"), UploadedFile)
+        if chosen and not uploaded and "featured_library_image" in self.changed_data:
+            cleaned["featured_image"] = chosen.file.name
+            for field, source in FROM_LIBRARY.items():
+                if field in self.fields and not cleaned.get(field):
+                    cleaned[field] = getattr(chosen, source)
+        return cleaned
+
+
+# Article field <- library Image field, filled when the editor left the article's one empty.
+FROM_LIBRARY = {
+    "featured_image_alt": "alt_text",
+    "featured_image_caption": "caption",
+    "featured_image_credit": "credit",
+}
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -57,7 +78,7 @@ class ArticleAdmin(
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "featured_library_image"]
     inlines = [ArticleAuthorInline, RelatedLinkInline]
     readonly_fields = ["created", "modified"]
     fieldsets = [
@@ -67,6 +88,7 @@ class ArticleAdmin(
             "Featured image",
             {
                 "fields": [
+                    "featured_library_image",
                     "featured_image",
                     "featured_image_alt",
                     "featured_image_caption",
@@ -91,9 +113,21 @@ class ArticleAdmin(
         are made here rather than in `Article.save()`, which every import and script runs.
         """
         super().save_model(request, obj, form, change)
-        if "featured_image" in form.changed_data:
+        new_upload = "featured_image" in form.changed_data
+        if new_upload or "featured_library_image" in form.changed_data:
             obj.featured_image_renditions = make_renditions(obj.featured_image.name)
-            obj.save(update_fields=["featured_image_renditions"])
+            fields = ["featured_image_renditions"]
+            if new_upload and obj.featured_image:
+                # The uploaded file joins the library, so it can be chosen again.
+                obj.featured_library_image = LibraryImage.objects.create(
+                    file=obj.featured_image.name,
+                    alt_text=obj.featured_image_alt,
+                    caption=obj.featured_image_caption,
+                    credit=obj.featured_image_credit,
+                    uploaded_by=request.user,
+                )
+                fields.append("featured_library_image")
+            obj.save(update_fields=fields)
 
     def get_queryset(self, request):
         return (
@@ -106,5 +140,3 @@ class ArticleAdmin(
     @admin.display(description="Byline")
     def byline_names(self, article):
         return ", ".join(author.name for author in article.byline)
-
-

@@ -171,6 +171,16 @@ class Article(models.Model):
         help_text="The picture at the top of the article and in listings; "
         "at least 1200 pixels wide.",
     )
+    featured_library_image = models.ForeignKey(
+        "library.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="from the media library",
+        help_text="Choose a picture from the media library, or upload one below: an upload is "
+        "added to the library. Empty alt text, caption and credit are filled from the library.",
+    )
     featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_renditions = models.JSONField(

@@ -78,3 +78,43 @@ def test_an_edit_without_a_new_upload_keeps_the_stored_picture(editor):
     assert response.status_code == 302, parse(response).select(".errorlist")
     article.refresh_from_db()
     assert (article.headline, article.featured_image.name) == ("Renamed", stored)
+
+
+def test_an_uploaded_featured_picture_joins_the_library(editor):
+    from library.models import Image as LibraryImage
+
+    data = draft_data(
+        featured_image=upload("quay.jpg", "JPEG"),
+        featured_image_alt="The quay",
+        featured_image_credit="Ann Roe",
+    )
+    assert editor.post("/admin/articles/article/add/", data).status_code == 302
+    article = Article.objects.get()
+    entry = article.featured_library_image
+    assert entry is not None and entry.file.name == article.featured_image.name
+    assert (entry.alt_text, entry.credit, entry.width) == ("The quay", "Ann Roe", 640)
+    assert LibraryImage.objects.count() == 1
+
+
+def test_a_picture_chosen_from_the_library_becomes_the_featured_image(editor, django_user_model):
+    from library.uploads import add_image
+
+    picture = add_image(
+        file=upload("harbour.jpg", "JPEG"),
+        uploaded_by=django_user_model.objects.get(),
+        alt_text="Boats in the harbour",
+        caption="Morning at the harbour.",
+        credit="Jane Doe / Newsroom",
+    )
+    response = editor.post(
+        "/admin/articles/article/add/",
+        draft_data(featured_library_image=picture.pk, featured_image_credit="Own words"),
+    )
+    assert response.status_code == 302, parse(response).select(".errorlist")
+    article = Article.objects.get()
+    assert article.featured_image.name == picture.file.name
+    assert (article.featured_image_width, article.featured_image_height) == (640, 360)
+    assert article.featured_image_alt == "Boats in the harbour"  # filled from the library
+    assert article.featured_image_caption == "Morning at the harbour."
+    assert article.featured_image_credit == "Own words"  # what the editor typed wins
+    assert article.featured_image_renditions  # WebP copies for the page's srcset
