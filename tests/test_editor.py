@@ -386,7 +386,10 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
     editor, not the library; other off-site requests are refused.
     """
     if not Path(CHROME_PATH).exists():
-        pytest.skip(f"Chromium is missing at {CHROME_PATH}")
+        pytest.fail(
+            f"Chromium is missing at {CHROME_PATH}: `apt-get install -y chromium` (make test does"
+            " it as root), or set CHROME_PATH. Never `playwright install`."
+        )
     from playwright.sync_api import sync_playwright
 
     settings.ROOT_URLCONF = __name__
