@@ -251,39 +251,30 @@ def split_blocks(html):
 # providers' no-tracking hosts only when the reader scrolls near; posts on social networks are
 # shown as a link card, so no third-party script or cookie reaches a reader who did not ask.
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+# The providers whose addresses become embeds, and their hosts. The admin's body editor reads
+# this too, to refuse other addresses before they are saved.
+EMBED_PROVIDERS = {
+    "YouTube": ["youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"],
+    "Vimeo": ["vimeo.com", "www.vimeo.com"],
+    "X": ["x.com", "www.x.com", "twitter.com", "www.twitter.com"],
+    "Instagram": ["instagram.com", "www.instagram.com"],
+    "TikTok": ["tiktok.com", "www.tiktok.com", "m.tiktok.com"],
+    "Facebook": ["facebook.com", "www.facebook.com", "m.facebook.com"],
+}
+# Posts on social networks: (CSS key, provider, address path of a post).
 _SOCIAL_PATTERNS = [
-    (
-        "x",
-        "X",
-        re.compile(r"^(?:www\.)?(?:x|twitter)\.com$"),
-        re.compile(r"^/(\w{1,30})/status/(\d+)"),
-    ),
-    (
-        "instagram",
-        "Instagram",
-        re.compile(r"^(?:www\.)?instagram\.com$"),
-        re.compile(r"^/(?:[\w.]+/)?(?:p|reel|tv)/([\w-]+)"),
-    ),
-    (
-        "tiktok",
-        "TikTok",
-        re.compile(r"^(?:www\.|m\.)?tiktok\.com$"),
-        re.compile(r"^/@([\w.]+)/video/(\d+)"),
-    ),
-    (
-        "facebook",
-        "Facebook",
-        re.compile(r"^(?:www\.|m\.)?facebook\.com$"),
-        re.compile(r"^/[\w.]+/(?:posts|videos)/[\w.]+|^/watch/?$"),
-    ),
+    ("x", "X", re.compile(r"^/(\w{1,30})/status/(\d+)")),
+    ("instagram", "Instagram", re.compile(r"^/(?:[\w.]+/)?(?:p|reel|tv)/([\w-]+)")),
+    ("tiktok", "TikTok", re.compile(r"^/@([\w.]+)/video/(\d+)")),
+    ("facebook", "Facebook", re.compile(r"^/[\w.]+/(?:posts|videos)/[\w.]+|^/watch/?$")),
 ]
 
 
 def _youtube_id(parts):
     host = parts.hostname or ""
-    if host in {"youtu.be"}:
+    if host == "youtu.be":
         candidate = parts.path.strip("/").split("/")[0]
-    elif host in {"youtube.com", "www.youtube.com", "m.youtube.com"}:
+    elif host in EMBED_PROVIDERS["YouTube"]:
         if parts.path == "/watch":
             candidate = parse_qs(parts.query).get("v", [""])[0]
         elif parts.path.startswith(("/shorts/", "/embed/", "/live/")):
@@ -314,7 +305,7 @@ def embed_for_url(url):
             video_id,
             url,
         )
-    if parts.hostname in {"vimeo.com", "www.vimeo.com"} and re.fullmatch(r"/\d+/?", parts.path):
+    if parts.hostname in EMBED_PROVIDERS["Vimeo"] and re.fullmatch(r"/\d+/?", parts.path):
         return format_html(
             '<figure class="embed embed--video"><iframe src="https://player.vimeo.com/video/{}?dnt=1"'
             ' title="Vimeo video" loading="lazy" allowfullscreen'
@@ -324,8 +315,8 @@ def embed_for_url(url):
             parts.path.strip("/"),
             url,
         )
-    for key, label, host_pattern, path_pattern in _SOCIAL_PATTERNS:
-        if host_pattern.match(parts.hostname) and path_pattern.match(parts.path):
+    for key, label, path_pattern in _SOCIAL_PATTERNS:
+        if parts.hostname in EMBED_PROVIDERS[label] and path_pattern.match(parts.path):
             return format_html(
                 '<figure class="embed embed--social embed--{}"><a class="embed__link" href="{}">'
                 '<span class="embed__provider">{}</span> '

@@ -16,19 +16,9 @@ from django_prose_editor.config import DEFAULT_MENU_GROUPS
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.body import URL_SCHEMES, sanitise_body
-
-# The hosts whose addresses `articles.body.embed_for_url` can turn into embeds, by provider. The
-# editor refuses other addresses before they are inserted; tests/test_editor.py checks every
-# host here against `embed_for_url`, so a provider added there without a host here fails.
-EMBED_PROVIDERS = {
-    "YouTube": ["youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"],
-    "Vimeo": ["vimeo.com", "www.vimeo.com"],
-    "X": ["x.com", "www.x.com", "twitter.com", "www.twitter.com"],
-    "Instagram": ["instagram.com", "www.instagram.com"],
-    "TikTok": ["tiktok.com", "www.tiktok.com", "m.tiktok.com"],
-    "Facebook": ["facebook.com", "www.facebook.com", "m.facebook.com"],
-}
+# EMBED_PROVIDERS: the hosts `embed_for_url` turns into embeds; the editor refuses other
+# addresses before they are inserted.
+from articles.body import EMBED_PROVIDERS, URL_SCHEMES, sanitise_body
 
 # The media library's staff-only search (library.views.image_search): GET ?q=&page= answers
 # {"results": [{"id", "thumbnail", "alt", "caption", "credit", "width", "height", "html"}],
