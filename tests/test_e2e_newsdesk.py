@@ -19,7 +19,6 @@ var/artifacts/e2e/ (not committed); their paths are printed.
 
 import importlib
 import io
-import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,22 +36,11 @@ from PIL import Image, ImageDraw
 
 from articles.models import Article
 from library.uploads import add_image
+from tests.browser import launch
 from tests.factories import AuthorFactory, SectionFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "artifacts" / "e2e"
-CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# The closed CI network makes Chromium's background services fail or stall; these turn them off.
-CHROME_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Generous for a loaded CI machine, but bounded: a stuck step fails within seconds, not hours.
 STEP_TIMEOUT_MS = 15_000
 PAGE_LOAD_TIMEOUT_MS = 30_000
@@ -136,26 +124,15 @@ def newsroom(contributor):
 # The browser ----------------------------------------------------------------------------------
 
 
-def require_chromium():
-    if not os.access(CHROME_PATH, os.X_OK):
-        pytest.fail(
-            f"Chromium is missing at {CHROME_PATH}: run `apt-get install -y chromium` "
-            "(or set CHROME_PATH). Never `playwright install`: CI has no browser downloads."
-        )
-
-
 @pytest.fixture
 def browser(live_server, monkeypatch):
-    require_chromium()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own queries between
     # browser steps are plain synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROME_PATH, headless=True, args=CHROME_ARGS
-        )
+        browser = launch(playwright)
         try:
             yield browser
         finally:

@@ -6,9 +6,7 @@ sends back. One browser smoke test at the end drives the real editor.
 """
 
 import json
-import os
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +20,7 @@ from django_prose_editor.config import allowlist_from_extensions
 from articles.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, embed_for_url, sanitise_body
 from articles.editor import EMBED_PROVIDERS, EXTENSIONS_MODULE, LIBRARY_SEARCH_URL_NAME
 from articles.models import Article, RelatedLink
+from tests.browser import launch
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, TopicFactory
 
@@ -351,17 +350,6 @@ def test_byline_and_related_links_keep_their_position_column(editor):
 
 # In the browser ---------------------------------------------------------------------------------
 
-CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-CHROME_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LIBRARY_RESULT = {
     "id": 1,
     "thumbnail": "/media/renditions/library/2026/03/harbour.jpg-240w.webp",
@@ -385,11 +373,6 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
     The library's search is answered by the tab itself with `LIBRARY_RESULT`, so this tests the
     editor, not the library; other off-site requests are refused.
     """
-    if not Path(CHROME_PATH).exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROME_PATH}: `apt-get install -y chromium` (make test does"
-            " it as root), or set CHROME_PATH. Never `playwright install`."
-        )
     from playwright.sync_api import sync_playwright
 
     settings.ROOT_URLCONF = __name__
@@ -409,9 +392,7 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
         return route.continue_()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROME_PATH, headless=True, args=CHROME_ARGS
-        )
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 1200})
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))

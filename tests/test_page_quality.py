@@ -12,7 +12,6 @@ the tests with the command that installs it: a quality check that silently skips
 """
 
 import json
-import os
 import shutil
 import subprocess
 import warnings
@@ -27,21 +26,11 @@ from playwright.sync_api import sync_playwright
 
 from articles.models import Article, Topic
 from articles.views import LatestView
+from tests.browser import launch
 from tests.conftest import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# The closed CI network makes Chromium's background services fail or stall; these turn them off.
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # WCAG 2.0 to 2.2 at levels A and AA, the usual target for a public site; axe's best practices
 # add the landmark, heading and region rules screen-reader users rely on. Experimental rules are
 # left out: they come and go between axe releases.
@@ -95,14 +84,6 @@ def require_vnu():
         pytest.fail("Java is missing: the Nu HTML Checker needs Java 17 or newer on PATH.")
     if not VNU_JAR.is_file():
         pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci --ignore-scripts`.")
-
-
-def require_chromium():
-    if not os.access(CHROME_PATH, os.X_OK):
-        pytest.fail(
-            f"Chromium is missing at {CHROME_PATH}: run `apt-get install -y chromium` "
-            "(or set CHROME_PATH). Never `playwright install`: CI has no browser downloads."
-        )
 
 
 def nu_html_check(files):
@@ -164,11 +145,8 @@ def test_every_page_type_is_valid_html(client, demo_pages, tmp_path):
 
 @pytest.fixture
 def browser():
-    require_chromium()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROME_PATH, headless=True, args=CHROME_ARGS
-        )
+        browser = launch(playwright)
         yield browser
         browser.close()
 
