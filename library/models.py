@@ -66,10 +66,22 @@ class Image(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+    # Where an imported picture came from (e.g. a WordPress attachment), so importing the same
+    # export again finds it instead of adding a copy. Empty for uploads.
+    source_system = models.CharField(max_length=50, blank=True, editable=False)
+    source_id = models.CharField(max_length=255, blank=True, editable=False)
+    source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["-created"], name="library_image_newest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="unique_library_image_source",
+            )
+        ]
 
     def __str__(self):
         return self.alt_text or self.file.name

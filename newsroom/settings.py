@@ -149,6 +149,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # The site's public address, for links that leave the request (exports, feeds read offline).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Importers fetch remote files (feeds, --fetch-media) from public addresses only; set this for
+# an import from an intranet server, knowing that it lets a file make the server call inside.
+IMPORT_FETCH_ALLOW_PRIVATE = env_bool("IMPORT_FETCH_ALLOW_PRIVATE", False)
+
 # Where advert slots go in an article body: after the Nth paragraph, then every Mth, at most K.
 NEWSROOM_ADVERTS = {
     "first_after": env_int("ADVERT_FIRST_AFTER", 3),

@@ -1,0 +1,604 @@
+"""Writing imported records: authors, topics, articles and site pages, in batches.
+
+Articles are written `BATCH_SIZE` at a time, so that a batch costs a fixed handful of queries
+whatever its size: one to find the batch's articles already imported, a few for authors and
+topics, one insert and one update for the articles, two each for bylines and topics, two for
+redirects, and django-reversion's own for the revision. A batch is one transaction; if it
+fails, it is replayed item by item, each in a transaction of its own, so a bad item is reported
+and the rest of its batch still lands. Each item is fully prepared (text checked, body
+sanitised, pictures resolved) before its batch touches the database.
+
+An article already imported is recognised by its source identity (`source_system` +
+`source_id`) and left alone when the fingerprint of its record is unchanged, so a second run
+of the same file reads the database once per batch and writes nothing.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+import reversion
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, transaction
+from django.db.models import Max, prefetch_related_objects
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from articles.body import sanitise_body, set_image_attributes
+from articles.fragments import bump_content_version
+from articles.importing.run import ItemFailed, describe_error
+from articles.models import Article, ArticleAuthor, Topic, TopicItem
+from articles.redirects import MAX_PATH_LENGTH, published_url, record_move
+from authors.models import Author
+
+BATCH_SIZE = 500
+HEADLINE_MAX = Article._meta.get_field("headline").max_length
+SLUG_MAX = Article._meta.get_field("slug").max_length
+TOPIC_MAX = Topic._meta.get_field("name").max_length
+
+
+def source_key(value):
+    """A source id that fits the column: long ones (some feed GUIDs) by their digest."""
+    value = str(value).strip()
+    if len(value) <= 255:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def old_path(url):
+    """The site path (with its query) a redirect from `url` starts at, or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"}:
+        return None
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    if path == "/" or len(path) > MAX_PATH_LENGTH:
+        return None
+    return path
+
+
+def plain_text(html):
+    return " ".join(strip_tags(html or "").split())
+
+
+# Authors and topics ----------------------------------------------------------------------
+
+
+class People:
+    """Authors by slug for one run: matched once, created in bulk, never overwritten.
+
+    An author already on the site (by slug) is used as they are: an editor's bio and photo
+    are not replaced by the source's.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.by_slug = {}
+
+    @staticmethod
+    def slug_of(person):
+        return (person.slug or slugify(person.name) or slugify(person.login))[:140].strip("-")
+
+    def ensure(self, persons):
+        """Authors for `persons` (in order, one per slug), creating the missing ones."""
+        wanted = {}
+        for person in persons:
+            slug = self.slug_of(person)
+            if slug and slug not in self.by_slug:
+                wanted.setdefault(slug, person)
+        if wanted:
+            found = Author.objects.in_bulk(list(wanted), field_name="slug")
+            self.run.count("author", "unchanged", len(found))
+            missing = [
+                Author(
+                    slug=slug,
+                    name=(person.name or person.login or slug)[:120],
+                    # email <- wp:author_email, kept only when it is an address
+                    email=person.email if _is_email(person.email) else "",
+                    bio=person.bio,
+                )
+                for slug, person in wanted.items()
+                if slug not in found
+            ]
+            if missing:
+                Author.objects.bulk_create(missing)
+                found.update(Author.objects.in_bulk([a.slug for a in missing], field_name="slug"))
+                self.run.count("author", "created", len(missing))
+            self.by_slug.update(found)
+        authors, seen = [], set()
+        for person in persons:
+            slug = self.slug_of(person)
+            if slug in self.by_slug and slug not in seen:
+                seen.add(slug)
+                authors.append(self.by_slug[slug])
+        return authors
+
+
+def _is_email(value):
+    if not value:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class Topics:
+    """Topics by name (any case) for one run. A name used as a section becomes a section.
+
+    New topics are created one by one (taggit gives each a unique slug as it saves), but each
+    name is looked up and created at most once per run, and a batch looks up all its new names
+    in one query.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.by_name = {}  # lowercased name -> Topic
+
+    def ensure(self, names, *, sections=(), descriptions=None):
+        sections = {name.lower() for name in sections}
+        unknown = {name.lower(): name for name in names if name.lower() not in self.by_name}
+        if unknown:
+            for topic in Topic.objects.annotate(lower_name=Lower("name")).filter(
+                lower_name__in=list(unknown)
+            ):
+                self.by_name[topic.name.lower()] = topic
+                self.run.count("topic", "unchanged")
+        for name in names:
+            key = name.lower()
+            topic = self.by_name.get(key)
+            if topic is None:
+                topic = Topic(name=name, description=(descriptions or {}).get(name, ""))
+                if key in sections:
+                    self._into_navigation(topic)
+                topic.save()
+                self.by_name[key] = topic
+                self.run.count("topic", "created")
+            elif key in sections and not topic.in_navigation:
+                # Articles need their section in the navigation (the editor's form offers
+                # only those): a topic first met as a tag becomes a section when it heads one.
+                self._into_navigation(topic)
+                topic.save(update_fields=["in_navigation", "navigation_order"])
+        return {name.lower(): self.by_name[name.lower()] for name in names}
+
+    @staticmethod
+    def _into_navigation(topic):
+        last = Topic.objects.filter(in_navigation=True).aggregate(Max("navigation_order"))
+        topic.in_navigation = True
+        topic.navigation_order = (last["navigation_order__max"] or 0) + 1
+
+
+def clip_topic(name):
+    return " ".join(name.split())[:TOPIC_MAX].strip()
+
+
+# Articles --------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """An entry checked and turned into field values, not yet written."""
+
+    entry: object
+    source_id: str
+    fields: dict  # Article field -> value
+    section: str
+    topics: list
+    fingerprint: str
+    old_paths: list
+
+
+class ArticleWriter:
+    """Writes `Entry` records of kind post/entry as articles, in batches.
+
+    `section` forces every article's section (the source's own first category then joins
+    its topics); `default_section` is used when an entry names none. `redirects` says whether
+    the entries' old addresses become redirects on this site (a WordPress site moving here) or
+    only go into the redirect map (a partner's feed).
+    """
+
+    def __init__(
+        self, run, *, source_system, source_label, media=None, section="",
+        default_section="News", redirects=True,
+    ):
+        self.run = run
+        self.source_system = source_system
+        self.source_label = source_label
+        self.media = media
+        self.section = section
+        self.default_section = default_section
+        self.make_redirects = redirects
+        self.people = People(run)
+        self.topics = Topics(run)
+        self.pending = []
+        self.site = Site.objects.get_current()
+
+    def add(self, entry):
+        self.pending.append(entry)
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self):
+        batch, self.pending = self.pending, []
+        prepared = []
+        for entry in batch:
+            try:
+                prepared.append(self.prepare(entry))
+            except ItemFailed as error:
+                self.run.fail("article", entry.where, str(error))
+        if prepared:
+            self.write_batch(prepared)
+        self.run.advance(len(batch))
+
+    # Preparing ---------------------------------------------------------------------------
+
+    def prepare(self, entry):
+        headline = " ".join(entry.headline.split())
+        if not headline:
+            raise ItemFailed("it has no title.")
+        if len(headline) > HEADLINE_MAX:
+            raise ItemFailed(f"its title is longer than {HEADLINE_MAX} characters.")
+        slug = (slugify(entry.slug) or slugify(headline))[:SLUG_MAX].strip("-")
+        slug = slug or slugify(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
+
+        section = clip_topic(self.section or entry.section or self.default_section)
+        topics = [clip_topic(name) for name in entry.topics]
+        if self.section and entry.section:
+            topics.insert(0, clip_topic(entry.section))
+        seen, ordered = {section.lower()}, []
+        for name in topics:
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                ordered.append(name)
+
+        for note in entry.notes:
+            self.run.note(entry.where, note)
+        body, body_pictures = self._body(entry.body_html)
+        featured = None
+        if self.media is not None:
+            if entry.lead_image_ref:
+                featured = self.media.for_id(entry.lead_image_ref)
+            elif entry.lead_image is not None:
+                featured = self.media.add(entry.lead_image, kind="lead image")
+
+        published = entry.status == "published"
+        fields = {
+            "headline": headline,  # <- title
+            "slug": slug,  # <- post_name / the title
+            "standfirst": plain_text(entry.standfirst),  # <- excerpt / summary
+            "body": body,  # <- content, converted and sanitised
+            "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+            "published_at": entry.published_at,
+            "updated_at": entry.updated_at,
+        }
+        fields.update(self._featured_fields(featured))
+        fingerprint = hashlib.sha256(
+            json.dumps(
+                {
+                    "entry": asdict(entry),
+                    "section": [self.section, self.default_section],
+                    "pictures": [p.fingerprint for p in [featured, *body_pictures] if p],
+                },
+                sort_keys=True,
+                default=str,
+            ).encode()
+        ).hexdigest()
+        old_paths = [path for path in map(old_path, entry.old_urls) if path]
+        return Prepared(
+            entry=entry,
+            source_id=source_key(entry.source_id),
+            fields=fields,
+            section=section,
+            topics=ordered,
+            fingerprint=fingerprint,
+            old_paths=list(dict.fromkeys(old_paths)),
+        )
+
+    def _body(self, html):
+        """The sanitised body, its library pictures pointed at their media copies."""
+        pictures = {}
+
+        def rewrite(src):
+            picture = self.media.for_address(src) if self.media is not None else None
+            if picture is None:
+                return src
+            pictures[picture.url] = picture
+            return picture.url
+
+        body = sanitise_body(html, rewrite_src=rewrite)
+        if pictures:
+            body = set_image_attributes(
+                body,
+                lambda src: {"width": pictures[src].width, "height": pictures[src].height}
+                if src in pictures
+                else None,
+            )
+        return body, list(pictures.values())
+
+    def _featured_fields(self, picture):
+        if picture is None:
+            return {
+                "featured_image": "",
+                "featured_library_image_id": None,
+                "featured_image_width": None,
+                "featured_image_height": None,
+                "featured_image_renditions": [],
+                "featured_image_alt": "",
+                "featured_image_caption": "",
+                "featured_image_credit": "",
+            }
+        return {
+            "featured_image": picture.name,
+            "featured_library_image_id": picture.pk,
+            "featured_image_width": picture.width,
+            "featured_image_height": picture.height,
+            "featured_image_renditions": self.media.renditions_of(picture),
+            "featured_image_alt": picture.alt,
+            "featured_image_caption": picture.caption,
+            "featured_image_credit": picture.credit,
+        }
+
+    # Writing -----------------------------------------------------------------------------
+
+    def _existing(self, items):
+        """The items' articles already imported, by source id: one query."""
+        return {
+            article.source_id: article
+            for article in Article.objects.filter(
+                source_system=self.source_system,
+                source_id__in=[item.source_id for item in items],
+            )
+            .select_related("section")
+            .defer("search_vector", "body")
+        }
+
+    def write_batch(self, prepared):
+        existing = self._existing(prepared)
+        changed = []
+        for item in prepared:
+            article = existing.get(item.source_id)
+            if article is not None and article.source_fingerprint == item.fingerprint:
+                self.run.count("article", "unchanged")
+                self._map_redirects(item, article)
+            else:
+                changed.append(item)
+        if not changed:
+            return
+        tally = {kind: outcomes.copy() for kind, outcomes in self.run.tally.items()}
+        try:
+            with transaction.atomic():
+                outcomes = self._write(changed, existing)
+        except (DatabaseError, ValidationError, ItemFailed):
+            # The rolled-back batch may have created authors and topics: forget them, and
+            # what was counted of them, before trying again.
+            self.run.tally.clear()
+            self.run.tally.update(tally)
+            self.people.by_slug.clear()
+            self.topics.by_name.clear()
+            # Find the culprit: each item alone, in its own transaction, from the database's
+            # state (the failed attempt changed the articles it had read).
+            for item in changed:
+                try:
+                    with transaction.atomic():
+                        outcome = self._write([item], self._existing([item]))
+                except (DatabaseError, ValidationError, ItemFailed) as error:
+                    self.run.fail("article", item.entry.where, describe_error(error))
+                else:
+                    self.run.count("article", outcome[0])
+            return
+        for outcome in outcomes:
+            self.run.count("article", outcome)
+
+    def _write(self, items, existing):
+        """Write `items` (a batch, or one item on replay); returns their outcomes in order."""
+        topics = self.topics.ensure(
+            [name for item in items for name in [item.section, *item.topics]],
+            sections=[item.section for item in items],
+        )
+        now = timezone.now()
+        new, updated, outcomes, old_urls = [], [], [], {}
+        for item in items:
+            article = existing.get(item.source_id)
+            if article is None:
+                article = Article(source_system=self.source_system, source_id=item.source_id)
+                new.append(article)
+                outcomes.append("created")
+            else:
+                old_urls[article.pk] = published_url(article)
+                updated.append(article)
+                outcomes.append("updated")
+                article.version += 1
+                if not item.entry.slug:
+                    item.fields["slug"] = article.slug  # an existing article keeps its own
+                if item.fields["published_at"] is None:
+                    item.fields["published_at"] = article.published_at
+            for field, value in item.fields.items():
+                setattr(article, field, value)
+            if article.status == Article.Status.PUBLISHED and article.published_at is None:
+                article.published_at = now  # a dateless feed entry is published as it arrives
+            article.section = topics[item.section.lower()]
+            article.source_fingerprint = item.fingerprint
+            article.modified = now
+            article.full_clean(
+                exclude=["section", "featured_image", "featured_library_image", "slug"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        self._free_slugs(new + updated)
+
+        Article.objects.bulk_create(new)
+        if updated:
+            Article.objects.bulk_update(
+                updated,
+                [*{field.removesuffix("_id") for field in items[0].fields}, "section",
+                 "source_fingerprint", "modified", "version"],
+            )
+        articles = [existing.get(item.source_id) or new.pop(0) for item in items]
+        self._relations(items, articles, topics)
+        self._redirects(items, articles, old_urls)
+        self._revisions(articles)
+        transaction.on_commit(bump_content_version)
+        return outcomes
+
+    def _free_slugs(self, articles):
+        """Give each article a slug no other article has: `-2`, `-3` … appended if taken."""
+        own = {article.pk for article in articles if article.pk}
+        wanted = {article.slug for article in articles}
+        taken = set(
+            Article.objects.filter(slug__in=wanted).exclude(pk__in=own).values_list(
+                "slug", flat=True
+            )
+        )
+        for article in articles:
+            if article.slug in taken:
+                base, number = article.slug, 2
+                while True:
+                    suffix = f"-{number}"
+                    candidate = f"{base[: SLUG_MAX - len(suffix)]}{suffix}"
+                    if candidate not in taken and not Article.objects.filter(
+                        slug=candidate
+                    ).exclude(pk__in=own).exists():
+                        break
+                    number += 1
+                article.slug = candidate
+            taken.add(article.slug)
+
+    def _relations(self, items, articles, topics):
+        ids = [article.pk for article in articles]
+        TopicItem.objects.filter(content_object_id__in=ids).delete()
+        TopicItem.objects.bulk_create(
+            TopicItem(content_object=article, tag=topics[name.lower()], position=position)
+            for item, article in zip(items, articles, strict=True)
+            for position, name in enumerate(item.topics)
+        )
+        bylines = self.people.ensure([p for item in items for p in item.entry.authors])
+        by_slug = {author.slug: author for author in bylines}
+        ArticleAuthor.objects.filter(article_id__in=ids).delete()
+        rows = []
+        for item, article in zip(items, articles, strict=True):
+            slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
+            rows += [
+                ArticleAuthor(article=article, author=by_slug[slug], position=position)
+                for position, slug in enumerate(s for s in slugs if s in by_slug)
+            ]
+        ArticleAuthor.objects.bulk_create(rows)
+
+    def _redirects(self, items, articles, old_urls):
+        """Old permalinks (and an updated article's old address) lead to the new address."""
+        moves = {}
+        for item, article in zip(items, articles, strict=True):
+            new_url = self._map_redirects(item, article)
+            if new_url is None:
+                continue
+            if old_urls.get(article.pk) and old_urls[article.pk] != new_url:
+                record_move(old_url=old_urls[article.pk], new_url=new_url)
+            if self.make_redirects:
+                for path in item.old_paths:
+                    if path != new_url:
+                        moves[path] = new_url
+        if not moves:
+            return
+        live = set(moves.values())
+        # An old path that is now a live address must not redirect anywhere.
+        Redirect.objects.filter(site=self.site, old_path__in=live).delete()
+        moves = {old: new for old, new in moves.items() if old not in live}
+        found = {
+            redirect.old_path: redirect
+            for redirect in Redirect.objects.filter(site=self.site, old_path__in=list(moves))
+        }
+        for redirect in found.values():
+            redirect.new_path = moves[redirect.old_path]
+        Redirect.objects.bulk_update(found.values(), ["new_path"])
+        Redirect.objects.bulk_create(
+            Redirect(site=self.site, old_path=old, new_path=new)
+            for old, new in moves.items()
+            if old not in found
+        )
+
+    def _map_redirects(self, item, article):
+        """Note the entry's old addresses for the redirect map; returns the new path."""
+        if article.status != Article.Status.PUBLISHED:
+            return None
+        new_url = article.get_absolute_url()
+        for url in item.entry.old_urls:
+            if old_path(url):
+                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
+        return new_url
+
+    def _revisions(self, articles):
+        """One revision for the batch, holding each article with its byline and topics."""
+        if self.run.dry_run:
+            return
+        prefetch_related_objects(
+            articles, "article_authors__author", "topic_items__tag", "related_links"
+        )
+        with reversion.create_revision():
+            reversion.set_comment(f"Imported from {self.source_label}.")
+            for article in articles:
+                for link in article.article_authors.all():
+                    reversion.add_to_revision(link)
+                for topic_item in article.topic_items.all():
+                    reversion.add_to_revision(topic_item)
+                reversion.add_to_revision(article)
+
+
+# Site pages ------------------------------------------------------------------------------
+
+
+class PageWriter:
+    """WordPress pages become the site's own pages (/pages/<slug>/), matched by address.
+
+    Only published pages come in: a site page has no draft state, so a draft would go live.
+    """
+
+    def __init__(self, run, *, redirects=True):
+        self.run = run
+        self.make_redirects = redirects
+        self.site = Site.objects.get_current()
+
+    def add(self, entry):
+        self.run.advance()
+        if entry.status != "published":
+            self.run.skip("page", entry.where, "only published pages are imported")
+            return
+        slug = slugify(entry.slug) or slugify(entry.headline)
+        if not slug:
+            self.run.fail("page", entry.where, "it has neither a slug nor a title.")
+            return
+        url = f"/{slug[:90]}/"
+        title = " ".join(entry.headline.split())[:200] or slug
+        content = sanitise_body(entry.body_html)
+        with self.run.item("page", entry.where):
+            page = FlatPage.objects.filter(url=url).first()
+            if page is not None and page.title == title and page.content == content:
+                self.run.count("page", "unchanged")
+            else:
+                outcome = "created" if page is None else "updated"
+                page = page or FlatPage(url=url)
+                page.title, page.content = title, content
+                page.full_clean(exclude=["sites"])
+                page.save()
+                page.sites.add(self.site)
+                self.run.count("page", outcome)
+            public = f"/pages{url}"
+            for old in entry.old_urls:
+                path = old_path(old)
+                if path and path != public:
+                    self.run.redirect(old, f"{settings.SITE_URL}{public}")
+                    if self.make_redirects:
+                        Redirect.objects.update_or_create(
+                            site=self.site, old_path=path, defaults={"new_path": public}
+                        )
