@@ -34,6 +34,7 @@ class ImportCommand(BaseCommand):
         )
         parser.add_argument(
             "--source",
+            dest="source_system",
             metavar="NAME",
             help="The source system name that keys imported items (default: from the file).",
         )

@@ -109,13 +109,16 @@ class MediaImporter:
 
     # Reading the bytes -------------------------------------------------------------------
 
-    def _local_file(self, url):
+    def _local_file(self, url, relative=""):
+        """The bytes of the uploads folder's copy of `url` (at `relative`, when the source
+        says where the file is kept: WordPress's `_wp_attached_file`)."""
         path = unquote(urlsplit(url).path)
         for marker in UPLOADS_MARKERS:
+            if relative:
+                break
             if marker in path:
                 relative = path.split(marker, 1)[1]
-                break
-        else:
+        if not relative:
             raise ItemFailed(
                 f"{url} is not under /wp-content/uploads/, so --uploads cannot find it."
             )
@@ -130,9 +133,9 @@ class MediaImporter:
             raise ItemFailed(f"{relative} is larger than the library's limit.")
         return candidate.read_bytes()
 
-    def _bytes(self, url):
+    def _bytes(self, url, relative=""):
         if self.uploads_dir is not None:
-            return self._local_file(url)
+            return self._local_file(url, relative)
         if self.fetch_media:
             try:
                 download = fetch(
@@ -189,7 +192,7 @@ class MediaImporter:
             self.run.count(kind, "updated")
             return _picture(existing)
 
-        data = self._bytes(media.url)
+        data = self._bytes(media.url, media.uploads_path)
         if data is None:
             self.run.skip(
                 kind, media.where, "its file was not read (give --uploads or --fetch-media)"

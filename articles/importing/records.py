@@ -51,6 +51,7 @@ class Media:
     credit: str = ""
     description: str = ""
     mime_type: str = ""  # as the source declares it; the writer checks the bytes anyway
+    uploads_path: str = ""  # WordPress: the file's path inside wp-content/uploads, if known
     where: str = ""  # "item 12 (line 340)": where in the file, for messages
 
 
