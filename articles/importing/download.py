@@ -1,0 +1,422 @@
+"""The one way an importer fetches anything from the network: `fetch(url, ...)`.
+
+The URLs come from files that someone else wrote (a WordPress export, a feed), so each one is
+treated as hostile. Without these guards an import could make the server read its own admin
+pages, a cloud metadata service or anything else on the internal network (server-side request
+forgery), hang on a slow server, or fill memory with an endless body.
+
+What `fetch` promises:
+
+- only `http` and `https`, with a host name and no credentials in the URL;
+- every address the host name resolves to must be globally routable, unless `allow_private`
+  says otherwise; the connection then goes to one of the vetted addresses themselves, with the
+  original Host header (and, for https, SNI and a certificate check against the host name), so
+  a DNS answer that changes between the check and the connection cannot slip through;
+- redirects are followed by hand, and every hop is vetted like the first;
+- one deadline covers the whole download, redirects included, so a server that trickles a byte
+  at a time fails after about `timeout` seconds;
+- the body is capped at `max_bytes` and never decompressed;
+- the media type must be one the caller accepts.
+
+`allow_private` takes `True` (anything, for an operator importing from an intranet), `False`
+(public addresses only), or a collection of networks such as `("127.0.0.0/8",)`: public
+addresses plus those networks. The last form lets the tests serve from loopback while still
+showing that a redirect to 10.x or to ::1 is refused.
+"""
+
+import contextlib
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.client import HTTPException
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import SSLError as Urllib3SSLError
+from urllib3.util.ssl_match_hostname import CertificateError
+
+USER_AGENT = "Newsroom importer"
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+CHUNK_SIZE = 64 * 1024
+# Characters that may stay as they are in a request path or query; anything else (spaces,
+# non-ASCII file names from WordPress uploads) is percent-encoded, and existing escapes are kept.
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+QUERY_SAFE = PATH_SAFE + "?"
+
+IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+class DownloadError(Exception):
+    """A download was refused or failed; the message names the URL and says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Download:
+    url: str  # the final URL, after redirects
+    content_type: str  # media type only, lowercased, without parameters: "image/jpeg"
+    charset: str  # from the Content-Type header, or ""
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL that passed `vet_url`, with the addresses it may be fetched from."""
+
+    url: str
+    scheme: str
+    host: str  # ASCII (IDNA) host name or IP literal, without brackets
+    port: int
+    path: str  # request target: path and query, percent-encoded
+    addresses: tuple[str, ...]
+
+    @property
+    def host_header(self):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def vet_url(url, allow_private=False):
+    """Check that `url` may be fetched and resolve its host; return a `Target` or raise.
+
+    Resolving happens here, once: the caller connects to `Target.addresses`, never to the name.
+    """
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        raise DownloadError(f"{url!r} was refused: it contains control characters.")
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        raise DownloadError(f"{url} was refused: it is not a well-formed address.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise DownloadError(f"{url} was refused: only http and https addresses can be fetched.")
+    if parts.username is not None or parts.password is not None:
+        raise DownloadError(f"{url} was refused: it carries a user name or password.")
+    if not parts.hostname:
+        raise DownloadError(f"{url} was refused: it names no host.")
+    try:
+        port = parts.port
+        if port is None:
+            port = 443 if scheme == "https" else 80
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise DownloadError(f"{url} was refused: its port is not a number from 1 to 65535.")
+    host = _ascii_host(parts.hostname, url)
+
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise DownloadError(
+            f"{url} could not be fetched: the name {host} was not found ({error})."
+        ) from None
+    addresses = tuple(dict.fromkeys(answer[4][0] for answer in answers))
+    if not addresses:
+        raise DownloadError(f"{url} could not be fetched: the name {host} has no address.")
+    # One internal answer refuses the whole name: a mixed answer is how rebinding tricks start.
+    for address in addresses:
+        if not _may_connect(ipaddress.ip_address(address), allow_private):
+            raise DownloadError(
+                f"{url} was refused: {host} is at {address}, a private or internal address, "
+                "and importers only fetch from public addresses."
+            )
+
+    path = quote(parts.path or "/", safe=PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=QUERY_SAFE)
+    clean_url = urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    return Target(clean_url, scheme, host, port, path, addresses)
+
+
+def fetch(url, *, max_bytes, accept, timeout=15.0, max_redirects=5, allow_private=False):
+    """Fetch `url` within the limits and return a `Download`, or raise `DownloadError`.
+
+    `accept` holds media types ("application/rss+xml") or prefixes ending in "/" ("image/").
+    """
+    accept = tuple(item.lower() for item in accept)
+    with _Deadline(timeout) as deadline:
+        current = url
+        for hop in range(max_redirects + 1):
+            target = vet_url(current, allow_private)
+            connection = _connect(target, deadline)
+            response = None
+            try:
+                response = _request(connection, target, accept, deadline)
+                if response.status in REDIRECTS:
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise DownloadError(f"{target.url} redirected without saying where to.")
+                    if hop == max_redirects:
+                        raise DownloadError(
+                            f"{url} was refused: it redirected more than {max_redirects} times."
+                        )
+                    current = urljoin(target.url, location.strip())
+                    continue
+                return _receive(response, target, accept, max_bytes, deadline)
+            finally:
+                # The response holds its own reference to the socket: close both.
+                if response is not None:
+                    response.close()
+                connection.close()
+    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+
+def _ascii_host(hostname, url):
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        pass
+    else:
+        return hostname
+    try:
+        return hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise DownloadError(f"{url} was refused: its host name is not valid.") from None
+
+
+def _may_connect(address, allow_private):
+    if allow_private is True:
+        return True
+    # Judge an IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4 address it reaches.
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if not _is_internal(address):
+        return True
+    if not allow_private:
+        return False
+    networks = (allow_private,) if isinstance(allow_private, str) else allow_private
+    return any(address in ipaddress.ip_network(network) for network in networks)
+
+
+def _is_internal(address):
+    if address.version == 6 and address.sixtofour and _is_internal(address.sixtofour):
+        return True
+    # `is_global` alone lets multicast through, and its tables differ between Python releases,
+    # so the other properties are asked too.
+    return (
+        not address.is_global
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def _connect(target, deadline):
+    """Open a connection to one of the vetted addresses, trying each in turn."""
+    failure = None
+    for address in target.addresses:
+        if target.scheme == "https":
+            connection = HTTPSConnection(
+                address,
+                target.port,
+                timeout=deadline.remaining(target.url),
+                server_hostname=target.host,
+                assert_hostname=target.host,
+                cert_reqs="CERT_REQUIRED",
+            )
+        else:
+            connection = HTTPConnection(
+                address, target.port, timeout=deadline.remaining(target.url)
+            )
+        try:
+            connection.connect()
+        # A certificate for another name raises CertificateError, a ValueError.
+        except (OSError, Urllib3Error, CertificateError) as error:
+            connection.close()
+            deadline.check(target.url)
+            failure = error
+            continue
+        deadline.watch(connection.sock)
+        return connection
+    raise DownloadError(f"{target.url} could not be fetched: {_explain(failure)}.")
+
+
+def _request(connection, target, accept, deadline):
+    headers = {
+        "Host": target.host_header,
+        "User-Agent": USER_AGENT,
+        "Accept": ", ".join(item + "*" if item.endswith("/") else item for item in accept),
+        # A compressed body could expand far past max_bytes; ask for none, and refuse any.
+        "Accept-Encoding": "identity",
+    }
+    try:
+        connection.request(
+            "GET", target.path, headers=headers, preload_content=False, decode_content=False
+        )
+        return connection.getresponse()
+    except (OSError, HTTPException, Urllib3Error) as error:
+        deadline.check(target.url)
+        raise DownloadError(f"{target.url} could not be fetched: {_explain(error)}.") from None
+
+
+def _receive(response, target, accept, max_bytes, deadline):
+    url = target.url
+    if not 200 <= response.status < 300:
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = response.reason or ""
+        answer = f"{response.status} {reason}".strip()
+        raise DownloadError(f"{url} could not be fetched: the server answered {answer}.")
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise DownloadError(
+            f"{url} was refused: the server sent it {encoding}-compressed, though asked not to."
+        )
+    content_type, charset = _parse_content_type(response.headers.get("Content-Type", ""))
+    # A missing or generic type gets one more chance below, from the first bytes of the body.
+    needs_sniffing = content_type in ("", "application/octet-stream")
+    if not needs_sniffing and not _accepts(accept, content_type):
+        raise DownloadError(
+            f"{url} was refused: it is {content_type}, and only {', '.join(accept)} will do."
+        )
+    declared = _content_length(response.headers.get("Content-Length"))
+    if declared is not None and declared > max_bytes:
+        raise DownloadError(
+            f"{url} was refused: it is {declared} bytes, more than the limit of {max_bytes}."
+        )
+
+    data = bytearray()
+    try:
+        while chunk := response.read1(CHUNK_SIZE, decode_content=False):
+            data += chunk
+            if len(data) > max_bytes:
+                raise DownloadError(
+                    f"{url} was refused: it is more than the limit of {max_bytes} bytes."
+                )
+            deadline.check(url)
+    except (OSError, HTTPException, Urllib3Error) as error:
+        deadline.check(url)
+        raise DownloadError(f"{url} could not be fetched: {_explain(error)}.") from None
+    # The deadline ends a download by shutting the socket, which can look like a normal end.
+    deadline.check(url)
+
+    if needs_sniffing:
+        sniffed = _sniff(data)
+        if not sniffed or not _accepts(accept, sniffed):
+            said = content_type or "no type"
+            raise DownloadError(
+                f"{url} was refused: the server gave {said}, and the content does not look like "
+                f"{', '.join(accept)}."
+            )
+        content_type = sniffed
+    return Download(url=url, content_type=content_type, charset=charset, data=bytes(data))
+
+
+def _parse_content_type(value):
+    media_type, _, parameters = value.partition(";")
+    media_type = media_type.strip().lower()
+    charset = ""
+    for parameter in parameters.split(";"):
+        name, _, parameter_value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = parameter_value.strip().strip('"').strip().lower()
+    return media_type, charset
+
+
+def _accepts(accept, content_type):
+    return any(
+        content_type.startswith(item) if item.endswith("/") else content_type == item
+        for item in accept
+    )
+
+
+def _content_length(value):
+    try:
+        length = int(value)
+    except (TypeError, ValueError):
+        return None  # unknown: the streaming cap still applies
+    return length if length >= 0 else None
+
+
+def _sniff(data):
+    for signature, media_type in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return ""
+
+
+def _explain(error):
+    """Say in plain words why a connection or a read failed."""
+    # urllib3 wraps the socket's own error; the reason is the innermost one.
+    while isinstance(error, Urllib3Error) and isinstance(error.__context__, OSError):
+        error = error.__context__
+    if isinstance(error, TimeoutError | ConnectTimeoutError | ReadTimeoutError):
+        return "the server did not answer in time"
+    if isinstance(error, ConnectionRefusedError):
+        return "the server refused the connection"
+    if isinstance(error, ssl.SSLCertVerificationError | CertificateError):
+        return f"its certificate could not be verified ({error})"
+    if isinstance(error, ssl.SSLError | Urllib3SSLError):
+        return f"the secure connection failed ({error})"
+    return f"the connection failed ({error})"
+
+
+class _Deadline:
+    """One clock for a whole download; when it runs out, the open socket is shut.
+
+    Socket timeouts alone bound each read, not the sum of them: a server sending a byte a second
+    never trips them. A timer that shuts the socket interrupts even a read inside http.client.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._socket = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+
+    def watch(self, sock):
+        with self._lock:
+            self._socket = sock
+            expired = self.expired
+        if expired:
+            self._shut(sock)
+
+    def remaining(self, url):
+        self.check(url)
+        return max(self.ends - time.monotonic(), 0.01)
+
+    def check(self, url):
+        if self.expired or time.monotonic() >= self.ends:
+            raise DownloadError(
+                f"{url} could not be fetched: it took longer than {self.seconds:g} seconds."
+            )
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            sock = self._socket
+        if sock is not None:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock):
+        # A socket already closed has nothing left to interrupt.
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
