@@ -82,7 +82,7 @@ def test_rss_items_become_articles_keyed_by_guid(tmp_path):
     assert "Boats left at dawn." in article.body and "All clear." in article.body
     assert "script" not in article.body and "onclick" not in article.body
     assert "Short." in Article.objects.get(source_id="wire-1002").body
-    assert "article: 2 created" in out
+    assert "entry: 2 created" in out
     # The lead image is reported, not fetched, without --fetch-media; the repeat counts once.
     assert "lead image: 0 created, 0 updated, 0 unchanged, 1 skipped" in out
 
@@ -95,7 +95,7 @@ def test_importing_a_feed_twice_changes_nothing(tmp_path):
     out, _ = import_feed(path)
 
     assert list(Article.objects.values().order_by("pk")) == before
-    assert "article: 0 created, 0 updated, 2 unchanged" in out
+    assert "entry: 0 created, 0 updated, 2 unchanged" in out
 
 
 def test_atom_and_json_feeds(tmp_path):

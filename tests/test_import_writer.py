@@ -75,7 +75,7 @@ def test_it_creates_articles_with_every_mapped_field():
     run = run_import([entry(1)])
 
     article = Article.objects.get(source_system=SOURCE, source_id="1")
-    assert run.tally["article"]["created"] == 1
+    assert run.tally["post"]["created"] == 1
     assert article.headline == "Story number 1"
     assert article.slug == "story-1"
     assert article.standfirst == "A short summary."
@@ -106,7 +106,7 @@ def test_the_same_records_twice_leave_the_same_database():
 
     again = run_import([entry(1), entry(2)])
 
-    assert again.tally["article"] == {"unchanged": 2}
+    assert again.tally["post"] == {"unchanged": 2}
     assert list(Article.objects.values().order_by("pk")) == before
     assert Author.objects.count() == 1 and Topic.objects.count() == 3
 
@@ -118,7 +118,7 @@ def test_a_changed_record_updates_its_article_and_keeps_a_revision():
     run = run_import([entry(1, headline="Story number 1, corrected", topics=["Space"])])
 
     article.refresh_from_db()
-    assert run.tally["article"]["updated"] == 1
+    assert run.tally["post"]["updated"] == 1
     assert article.headline == "Story number 1, corrected"
     assert article.version == 2
     assert [topic.name for topic in article.ordered_topics] == ["Space"]
@@ -140,7 +140,7 @@ def test_a_dry_run_reports_and_writes_nothing():
 
     run = run_import([entry(1, headline="Changed"), entry(2, section="Brand new")], dry_run=True)
 
-    assert run.tally["article"] == {"updated": 1, "created": 1}
+    assert run.tally["post"] == {"updated": 1, "created": 1}
     assert (Article.objects.count(), Topic.objects.count(), Redirect.objects.count(), Version.objects.count()) == counts
     assert Article.objects.get(source_id="1").headline == "Story number 1"
     assert "Dry run: nothing was written." in run.stdout.getvalue()
@@ -149,7 +149,7 @@ def test_a_dry_run_reports_and_writes_nothing():
 def test_a_bad_item_is_reported_and_the_rest_lands():
     run = run_import([entry(1), entry(2, headline="x" * 300), entry(3)])
 
-    assert run.tally["article"] == {"created": 2, "failed": 1}
+    assert run.tally["post"] == {"created": 2, "failed": 1}
     assert sorted(Article.objects.values_list("source_id", flat=True)) == ["1", "3"]
     assert "test export, item 2 (post 2): its title is longer than 255 characters." in run.stderr.getvalue()
 
@@ -296,7 +296,7 @@ def test_attachments_join_the_library_and_posts_show_them(tmp_path):
 
     run_import([entry(1, lead_image_ref="50", body_html=body)], media_for=media_for)
     assert runs[1].tally["attachment"] == {"unchanged": 1}
-    assert runs[1].tally["article"] == {"unchanged": 1}
+    assert runs[1].tally["post"] == {"unchanged": 1}
     assert Image.objects.count() == 1
 
 

@@ -204,6 +204,8 @@ class Prepared:
 class ArticleWriter:
     """Writes `Entry` records of kind post/entry as articles, in batches.
 
+    Outcomes are counted under the source's own word for the item ("post", "entry").
+
     `section` forces every article's section (the source's own first category then joins
     its topics); `default_section` is used when an entry names none. `redirects` says whether
     the entries' old addresses become redirects on this site (a WordPress site moving here) or
@@ -238,7 +240,7 @@ class ArticleWriter:
             try:
                 prepared.append(self.prepare(entry))
             except ItemFailed as error:
-                self.run.fail("article", entry.where, str(error))
+                self.run.fail(entry.kind, entry.where, str(error))
         if prepared:
             self.write_batch(prepared)
         self.run.advance(len(batch))
@@ -371,7 +373,7 @@ class ArticleWriter:
         for item in prepared:
             article = existing.get(item.source_id)
             if article is not None and article.source_fingerprint == item.fingerprint:
-                self.run.count("article", "unchanged")
+                self.run.count(item.entry.kind, "unchanged")
                 self._map_redirects(item, article)
             else:
                 changed.append(item)
@@ -395,12 +397,12 @@ class ArticleWriter:
                     with transaction.atomic():
                         outcome = self._write([item], self._existing([item]))
                 except (DatabaseError, ValidationError, ItemFailed) as error:
-                    self.run.fail("article", item.entry.where, describe_error(error))
+                    self.run.fail(item.entry.kind, item.entry.where, describe_error(error))
                 else:
-                    self.run.count("article", outcome[0])
+                    self.run.count(item.entry.kind, outcome[0])
             return
-        for outcome in outcomes:
-            self.run.count("article", outcome)
+        for item, outcome in zip(changed, outcomes, strict=True):
+            self.run.count(item.entry.kind, outcome)
 
     def _write(self, items, existing):
         """Write `items` (a batch, or one item on replay); returns their outcomes in order."""
