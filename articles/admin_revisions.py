@@ -206,6 +206,11 @@ class RevisionAdminMixin(VersionAdmin):
         revisions.add_to_revision(form.instance)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            # Before the first change to an imported article, its imported state joins its
+            # history (a revision of its own, before VersionAdmin opens the save's), so the
+            # editor can compare with it and go back to it.
+            revisions.keep_imported_state(unquote(object_id))
         try:
             return super().change_view(request, object_id, form_url, extra_context)
         except StaleSave:

@@ -110,14 +110,21 @@ def _save(article, by, comment, *fields):
     """
     import reversion
 
+    from articles.revisions import add_to_revision, keep_imported_state
+
     def save():
         # Counted in the database, so a save in between is never undone by this one.
         article.version = models.F("version") + 1
         article.save(update_fields=[*fields, "version", "modified"])
         article.refresh_from_db(fields=["version"])
+        if reversion.is_active():
+            # Recorded again with the counted version: the save's own record holds the
+            # expression, which a revision cannot be read back from.
+            add_to_revision(article)
 
     with transaction.atomic():
         if reversion.is_registered(Article):
+            keep_imported_state(article.pk)
             with reversion.create_revision():
                 reversion.set_user(by)
                 reversion.set_comment(comment)

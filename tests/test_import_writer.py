@@ -22,6 +22,7 @@ from articles.importing.records import Entry, Media, Person
 from articles.importing.run import ImportRun, StrictStop
 from articles.importing.write import ArticleWriter, PageWriter
 from articles.models import Article, Topic
+from articles.revisions import keep_imported_state
 from authors.models import Author
 from library.models import Image
 
@@ -111,7 +112,7 @@ def test_the_same_records_twice_leave_the_same_database():
     assert Author.objects.count() == 1 and Topic.objects.count() == 3
 
 
-def test_a_changed_record_updates_its_article_and_keeps_a_revision():
+def test_a_changed_record_updates_its_article():
     run_import([entry(1)])
     article = Article.objects.get(source_id="1")
 
@@ -122,8 +123,32 @@ def test_a_changed_record_updates_its_article_and_keeps_a_revision():
     assert article.headline == "Story number 1, corrected"
     assert article.version == 2
     assert [topic.name for topic in article.ordered_topics] == ["Space"]
-    assert Version.objects.get_for_object(article).count() == 2
-    assert Version.objects.get_for_object(article).first().revision.comment == "Imported from a test."
+
+
+def test_new_articles_enter_history_as_imported_when_first_about_to_change():
+    run_import([entry(1)])
+    article = Article.objects.get(source_id="1")
+    assert not Version.objects.get_for_object(article).exists()  # no cost per new article
+
+    keep_imported_state(article.pk)
+    keep_imported_state(article.pk)  # once only
+
+    [version] = Version.objects.get_for_object(article)
+    assert version.revision.comment == f"As imported (from {SOURCE})."
+    assert version.field_dict["headline"] == "Story number 1"
+    assert len(version.revision.version_set.all()) == 1 + 2 + 1  # article, 2 topics, 1 author
+
+
+def test_an_import_overwriting_an_edited_article_keeps_a_revision():
+    run_import([entry(1)])
+    article = Article.objects.get(source_id="1")
+    keep_imported_state(article.pk)  # as an editor's first save would
+
+    run_import([entry(1, headline="Rewritten at the source")])
+
+    versions = Version.objects.get_for_object(article)
+    assert [v.revision.comment for v in versions] == ["Imported from a test.", f"As imported (from {SOURCE})."]
+    assert versions[0].field_dict["headline"] == "Rewritten at the source"
 
 
 def test_section_option_puts_the_first_category_among_topics():
@@ -337,3 +362,16 @@ def test_attachments_are_skipped_without_files_or_when_not_pictures():
 
     assert run.tally["attachment"] == {"skipped": 2}
     assert not Image.objects.exists()
+
+
+def test_a_workflow_step_on_an_imported_article_keeps_its_imported_state_first(django_user_model):
+    from articles.workflow import submit_for_review
+
+    run_import([entry(1, status="draft", published_at=None)])
+    article = Article.objects.get(source_id="1")
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
+
+    submit_for_review(article=article, by=editor)
+
+    states = [v.field_dict["status"] for v in reversed(Version.objects.get_for_object(article))]
+    assert states == [Article.Status.DRAFT, Article.Status.IN_REVIEW]

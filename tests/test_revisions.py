@@ -170,6 +170,17 @@ def test_a_revision_records_the_byline_as_saved_not_as_loaded(editor):
     assert [row["author_id"] for row in state.rows["byline"]] == [beth.pk]
 
 
+def test_an_imported_article_keeps_its_imported_state_before_the_first_edit(editor):
+    article = draft(headline="As the wire sent it")
+    Article.objects.filter(pk=article.pk).update(source_system="wordpress:old.example")
+
+    save_in_admin(editor, article, headline="As the desk rewrote it")
+
+    versions = versions_of(article)
+    assert [v.field_dict["headline"] for v in versions] == ["As the wire sent it", "As the desk rewrote it"]
+    assert versions[0].revision.comment == "As imported (from wordpress:old.example)."
+
+
 def test_adding_an_article_in_the_admin_keeps_its_first_revision(editor, editor_user):
     data = change_form_data(editor.get(reverse("admin:articles_article_add")))
     data.update(headline="Brand New", slug="brand-new", body="<p>Hello.</p>")
