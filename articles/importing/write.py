@@ -15,11 +15,10 @@ of the same file reads the database once per batch and writes nothing.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, is_dataclass
 from urllib.parse import urlsplit
 
 import reversion
-from reversion.models import Version
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
@@ -29,9 +28,11 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.db.models import Max, prefetch_related_objects
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from reversion.models import Version
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
@@ -68,6 +69,13 @@ def old_path(url):
     if path == "/" or len(path) > MAX_PATH_LENGTH:
         return None
     return path
+
+
+def _plain(value):
+    """JSON for a record's fields (dataclasses by their fields, dates as ISO text)."""
+    if is_dataclass(value):
+        return value.__dict__
+    return str(value)
 
 
 def plain_text(html):
@@ -290,13 +298,10 @@ class ArticleWriter:
         fields.update(self._featured_fields(featured))
         fingerprint = hashlib.sha256(
             json.dumps(
-                {
-                    "entry": asdict(entry),
-                    "section": [self.section, self.default_section],
-                    "pictures": [p.fingerprint for p in [featured, *body_pictures] if p],
-                },
+                [entry, self.section, self.default_section]
+                + [picture.fingerprint for picture in [featured, *body_pictures] if picture],
+                default=_plain,
                 sort_keys=True,
-                default=str,
             ).encode()
         ).hexdigest()
         old_paths = [path for path in map(old_path, entry.old_urls) if path]
@@ -369,17 +374,26 @@ class ArticleWriter:
         }
 
     def write_batch(self, prepared):
-        existing = self._existing(prepared)
+        # What an unchanged item needs (its fingerprint and address) is read as plain values;
+        # only the changed items' articles are loaded whole.
+        known = {
+            row[0]: row
+            for row in Article.objects.filter(
+                source_system=self.source_system,
+                source_id__in=[item.source_id for item in prepared],
+            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
+        }
         changed = []
         for item in prepared:
-            article = existing.get(item.source_id)
-            if article is not None and article.source_fingerprint == item.fingerprint:
+            row = known.get(item.source_id)
+            if row is not None and row[1] == item.fingerprint:
                 self.run.count(item.entry.kind, "unchanged")
-                self._map_redirects(item, article)
+                self._map_unchanged(item, *row[2:])
             else:
                 changed.append(item)
         if not changed:
             return
+        existing = self._existing(changed) if any(i.source_id in known for i in changed) else {}
         tally = {kind: outcomes.copy() for kind, outcomes in self.run.tally.items()}
         try:
             with transaction.atomic():
@@ -530,6 +544,14 @@ class ArticleWriter:
             for old, new in moves.items()
             if old not in found
         )
+
+    def _map_unchanged(self, item, status, slug, section_slug):
+        if status != Article.Status.PUBLISHED or not section_slug or not item.entry.old_urls:
+            return
+        new_url = reverse("articles:article-detail", kwargs={"section": section_slug, "slug": slug})
+        for url in item.entry.old_urls:
+            if old_path(url):
+                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
 
     def _map_redirects(self, item, article):
         """Note the entry's old addresses for the redirect map; returns the new path."""
