@@ -15,7 +15,9 @@ of the same file reads the database once per batch and writes nothing.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, is_dataclass
+from html import unescape
 from urllib.parse import urlsplit
 
 import reversion
@@ -69,6 +71,10 @@ def old_path(url):
     if path == "/" or len(path) > MAX_PATH_LENGTH:
         return None
     return path
+
+
+# The addresses of a body's pictures, read before sanitising for the fingerprint only.
+_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 def _plain(value):
@@ -199,7 +205,8 @@ def clip_topic(name):
 
 @dataclass
 class Prepared:
-    """An entry checked and turned into field values, not yet written."""
+    """An entry identified (source id, pictures, fingerprint) and, when it has changed,
+    checked and turned into field values; not yet written."""
 
     entry: object
     source_id: str
@@ -208,6 +215,7 @@ class Prepared:
     topics: list
     fingerprint: str
     old_paths: list
+    featured: object = None  # the library Picture shown at the top, if any
 
 
 class ArticleWriter:
@@ -244,19 +252,86 @@ class ArticleWriter:
 
     def flush(self):
         batch, self.pending = self.pending, []
-        prepared = []
+        identified = []
         for entry in batch:
             try:
-                prepared.append(self.prepare(entry))
+                identified.append(self.identify(entry))
             except ItemFailed as error:
                 self.run.fail(entry.kind, entry.where, str(error))
+        changed = self.skip_unchanged(identified)
+        prepared = []
+        for item in changed:
+            try:
+                prepared.append(self.prepare(item))
+            except ItemFailed as error:
+                self.run.fail(item.entry.kind, item.entry.where, str(error))
         if prepared:
             self.write_batch(prepared)
         self.run.advance(len(batch))
 
     # Preparing ---------------------------------------------------------------------------
 
-    def prepare(self, entry):
+    def identify(self, entry):
+        """The entry's identity, pictures and fingerprint: all an unchanged item costs."""
+        featured = None
+        if self.media is not None:
+            if entry.lead_image_ref:
+                featured = self.media.for_id(entry.lead_image_ref)
+            elif entry.lead_image is not None:
+                featured = self.media.add(entry.lead_image, kind="lead image")
+        pictures = [featured] + [
+            self.media.for_address(unescape(src))
+            for src in _IMAGE_SOURCE.findall(entry.body_html)
+            if self.media is not None
+        ]
+        fingerprint = hashlib.sha256(
+            json.dumps(
+                [entry, self.section, self.default_section]
+                + [picture.fingerprint for picture in pictures if picture],
+                default=_plain,
+                sort_keys=True,
+            ).encode()
+        ).hexdigest()
+        old_paths = [path for path in map(old_path, entry.old_urls) if path]
+        return Prepared(
+            entry=entry,
+            source_id=source_key(entry.source_id),
+            fields={},
+            section="",
+            topics=[],
+            fingerprint=fingerprint,
+            old_paths=list(dict.fromkeys(old_paths)),
+            featured=featured,
+        )
+
+    def skip_unchanged(self, items):
+        """Count the items whose article holds their fingerprint already; return the others.
+
+        What an unchanged item needs (its fingerprint and address) is read as plain values in
+        one query, so a second run of a file neither loads nor converts its articles.
+        """
+        if not items:
+            return []
+        known = {
+            row[0]: row
+            for row in Article.objects.filter(
+                source_system=self.source_system,
+                source_id__in=[item.source_id for item in items],
+            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
+        }
+        changed = []
+        for item in items:
+            row = known.get(item.source_id)
+            if row is not None and row[1] == item.fingerprint:
+                self.run.count(item.entry.kind, "unchanged")
+                self._map_unchanged(item, *row[2:])
+            else:
+                changed.append(item)
+        return changed
+
+    def prepare(self, item):
+        """Check the entry's words and turn them into article fields (for a changed item)."""
+        entry = item.entry
         headline = " ".join(entry.headline.split())
         if not headline:
             raise ItemFailed("it has no title.")
@@ -277,43 +352,19 @@ class ArticleWriter:
 
         for note in entry.notes:
             self.run.note(entry.where, note)
-        body, body_pictures = self._body(entry.body_html)
-        featured = None
-        if self.media is not None:
-            if entry.lead_image_ref:
-                featured = self.media.for_id(entry.lead_image_ref)
-            elif entry.lead_image is not None:
-                featured = self.media.add(entry.lead_image, kind="lead image")
-
         published = entry.status == "published"
-        fields = {
+        item.fields = {
             "headline": headline,  # <- title
             "slug": slug,  # <- post_name / the title
             "standfirst": plain_text(entry.standfirst),  # <- excerpt / summary
-            "body": body,  # <- content, converted and sanitised
+            "body": self._body(entry.body_html),  # <- content, converted and sanitised
             "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
             "published_at": entry.published_at,
             "updated_at": entry.updated_at,
+            **self._featured_fields(item.featured),
         }
-        fields.update(self._featured_fields(featured))
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                [entry, self.section, self.default_section]
-                + [picture.fingerprint for picture in [featured, *body_pictures] if picture],
-                default=_plain,
-                sort_keys=True,
-            ).encode()
-        ).hexdigest()
-        old_paths = [path for path in map(old_path, entry.old_urls) if path]
-        return Prepared(
-            entry=entry,
-            source_id=source_key(entry.source_id),
-            fields=fields,
-            section=section,
-            topics=ordered,
-            fingerprint=fingerprint,
-            old_paths=list(dict.fromkeys(old_paths)),
-        )
+        item.section, item.topics = section, ordered
+        return item
 
     def _body(self, html):
         """The sanitised body, its library pictures pointed at their media copies."""
@@ -334,7 +385,7 @@ class ArticleWriter:
                 if src in pictures
                 else None,
             )
-        return body, list(pictures.values())
+        return body
 
     def _featured_fields(self, picture):
         if picture is None:
@@ -373,27 +424,8 @@ class ArticleWriter:
             .defer("search_vector", "body")
         }
 
-    def write_batch(self, prepared):
-        # What an unchanged item needs (its fingerprint and address) is read as plain values;
-        # only the changed items' articles are loaded whole.
-        known = {
-            row[0]: row
-            for row in Article.objects.filter(
-                source_system=self.source_system,
-                source_id__in=[item.source_id for item in prepared],
-            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
-        }
-        changed = []
-        for item in prepared:
-            row = known.get(item.source_id)
-            if row is not None and row[1] == item.fingerprint:
-                self.run.count(item.entry.kind, "unchanged")
-                self._map_unchanged(item, *row[2:])
-            else:
-                changed.append(item)
-        if not changed:
-            return
-        existing = self._existing(changed) if any(i.source_id in known for i in changed) else {}
+    def write_batch(self, changed):
+        existing = self._existing(changed)
         tally = {kind: outcomes.copy() for kind, outcomes in self.run.tally.items()}
         try:
             with transaction.atomic():
