@@ -3,8 +3,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+from unidecode import unidecode
 
 from articles.body import sanitise_body
 
@@ -69,9 +71,13 @@ class Topic(TagBase):
         return reverse("articles:topic-detail", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
-        slug = super().slugify(tag, i)
+        # Addresses take ASCII slugs only (`<slug:…>`), so other scripts are transliterated
+        # ("Ελλάδα" → "ellada", "Café" → "cafe"); a name of punctuation alone is "topic".
+        slug = slugify(unidecode(tag)) or "topic"
         if slug in RESERVED_SLUGS:
             slug = f"{slug}-topic"
+        if i is not None:  # taggit's way of making a taken slug unique
+            slug = f"{slug}_{i}"
         return slug
 
 

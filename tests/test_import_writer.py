@@ -375,3 +375,27 @@ def test_a_workflow_step_on_an_imported_article_keeps_its_imported_state_first(d
 
     states = [v.field_dict["status"] for v in reversed(Version.objects.get_for_object(article))]
     assert states == [Article.Status.DRAFT, Article.Status.IN_REVIEW]
+
+
+def test_names_in_other_scripts_get_ascii_addresses_that_work(client):
+    run_import([
+        entry(1, slug="", headline="Ειδήσεις από την Αθήνα", section="Ελλάδα", topics=["日本", "!!!"],
+              authors=[Person(name="Ирина Петрова")]),
+    ])
+
+    article = Article.objects.get()
+    assert article.section.slug == "ellada"
+    assert article.slug == "eideseis-apo-ten-athena"
+    assert sorted(t.slug for t in article.ordered_topics) == ["ri-ben", "topic"]
+    assert [a.slug for a in article.byline] == ["irina-petrova"]
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get("/topics/ri-ben/").status_code == 200
+    assert client.get("/topics/").status_code == 200
+
+
+def test_an_entry_with_a_tag_cloud_keeps_its_first_hundred_topics():
+    run_import([entry(1, topics=[f"Tag {n}" for n in range(250)])])
+
+    article = Article.objects.get()
+    assert [t.name for t in article.ordered_topics] == [f"Tag {n}" for n in range(100)]
+    assert Topic.objects.count() == 101  # and the section

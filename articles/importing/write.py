@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from reversion.models import Version
+from unidecode import unidecode
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
@@ -44,9 +45,17 @@ from articles.redirects import MAX_PATH_LENGTH, published_url, record_move
 from authors.models import Author
 
 BATCH_SIZE = 500
+# More than this on one article is a tag cloud, not an index; a hostile file could otherwise
+# make an import create topics by the hundred thousand.
+MAX_TOPICS = 100
 HEADLINE_MAX = Article._meta.get_field("headline").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
 TOPIC_MAX = Topic._meta.get_field("name").max_length
+
+
+def ascii_slug(value):
+    """A slug for an address, other scripts transliterated ("Ελλάδα" → "ellada")."""
+    return slugify(unidecode(value or ""))
 
 
 def source_key(value):
@@ -104,7 +113,8 @@ class People:
 
     @staticmethod
     def slug_of(person):
-        return (person.slug or slugify(person.name) or slugify(person.login))[:140].strip("-")
+        slug = ascii_slug(person.slug) or ascii_slug(person.name) or ascii_slug(person.login)
+        return slug[:140].strip("-")
 
     def ensure(self, persons):
         """Authors for `persons` (in order, one per slug), creating the missing ones."""
@@ -337,8 +347,8 @@ class ArticleWriter:
             raise ItemFailed("it has no title.")
         if len(headline) > HEADLINE_MAX:
             raise ItemFailed(f"its title is longer than {HEADLINE_MAX} characters.")
-        slug = (slugify(entry.slug) or slugify(headline))[:SLUG_MAX].strip("-")
-        slug = slug or slugify(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
+        slug = (ascii_slug(entry.slug) or ascii_slug(headline))[:SLUG_MAX].strip("-")
+        slug = slug or ascii_slug(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
 
         section = clip_topic(self.section or entry.section or self.default_section)
         topics = [clip_topic(name) for name in entry.topics]
@@ -349,6 +359,9 @@ class ArticleWriter:
             if name and name.lower() not in seen:
                 seen.add(name.lower())
                 ordered.append(name)
+        if len(ordered) > MAX_TOPICS:
+            self.run.note(entry.where, f"kept the first {MAX_TOPICS} of {len(ordered)} topics")
+            ordered = ordered[:MAX_TOPICS]
 
         for note in entry.notes:
             self.run.note(entry.where, note)
@@ -648,7 +661,7 @@ class PageWriter:
         if entry.status != "published":
             self.run.skip("page", entry.where, "only published pages are imported")
             return
-        slug = slugify(entry.slug) or slugify(entry.headline)
+        slug = ascii_slug(entry.slug) or ascii_slug(entry.headline)
         if not slug:
             self.run.fail("page", entry.where, "it has neither a slug nor a title.")
             return
