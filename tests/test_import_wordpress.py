@@ -356,3 +356,33 @@ def test_broken_and_hostile_files_are_refused_with_nothing_written(tmp_path, tex
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         import_wordpress(tmp_path / "nope.xml")
+
+
+def test_xinclude_is_never_expanded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    content = f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{secret}" parse="text"/>'
+    item = post(1).replace("<content:encoded><![CDATA[First paragraph of post 1.\n\nSecond paragraph.]]></content:encoded>",
+                           f"<content:encoded>{content}</content:encoded>")
+    import_wordpress(write(tmp_path, wxr(item)))
+
+    assert "TOP-SECRET-VALUE" not in Article.objects.get().body
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise(tmp_path):
+    path = write(tmp_path, wxr(*[post(n) for n in range(1, 1201)]))
+
+    plain = io.StringIO()
+    call_command("import_wordpress", str(path), stdout=plain, stderr=io.StringIO())
+    assert "export.xml: 1,000 items read" in plain.getvalue()
+    assert "\r" not in plain.getvalue()
+
+    terminal = Terminal()
+    call_command("import_wordpress", str(path), "--dry-run", stdout=terminal, stderr=io.StringIO())
+    assert "\r" in terminal.getvalue() and "items" in terminal.getvalue()
+    assert "1,000 items read" not in terminal.getvalue()
