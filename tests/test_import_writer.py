@@ -18,9 +18,10 @@ from PIL import Image as PILImage
 from reversion.models import Version
 
 from articles.importing.media import MediaImporter
+from articles.importing.pages import PageWriter
 from articles.importing.records import Entry, Media, Person
 from articles.importing.run import ImportRun, StrictStop
-from articles.importing.write import ArticleWriter, PageWriter
+from articles.importing.write import ArticleWriter
 from articles.models import Article, Topic
 from articles.revisions import keep_imported_state
 from authors.models import Author

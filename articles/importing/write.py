@@ -1,4 +1,4 @@
-"""Writing imported records: authors, topics, articles and site pages, in batches.
+"""Writing imported records as articles, in batches (authors and topics: `names`).
 
 Articles are written `BATCH_SIZE` at a time, so that a batch costs a fixed handful of queries
 whatever its size: one to find the batch's articles already imported, a few for authors and
@@ -18,31 +18,26 @@ import json
 import re
 from dataclasses import dataclass, is_dataclass
 from html import unescape
-from urllib.parse import urlsplit
 
 import reversion
 from django.conf import settings
-from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
-from django.db.models import Max, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from reversion.models import Version
-from unidecode import unidecode
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
+from articles.importing.names import People, Topics, clip_topic
 from articles.importing.run import ItemFailed, describe_error
-from articles.models import Article, ArticleAuthor, Topic, TopicItem
-from articles.redirects import MAX_PATH_LENGTH, published_url, record_move
-from authors.models import Author
+from articles.importing.slugs import ascii_slug, old_path, source_key
+from articles.models import Article, ArticleAuthor, TopicItem
+from articles.redirects import published_url, record_move
 
 BATCH_SIZE = 500
 # More than this on one article is a tag cloud, not an index; a hostile file could otherwise
@@ -50,36 +45,6 @@ BATCH_SIZE = 500
 MAX_TOPICS = 100
 HEADLINE_MAX = Article._meta.get_field("headline").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
-TOPIC_MAX = Topic._meta.get_field("name").max_length
-
-
-def ascii_slug(value):
-    """A slug for an address, other scripts transliterated ("Ελλάδα" → "ellada")."""
-    return slugify(unidecode(value or ""))
-
-
-def source_key(value):
-    """A source id that fits the column: long ones (some feed GUIDs) by their digest."""
-    value = str(value).strip()
-    if len(value) <= 255:
-        return value
-    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
-
-
-def old_path(url):
-    """The site path (with its query) a redirect from `url` starts at, or None."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in {"http", "https"}:
-        return None
-    path = parts.path or "/"
-    if parts.query:
-        path = f"{path}?{parts.query}"
-    if path == "/" or len(path) > MAX_PATH_LENGTH:
-        return None
-    return path
 
 
 # The addresses of a body's pictures, read before sanitising for the fingerprint only.
@@ -95,119 +60,6 @@ def _plain(value):
 
 def plain_text(html):
     return " ".join(strip_tags(html or "").split())
-
-
-# Authors and topics ----------------------------------------------------------------------
-
-
-class People:
-    """Authors by slug for one run: matched once, created in bulk, never overwritten.
-
-    An author already on the site (by slug) is used as they are: an editor's bio and photo
-    are not replaced by the source's.
-    """
-
-    def __init__(self, run):
-        self.run = run
-        self.by_slug = {}
-
-    @staticmethod
-    def slug_of(person):
-        slug = ascii_slug(person.slug) or ascii_slug(person.name) or ascii_slug(person.login)
-        return slug[:140].strip("-")
-
-    def ensure(self, persons):
-        """Authors for `persons` (in order, one per slug), creating the missing ones."""
-        wanted = {}
-        for person in persons:
-            slug = self.slug_of(person)
-            if slug and slug not in self.by_slug:
-                wanted.setdefault(slug, person)
-        if wanted:
-            found = Author.objects.in_bulk(list(wanted), field_name="slug")
-            self.run.count("author", "unchanged", len(found))
-            missing = [
-                Author(
-                    slug=slug,
-                    name=(person.name or person.login or slug)[:120],
-                    # email <- wp:author_email, kept only when it is an address
-                    email=person.email if _is_email(person.email) else "",
-                    bio=person.bio,
-                )
-                for slug, person in wanted.items()
-                if slug not in found
-            ]
-            if missing:
-                Author.objects.bulk_create(missing)
-                found.update(Author.objects.in_bulk([a.slug for a in missing], field_name="slug"))
-                self.run.count("author", "created", len(missing))
-            self.by_slug.update(found)
-        authors, seen = [], set()
-        for person in persons:
-            slug = self.slug_of(person)
-            if slug in self.by_slug and slug not in seen:
-                seen.add(slug)
-                authors.append(self.by_slug[slug])
-        return authors
-
-
-def _is_email(value):
-    if not value:
-        return False
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
-
-
-class Topics:
-    """Topics by name (any case) for one run. A name used as a section becomes a section.
-
-    New topics are created one by one (taggit gives each a unique slug as it saves), but each
-    name is looked up and created at most once per run, and a batch looks up all its new names
-    in one query.
-    """
-
-    def __init__(self, run):
-        self.run = run
-        self.by_name = {}  # lowercased name -> Topic
-
-    def ensure(self, names, *, sections=(), descriptions=None):
-        sections = {name.lower() for name in sections}
-        unknown = {name.lower(): name for name in names if name.lower() not in self.by_name}
-        if unknown:
-            for topic in Topic.objects.annotate(lower_name=Lower("name")).filter(
-                lower_name__in=list(unknown)
-            ):
-                self.by_name[topic.name.lower()] = topic
-                self.run.count("topic", "unchanged")
-        for name in names:
-            key = name.lower()
-            topic = self.by_name.get(key)
-            if topic is None:
-                topic = Topic(name=name, description=(descriptions or {}).get(name, ""))
-                if key in sections:
-                    self._into_navigation(topic)
-                topic.save()
-                self.by_name[key] = topic
-                self.run.count("topic", "created")
-            elif key in sections and not topic.in_navigation:
-                # Articles need their section in the navigation (the editor's form offers
-                # only those): a topic first met as a tag becomes a section when it heads one.
-                self._into_navigation(topic)
-                topic.save(update_fields=["in_navigation", "navigation_order"])
-        return {name.lower(): self.by_name[name.lower()] for name in names}
-
-    @staticmethod
-    def _into_navigation(topic):
-        last = Topic.objects.filter(in_navigation=True).aggregate(Max("navigation_order"))
-        topic.in_navigation = True
-        topic.navigation_order = (last["navigation_order__max"] or 0) + 1
-
-
-def clip_topic(name):
-    return " ".join(name.split())[:TOPIC_MAX].strip()
 
 
 # Articles --------------------------------------------------------------------------------
@@ -640,52 +492,3 @@ class ArticleWriter:
                 for topic_item in article.topic_items.all():
                     reversion.add_to_revision(topic_item)
                 reversion.add_to_revision(article)
-
-
-# Site pages ------------------------------------------------------------------------------
-
-
-class PageWriter:
-    """WordPress pages become the site's own pages (/pages/<slug>/), matched by address.
-
-    Only published pages come in: a site page has no draft state, so a draft would go live.
-    """
-
-    def __init__(self, run, *, redirects=True):
-        self.run = run
-        self.make_redirects = redirects
-        self.site = Site.objects.get_current()
-
-    def add(self, entry):
-        self.run.advance()
-        if entry.status != "published":
-            self.run.skip("page", entry.where, "only published pages are imported")
-            return
-        slug = ascii_slug(entry.slug) or ascii_slug(entry.headline)
-        if not slug:
-            self.run.fail("page", entry.where, "it has neither a slug nor a title.")
-            return
-        url = f"/{slug[:90]}/"
-        title = " ".join(entry.headline.split())[:200] or slug
-        content = sanitise_body(entry.body_html)
-        with self.run.item("page", entry.where):
-            page = FlatPage.objects.filter(url=url).first()
-            if page is not None and page.title == title and page.content == content:
-                self.run.count("page", "unchanged")
-            else:
-                outcome = "created" if page is None else "updated"
-                page = page or FlatPage(url=url)
-                page.title, page.content = title, content
-                page.full_clean(exclude=["sites"])
-                page.save()
-                page.sites.add(self.site)
-                self.run.count("page", outcome)
-            public = f"/pages{url}"
-            for old in entry.old_urls:
-                path = old_path(old)
-                if path and path != public:
-                    self.run.redirect(old, f"{settings.SITE_URL}{public}")
-                    if self.make_redirects:
-                        Redirect.objects.update_or_create(
-                            site=self.site, old_path=path, defaults={"new_path": public}
-                        )

@@ -5,9 +5,10 @@ from django.core.management.base import CommandError
 
 from articles.importing.command import ImportCommand
 from articles.importing.media import MediaImporter
+from articles.importing.pages import PageWriter
 from articles.importing.records import Entry, Media, Person, Skipped, Term
 from articles.importing.wordpress import open_wxr
-from articles.importing.write import ArticleWriter, PageWriter
+from articles.importing.write import ArticleWriter
 
 
 class Command(ImportCommand):
