@@ -235,7 +235,10 @@ class _TopLevelSplitter(HTMLParser):
     def handle_data(self, data):
         if self.depth == 0 and data.strip():
             start = self.position()
-            self.spans.append(("#text", start, start + len(data)))
+            # `data` has its character references decoded ("&gt;" is ">"), so its length is
+            # not the source's: the text runs to the next tag, as sanitised text holds no "<".
+            end = self.source.find("<", start)
+            self.spans.append(("#text", start, len(self.source) if end == -1 else end))
 
 
 def split_blocks(html):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from PIL import Image, ImageOps
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,28 @@ def crop_box(size, aspect, focal=(0.5, 0.5)):
     left = min(max(round(focal_x * width - box_w / 2), 0), width - box_w)
     top = min(max(round(focal_y * height - box_h / 2), 0), height - box_h)
     return left, top, left + box_w, top + box_h
+
+
+class StoredSizeImageField(models.ImageField):
+    """An `ImageField` whose row still loads when its file is gone from storage.
+
+    Django's own measures the file whenever a row is read with its width or height empty
+    (rows written by `QuerySet.update()` or before sizes were kept), and a missing file then
+    raises FileNotFoundError wherever the row is read: every listing that shows it fails. Here
+    the row keeps the size it has, none, and its `<img>` goes without width and height.
+    """
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except OSError:
+            name = instance.__dict__.get(self.attname)
+            logger.warning("Could not measure %s: it is missing from storage.", name)
+
+    def deconstruct(self):
+        # The column and its options are an ImageField's; migrations need not know the class.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from taggit.models import TagBase, TaggedItemBase
 from unidecode import unidecode
 
 from articles.body import sanitise_body
+from articles.images import StoredSizeImageField
 
 # First path segments the site's own pages use. A topic may not take one as its slug, because
 # article addresses are /<section-slug>/<article-slug>/ and would otherwise be shadowed.
@@ -169,7 +170,7 @@ class Article(models.Model):
         related_name="articles",
         help_text="The byline, in order.",
     )
-    featured_image = models.ImageField(
+    featured_image = StoredSizeImageField(
         upload_to="articles/featured/",
         blank=True,
         width_field="featured_image_width",

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from articles.images import BODY_IMAGE_SIZES
+from articles.images import BODY_IMAGE_SIZES, StoredSizeImageField
 
 
 class Image(models.Model):
     """A picture in the library, with what readers and the law need to know about it."""
 
-    file = models.ImageField(
+    file = StoredSizeImageField(
         upload_to="library/%Y/%m/",
         width_field="width",
         height_field="height",

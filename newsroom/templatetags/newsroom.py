@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -11,6 +12,7 @@ from articles.images import srcset
 from newsroom import structured_data as schema
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.filter
@@ -92,6 +94,23 @@ def picture(article, sizes, eager=False, css_class=""):
         sizes,
         img,
     )
+
+
+@register.filter
+def in_storage(file):
+    """Whether a stored file (an image field's value) is really in storage: one lookup.
+
+    The article page asks it of the featured image inside its cached fragment, so the lookup
+    is made when the fragment is rebuilt, not on every request. Listings do not ask: a lookup
+    per card costs a request each on remote storage, and a missing card picture shows its alt
+    text in the space its stored width and height keep.
+    """
+    if not file:
+        return False
+    if file.storage.exists(file.name):
+        return True
+    logger.warning("%s is missing from storage; the page leaves it out.", file.name)
+    return False
 
 
 # Characters that could end a <script> element or open a comment inside it, written as JSON
