@@ -46,7 +46,7 @@ demo: $(STAMP)
 
 run: export DEBUG = 1
 run: demo
-	@echo "Serving Newsroom on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving Newsroom on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${ADMIN_URL:-admin/})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.

@@ -21,6 +21,8 @@ def throwaway_site(**settings):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
     os.environ["DEBUG"] = "0"
+    # The test client speaks plain http: production's redirect to https would answer everything.
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
     media = tempfile.TemporaryDirectory(prefix="newsroom-bench-media-")
     os.environ["MEDIA_ROOT"] = media.name
 

@@ -184,6 +184,9 @@ def main():
             "MEDIA_ROOT": str(folder / "media"),
             "STATIC_ROOT": str(folder / "static"),
             "LOG_LEVEL": "WARNING",
+            # Served over plain http on loopback: no redirect to https, no Secure-only cookies.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
         }
         print("Loading the demo into a throwaway database …", file=sys.stderr)
         load_demo(folder, env)

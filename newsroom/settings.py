@@ -3,13 +3,16 @@ a local .env file beside manage.py, for what the environment leaves unset).
 
 Variables: DEBUG, SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
 DATABASE_URL (default: SQLite under var/), REDIS_URL (optional cache), TIME_ZONE, MEDIA_ROOT,
-STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX.
+STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX, RETRY_AFTER; the security
+ones (HTTPS, ADMIN_URL, login lockout, SERVE_MEDIA) are listed in docs/security.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -53,14 +56,21 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
+    "axes",
     "newsroom",
     "authors",
     "articles",
     "library",
+    "submissions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so that every response, error pages included, carries the policies.
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
+    "newsroom.faults.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +81,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of moved articles and renamed topics (see articles.redirects).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -106,9 +124,12 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but an unreachable Redis is a cache miss, not a 500
+            # (newsroom.cache); the timeouts bound what each page can lose waiting for it.
+            "BACKEND": "newsroom.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -145,6 +166,89 @@ STORAGES = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS. Outside DEBUG the site is HTTPS-only: http is redirected, browsers are told to stay on
+# https (HSTS) and cookies never travel over http. Behind a proxy that ends TLS, set
+# TRUST_X_FORWARDED_PROTO=1 (only if the proxy overwrites that header), or the redirect loops.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# Preloading is the domain owner's promise, to every browser, and takes months to undo; opt in.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours or the admin's reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# The admin's address; a less guessable one keeps scanners off the login page. Ends with "/".
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# Serve MEDIA_ROOT from Django outside DEBUG (newsroom.media), where no web server does.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
+# Content-Security-Policy (django-csp) of every page; the admin's own changes are in
+# newsroom.security. No inline script or style: the templates have none, the body sanitiser
+# drops event handlers and style attributes. JSON-LD `<script type="application/ld+json">` is a
+# data block, which browsers never run, so script-src does not apply to it.
+# The players that articles.body.embed_for_url embeds.
+EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Imported bodies may keep pictures at their outside https addresses (articles.body).
+        "img-src": [SELF, "data:", "https:"],
+        "frame-src": EMBED_FRAME_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
+# Powerful browser features the site never uses are off for it and for every frame in it; the
+# players keep full screen and picture-in-picture (their iframes ask for them).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *EMBED_FRAME_ORIGINS],
+    "fullscreen": ["self", *EMBED_FRAME_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "interest-cohort": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *EMBED_FRAME_ORIGINS],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept
+# in the database, so the count holds across processes.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# How many reverse proxies stand in front (each appends to X-Forwarded-For); without it every
+# login behind a proxy would share the proxy's address (newsroom.security.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 
 # The site's public address, for links that leave the request (exports, feeds read offline).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -170,6 +274,38 @@ NEWSROOM_PUBLIC_CACHE = {
 }
 # How long a cached page fragment may live; edits retire fragments at once (articles.fragments).
 NEWSROOM_FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 60)
+# How long readers are asked to wait (Retry-After) while the database is unreachable
+# (newsroom.faults).
+NEWSROOM_RETRY_AFTER_SECONDS = env_int("RETRY_AFTER", 30)
+
+# Reader submissions ("Submit Your Content", the submissions app). Their files are private:
+# SUBMISSIONS_ROOT must be outside MEDIA_ROOT and STATIC_ROOT (a system check says so).
+SUBMISSIONS_ROOT = Path(env_str("SUBMISSIONS_ROOT", str(VAR_DIR / "submissions")))
+# POSTs of the form per client address, e.g. "5/h" or "20/d" (django-ratelimit), counted in the
+# cache: set REDIS_URL in production, or each process counts on its own. The address is
+# newsroom.security.client_ip's, so behind a proxy set TRUSTED_PROXY_COUNT, or every reader
+# shares the proxy's address and its limit.
+SUBMISSIONS_RATE = env_str("SUBMISSIONS_RATE", "5/h")
+RATELIMIT_IP_META_KEY = "newsroom.security.client_ip"
+# With the cache unreachable the count cannot be kept: the form stays open (CSRF, the honeypot
+# and the upload checks still apply) rather than turning every reader away.
+RATELIMIT_FAIL_OPEN = True
+SUBMISSIONS_MAX_FILES = env_int("SUBMISSIONS_MAX_FILES", 5)
+# One file (pictures are also held to the media library's 25 MB), and all files of one form.
+SUBMISSIONS_MAX_FILE_BYTES = env_int("SUBMISSIONS_MAX_FILE_BYTES", 50 * 1024 * 1024)
+SUBMISSIONS_MAX_TOTAL_BYTES = env_int("SUBMISSIONS_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
+# The text fields of any one request (files are not counted); Django's default, stated here
+# because the largest form, the admin's article editor, stays well under it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Submitters' receipts. The console backend prints mail; production names a real one (e.g.
+# django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,

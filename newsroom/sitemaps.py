@@ -115,9 +115,12 @@ def robots_txt(request):
     def absolute(name):
         return f"{request.scheme}://{site.domain}{reverse(name)}"
 
+    # A custom ADMIN_URL is kept off scanners' lists; robots.txt, which anyone reads, names only
+    # the usual one.
+    admin = [f"Disallow: {reverse('admin:index')}"] if settings.ADMIN_URL == "admin/" else []
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
+        *admin,
         f"Disallow: {reverse('search:results')}",
         "",
         f"Sitemap: {absolute('seo:sitemap-index')}",

@@ -1,18 +1,20 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom.media import media_urlpatterns
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("authors/", include("authors.urls")),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("feeds/", include("articles.feed_urls")),
     path("search/", include("articles.search_urls")),
     path("library/", include("library.urls")),
+    path("submit/", include("submissions.urls")),
     path("", include("newsroom.seo_urls")),
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns += media_urlpatterns()

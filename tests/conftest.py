@@ -9,8 +9,17 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 
 from articles import body
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    """Tests speak http to the test client and the live server, so production's redirect to
+    https is off for the run (before any live server starts); test_security turns it back on."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

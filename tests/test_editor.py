@@ -397,9 +397,12 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.route("**/*", handle)
+        # The mark on <html> lets Playwright wait with a selector: its wait_for_function uses
+        # eval, which the admin's Content-Security-Policy refuses.
         page.add_init_script(
-            "document.addEventListener('prose-editor:ready',"
-            " (event) => { window.bodyEditor = event.detail.editor })"
+            "document.addEventListener('prose-editor:ready', (event) => {"
+            " window.bodyEditor = event.detail.editor;"
+            " document.documentElement.dataset.bodyEditor = 'ready' })"
         )
         page.goto(f"{live_server.url}{reverse('admin:login')}")
         page.fill("#id_username", "ed")
@@ -422,7 +425,7 @@ def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browse
         browser_page.goto(
             live_server.url + reverse("admin:articles_article_change", args=[article.pk])
         )
-        browser_page.wait_for_function("window.bodyEditor")
+        browser_page.wait_for_selector("html[data-body-editor=ready]", state="attached")
         written = browser_page.evaluate("window.bodyEditor.getHTML()")
         if written != body:
             changed[name] = written
@@ -432,7 +435,7 @@ def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browse
 def test_writing_with_an_embed_and_a_library_image(live_server, browser_page):
     page = browser_page
     page.goto(live_server.url + reverse("admin:articles_article_add"))
-    page.wait_for_function("window.bodyEditor")
+    page.wait_for_selector("html[data-body-editor=ready]", state="attached")
     page.fill("#id_headline", "Harbour wall rebuilt")
     page.locator(".prose-editor .ProseMirror[contenteditable]").click()
     page.keyboard.type("The wall is being rebuilt.")

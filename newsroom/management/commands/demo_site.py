@@ -9,6 +9,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from articles.models import Topic
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
@@ -153,6 +154,7 @@ class Command(BaseCommand):
             user.groups.add(group)
         names = ", ".join(f"{username} ({role})" for username, role in DEMO_ACCOUNTS)
         self.stdout.write(
-            f"Demo accounts at /admin/: {names}; each with the password {DEMO_PASSWORD!r}."
+            f"Demo accounts at {reverse('admin:index')}: {names}; "
+            f"each with the password {DEMO_PASSWORD!r}."
         )
         self.stdout.write("Demo site settings, sections and footer pages are in place.")
