@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 from datetime import timedelta
 
 import factory
@@ -16,6 +18,17 @@ def image_file(name="picture.jpg", size=(1200, 675), color=(40, 90, 160), fmt="J
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def png_declaring(width, height):
+    """A one-pixel PNG whose header claims `width` × `height`, its checksum put right: what a
+    decompression bomb or a pixel flood looks like to a checker that reads the header."""
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1), 0).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = struct.pack(">II", width, height)  # IHDR's width and height
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

@@ -4,9 +4,7 @@ JSON the body editor searches."""
 
 import io
 import random
-import struct
 import warnings
-import zlib
 from pathlib import Path
 from unittest import mock
 
@@ -32,6 +30,7 @@ from library.renditions import crop_rendition, ensure_renditions
 from library.uploads import add_image
 from library.validation import MAX_FILE_BYTES, check_image_upload
 from tests.conftest import parse, text_of
+from tests.factories import png_declaring
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +63,6 @@ def noisy_jpeg(size=(400, 300)):
     pixels = random.Random(4).randbytes(size[0] * size[1] * 3)
     return encoded(Pillow.frombytes("RGB", size, pixels), quality=95)
 
-
-def png_declaring(width, height):
-    """A one-pixel PNG whose header claims `width` × `height`, with the header's checksum fixed."""
-    data = bytearray(picture((1, 1), fmt="PNG", mode="L", color=0))
-    data[16:24] = struct.pack(">II", width, height)  # IHDR's width and height
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
 
 
 def upload(name, content, content_type="image/jpeg"):

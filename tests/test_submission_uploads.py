@@ -5,7 +5,6 @@ refused with an error that names the file, and nothing is kept."""
 import io
 import random
 import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from PIL import Image
 
 from submissions.models import Submission, SubmissionFile
 from tests.conftest import parse, text_of
+from tests.factories import png_declaring
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,6 @@ def encoded(image, fmt, **options):
 def picture_bytes(size=(320, 200), fmt="PNG", color=(30, 120, 200)):
     return encoded(Image.new("RGB", size, color), fmt)
 
-
-def png_declaring(width, height):
-    """A one-pixel PNG whose header claims `width` × `height`, its checksum put right."""
-    data = bytearray(encoded(Image.new("L", (1, 1), 0), "PNG"))
-    data[16:24] = struct.pack(">II", width, height)
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
 
 
 def cut_jpeg():
