@@ -11,7 +11,9 @@ import logging
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from articles.models import Article
@@ -72,3 +74,34 @@ def record_move(*, old_url, new_url):
             site=site, old_path=old_url, defaults={"new_path": new_url}
         )
     return redirect
+
+
+# Where sites keep addresses made of a query alone: WordPress's "/?p=123" and "/index.php?p=123".
+QUERY_ROOTS = ("/", "/index.php")
+
+
+class QueryAddressRedirectMiddleware:
+    """Old addresses made of a query string ("/?p=123", "/?page_id=2") lead to their new ones.
+
+    django.contrib.redirects answers only what would otherwise be a 404, and "/" is the home
+    page, so a redirect recorded from "/?p=123" (importers keep WordPress's default permalinks)
+    would never be reached. Only a request for the site root with a query string is looked up:
+    one query for those, none for any other request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if query and request.path in QUERY_ROOTS and request.method in ("GET", "HEAD"):
+            # "/index.php?p=1" is the same old address as "/?p=1", which is how exports name it.
+            candidates = {request.get_full_path(), f"/?{query}"}
+            redirect = (
+                Redirect.objects.filter(site=get_current_site(request), old_path__in=candidates)
+                .exclude(new_path="")
+                .first()
+            )
+            if redirect is not None:
+                return HttpResponsePermanentRedirect(redirect.new_path)
+        return self.get_response(request)

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of moved articles and renamed topics (see articles.redirects).
+    "articles.redirects.QueryAddressRedirectMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
