@@ -8,13 +8,25 @@ from articles.admin_revisions import RevisionAdminMixin
 from articles.admin_topics import TopicAdmin  # noqa: F401  (registers itself)
 from articles.admin_workflow import WorkflowAdminMixin
 from articles.images import make_renditions
-from articles.models import Article, ArticleAuthor, RelatedLink
+from articles.models import Article, ArticleAuthor, RelatedLink, Topic
+from articles.text import clean_text
 from library.models import Image as LibraryImage
 from library.uploads import normalise_upload
 from library.validation import check_image_upload
 
 
 class ArticleAdminForm(forms.ModelForm):
+    def clean_topics(self):
+        """Each topic name fits its column: taggit's field does not check, the database would."""
+        names = [clean_text(name) for name in self.cleaned_data.get("topics") or []]
+        too_long = [name for name in names if len(name) > TOPIC_MAX]
+        if too_long:
+            raise forms.ValidationError(
+                f"Topic names can be at most {TOPIC_MAX} characters: "
+                + ", ".join(f"“{name[:40]}…”" for name in too_long)
+            )
+        return [name for name in names if name]
+
     def clean_featured_image(self):
         """A new featured picture passes the media library's checks and loses its metadata."""
         image = self.cleaned_data.get("featured_image")
@@ -34,6 +46,8 @@ class ArticleAdminForm(forms.ModelForm):
                     cleaned[field] = getattr(chosen, source)
         return cleaned
 
+
+TOPIC_MAX = Topic._meta.get_field("name").max_length
 
 # Article field <- library Image field, filled when the editor left the article's one empty.
 FROM_LIBRARY = {

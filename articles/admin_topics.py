@@ -52,7 +52,7 @@ def merge_topics(*, topics, into):
 class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
-        fields = ["name", "slug", "description", "in_navigation", "navigation_order"]
+        fields = ["name", "slug", "description", "in_navigation", "in_menu", "navigation_order"]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -99,12 +99,19 @@ class MergeTopicsForm(forms.Form):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
-    list_display = ["name", "slug", "in_navigation", "navigation_order", "article_count"]
-    list_editable = ["in_navigation", "navigation_order"]
-    list_filter = ["in_navigation"]
+    list_display = [
+        "name",
+        "slug",
+        "in_navigation",
+        "in_menu",
+        "navigation_order",
+        "article_count",
+    ]
+    list_editable = ["in_navigation", "in_menu", "navigation_order"]
+    list_filter = ["in_navigation", "in_menu"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "in_navigation", "navigation_order"]
+    fields = ["name", "slug", "description", "in_navigation", "in_menu", "navigation_order"]
     actions = ["merge_into"]
 
     def get_queryset(self, request):

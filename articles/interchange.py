@@ -19,9 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,6 +31,7 @@ from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from articles.redirects import published_url, record_move
 from articles.revisions import record_revision
+from articles.text import ascii_slug, clean_text, clean_tree, name_key
 from authors.models import Author
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
@@ -52,6 +52,9 @@ KNOWN_KEYS = (
 )
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_IMAGE_PIXELS = 60_000_000
+TOPIC_MAX = Topic._meta.get_field("name").max_length
+SOURCE_SYSTEM_MAX = Article._meta.get_field("source_system").max_length
+SOURCE_ID_MAX = Article._meta.get_field("source_id").max_length
 
 
 class LineError(Exception):
@@ -87,7 +90,11 @@ class ImportResult:
 # Reading ---------------------------------------------------------------------------------
 
 
-def _text(record, key, *, required=False, max_length=None):
+def _text(record, key, *, required=False, max_length=None, multiline=False):
+    """A text field, stripped; a single-line one has its whitespace runs collapsed to a space.
+
+    Control characters are already gone (`clean_tree`): they carry nothing a reader sees.
+    """
     value = record.get(key)
     if value is None:
         if required:
@@ -95,7 +102,7 @@ def _text(record, key, *, required=False, max_length=None):
         return ""
     if not isinstance(value, str):
         raise LineError(f"`{key}` must be a string.")
-    value = value.strip()
+    value = clean_text(value, multiline=multiline)
     if required and not value:
         raise LineError(f"`{key}` must not be empty.")
     if max_length and len(value) > max_length:
@@ -111,11 +118,11 @@ def _datetime(record, key):
         raise LineError(f"`{key}` must be an ISO 8601 date-time string.")
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if timezone.is_naive(parsed):
+            # A time without an offset is read in the site's time zone, as an editor would.
+            parsed = timezone.make_aware(parsed)
+    except (ValueError, OverflowError):
         raise LineError(f"`{key}` is not an ISO 8601 date-time: {value!r}.") from None
-    if timezone.is_naive(parsed):
-        # A time without an offset is read in the site's time zone, as an editor would mean it.
-        parsed = timezone.make_aware(parsed)
     return parsed
 
 
@@ -234,7 +241,7 @@ def parse_line(raw, images):
     if "body_html" not in record or not isinstance(record["body_html"], str):
         raise LineError("`body_html` is required and must be a string.")
     slug_given = bool(_text(record, "slug"))
-    slug = _text(record, "slug", max_length=255) or slugify(headline)[:255].strip("-")
+    slug = _text(record, "slug", max_length=255) or ascii_slug(headline)[:255].strip("-")
     if not slug or slug != slugify(slug):
         raise LineError(f"`slug` {slug!r} must be lowercase letters, numbers and hyphens.")
 
@@ -245,7 +252,7 @@ def parse_line(raw, images):
         )
     published_at = _datetime(record, "published_at")
     updated_at = _datetime(record, "updated_at")
-    section = _text(record, "section", max_length=100)
+    section = _text(record, "section", max_length=TOPIC_MAX)
     if status == Article.Status.PUBLISHED:
         if published_at is None:
             raise LineError("`published_at` is required when `status` is published.")
@@ -254,23 +261,28 @@ def parse_line(raw, images):
 
     source = record.get("source") or {}
     source = _object(source, "`source`")
-    source_system = str(source.get("system") or DEFAULT_SOURCE_SYSTEM).strip()[:50]
-    source_id = str(source.get("id") or slug).strip()[:255]
+    source_system = _identity(source, "system", SOURCE_SYSTEM_MAX) or DEFAULT_SOURCE_SYSTEM
+    source_id = _identity(source, "id", SOURCE_ID_MAX) or slug
 
     topics, seen = [], set()
-    for name in _list(record, "topics"):
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 100:
-            raise LineError("`topics` must be names of 1 to 100 characters.")
-        if name.strip().lower() not in seen:
-            seen.add(name.strip().lower())
-            topics.append(name.strip())
+    for position, name in enumerate(_list(record, "topics"), start=1):
+        if not isinstance(name, str) or not clean_text(name):
+            raise LineError(f"`topics[{position}]` must be a non-empty string.")
+        name = clean_text(name)
+        if len(name) > TOPIC_MAX:
+            raise LineError(
+                f"`topics[{position}]` is longer than {TOPIC_MAX} characters: {name[:40]}…"
+            )
+        if name_key(name) not in seen:  # "Économie" and "économie" are one topic
+            seen.add(name_key(name))
+            topics.append(name)
 
     authors, author_slugs = [], set()
     for position, entry in enumerate(_list(record, "authors"), start=1):
         where = f"authors[{position}]"
         entry = _object(entry, where)
         name = _text(entry, "name", required=True, max_length=120)
-        author_slug = _text(entry, "slug", max_length=140) or slugify(name)
+        author_slug = _text(entry, "slug", max_length=140) or ascii_slug(name)[:140].strip("-")
         if not author_slug or author_slug != slugify(author_slug):
             raise LineError(f"{where}: `slug` {author_slug!r} is not a valid slug.")
         if author_slug in author_slugs:
@@ -283,7 +295,7 @@ def parse_line(raw, images):
                 "slug": author_slug,
                 # Absent or null: an existing author keeps what they have.
                 "role": None if entry.get("role") is None else _text(entry, "role", max_length=120),
-                "bio": None if entry.get("bio") is None else _text(entry, "bio"),
+                "bio": None if entry.get("bio") is None else _text(entry, "bio", multiline=True),
                 "photo": images.check(photo, f"{where}.photo") if photo else None,
             }
         )
@@ -348,7 +360,7 @@ def parse_line(raw, images):
         headline=headline,
         slug=slug,
         slug_given=slug_given,
-        standfirst=_text(record, "standfirst"),
+        standfirst=_text(record, "standfirst", multiline=True),
         body_html=record["body_html"],
         body_images=body_images,
         section=section,
@@ -363,35 +375,37 @@ def parse_line(raw, images):
     )
 
 
+def _identity(source, key, max_length):
+    """`source.system` or `source.id`: a string or a whole number, reported when too long."""
+    value = source.get(key)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise LineError(f"`source.{key}` must be a string or a whole number.")
+    value = clean_text(str(value))
+    if len(value) > max_length:
+        raise LineError(f"`source.{key}` is longer than {max_length} characters.")
+    return value
+
+
 # Writing ---------------------------------------------------------------------------------
 
 
 def _section(name):
-    """The section topic called `name` (any case); a new one joins the navigation at the end."""
-    topic = Topic.objects.filter(name__iexact=name).first()
+    """The section called `name` (see `name_key`). A section an import creates, or a topic it
+    makes a section, stays out of the menu until an editor places it there."""
+    topic = Topic.objects.by_key([name]).get(name_key(name))
     if topic is None:
-        last = Topic.objects.navigation().last()
-        topic = Topic(name=name, in_navigation=True)
-        topic.navigation_order = (last.navigation_order + 1) if last else 0
-        topic.save()
+        topic = Topic.objects.create(name=name, in_navigation=True, in_menu=False)
+    elif not topic.in_navigation:
+        topic.in_navigation, topic.in_menu = True, False
+        topic.save(update_fields=["in_navigation", "in_menu"])
     return topic
 
 
 def _topics(names):
-    """Topics for `names` in the same order, matched in any case, the missing ones created."""
-    existing = {
-        topic.name.lower(): topic
-        for topic in Topic.objects.annotate(lower_name=Lower("name")).filter(
-            lower_name__in=[name.lower() for name in names]
-        )
-    }
-    topics = []
-    for name in names:
-        topic = existing.get(name.lower())
-        if topic is None:
-            topic = existing[name.lower()] = Topic.objects.create(name=name)
-        topics.append(topic)
-    return topics
+    """Topics for `names` in the same order (see `name_key`), the missing ones created."""
+    return Topic.objects.for_names(names)
 
 
 def _authors(entries, images):
@@ -604,10 +618,16 @@ def import_lines(lines, base_dir, *, report=None):
             except UnicodeDecodeError as error:
                 raise LineError(f"not UTF-8 text (byte {error.start + 1} of the line).") from None
             try:
-                raw = json.loads(text)
+                raw = clean_tree(json.loads(text))
             except json.JSONDecodeError as error:
                 raise LineError(f"invalid JSON ({error.msg} at column {error.colno}).") from None
-            outcome = write_line(parse_line(raw, images), images)
+            except RecursionError:
+                raise LineError("its JSON is nested too deeply.") from None
+            try:
+                outcome = write_line(parse_line(raw, images), images)
+            except DatabaseError as error:
+                # The line's transaction is rolled back; the database said what it refused.
+                raise LineError(f"the database refused it ({error}).".replace("\n", " ")) from None
         except LineError as error:
             result.failed += 1
             result.errors.append((number, str(error)))

@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Max
-from django.db.models.functions import Lower
 
+from articles.importing.run import ItemFailed
 from articles.importing.slugs import ascii_slug
 from articles.models import Topic
+from articles.text import clean_text, name_key
 from authors.models import Author
 
 TOPIC_MAX = Topic._meta.get_field("name").max_length
@@ -41,10 +42,11 @@ class People:
             missing = [
                 Author(
                     slug=slug,
-                    name=(person.name or person.login or slug)[:120],
+                    # the name's length is checked with its item (write.Writer.prepare)
+                    name=clean_text(person.name or person.login or slug)[:120],
                     # email <- wp:author_email, kept only when it is an address
                     email=person.email if _is_email(person.email) else "",
-                    bio=person.bio,
+                    bio=clean_text(person.bio or "", multiline=True),
                 )
                 for slug, person in wanted.items()
                 if slug not in found
@@ -74,28 +76,28 @@ def _is_email(value):
 
 
 class Topics:
-    """Topics by name (any case) for one run. A name used as a section becomes a section.
+    """Topics by name (see `name_key`) for one run. A name used as a section becomes a section.
 
     New topics are created one by one (taggit gives each a unique slug as it saves), but each
     name is looked up and created at most once per run, and a batch looks up all its new names
-    in one query.
+    in one query. A section an import creates (or makes of a topic) stays out of the site's
+    menu until an editor places it there.
     """
 
     def __init__(self, run):
         self.run = run
-        self.by_name = {}  # lowercased name -> Topic
+        self.by_name = {}  # name_key -> Topic
 
     def ensure(self, names, *, sections=(), descriptions=None):
-        sections = {name.lower() for name in sections}
-        unknown = {name.lower(): name for name in names if name.lower() not in self.by_name}
+        """{name_key: Topic} for `names`, the missing ones created."""
+        sections = {name_key(name) for name in sections}
+        unknown = [name for name in names if name_key(name) not in self.by_name]
         if unknown:
-            for topic in Topic.objects.annotate(lower_name=Lower("name")).filter(
-                lower_name__in=list(unknown)
-            ):
-                self.by_name[topic.name.lower()] = topic
-                self.run.count("topic", "unchanged")
+            found = Topic.objects.by_key(unknown)
+            self.by_name.update(found)
+            self.run.count("topic", "unchanged", len(found))
         for name in names:
-            key = name.lower()
+            key = name_key(name)
             topic = self.by_name.get(key)
             if topic is None:
                 topic = Topic(name=name, description=(descriptions or {}).get(name, ""))
@@ -108,15 +110,19 @@ class Topics:
                 # Articles need their section in the navigation (the editor's form offers
                 # only those): a topic first met as a tag becomes a section when it heads one.
                 self._into_navigation(topic)
-                topic.save(update_fields=["in_navigation", "navigation_order"])
-        return {name.lower(): self.by_name[name.lower()] for name in names}
+                topic.save(update_fields=["in_navigation", "in_menu", "navigation_order"])
+        return {name_key(name): self.by_name[name_key(name)] for name in names}
 
     @staticmethod
     def _into_navigation(topic):
         last = Topic.objects.filter(in_navigation=True).aggregate(Max("navigation_order"))
-        topic.in_navigation = True
+        topic.in_navigation, topic.in_menu = True, False
         topic.navigation_order = (last["navigation_order__max"] or 0) + 1
 
 
-def clip_topic(name):
-    return " ".join(name.split())[:TOPIC_MAX].strip()
+def topic_name(name, where="topic"):
+    """A source's topic name, cleaned; one longer than the column is reported, never cut."""
+    name = clean_text(name)
+    if len(name) > TOPIC_MAX:
+        raise ItemFailed(f"its {where} “{name[:40]}…” is longer than {TOPIC_MAX} characters.")
+    return name

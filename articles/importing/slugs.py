@@ -3,15 +3,8 @@
 import hashlib
 from urllib.parse import urlsplit
 
-from django.utils.text import slugify
-from unidecode import unidecode
-
 from articles.redirects import MAX_PATH_LENGTH
-
-
-def ascii_slug(value):
-    """A slug for an address, other scripts transliterated ("Ελλάδα" → "ellada")."""
-    return slugify(unidecode(value or ""))
+from articles.text import ascii_slug  # noqa: F401  (the one slug rule, used by every importer)
 
 
 def source_key(value):

@@ -40,6 +40,8 @@ from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError, iterparse
 from django.utils.text import slugify
 
+from articles.text import ascii_slug
+
 from .records import Entry, Media, Person, Skipped, SourceRefused, Term
 from .wp_body import convert_body
 
@@ -478,7 +480,7 @@ def _wordpress_date(text, source_field, notes):
 
 def _slug(post_name):
     # WordPress keeps non-ASCII slugs percent-encoded (`caf%c3%a9`).
-    return slugify(unquote(post_name), allow_unicode=False)
+    return ascii_slug(unquote(post_name))
 
 
 def _old_urls(item):

@@ -33,11 +33,13 @@ from reversion.models import Version
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
-from articles.importing.names import People, Topics, clip_topic
+from articles.importing.names import People, Topics, topic_name
 from articles.importing.run import ItemFailed, describe_error
 from articles.importing.slugs import ascii_slug, old_path, source_key
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.redirects import published_url, record_move
+from articles.text import clean_text, name_key
+from authors.models import Author
 
 BATCH_SIZE = 500
 # More than this on one article is a tag cloud, not an index; a hostile file could otherwise
@@ -45,6 +47,7 @@ BATCH_SIZE = 500
 MAX_TOPICS = 100
 HEADLINE_MAX = Article._meta.get_field("headline").max_length
 SLUG_MAX = Article._meta.get_field("slug").max_length
+AUTHOR_NAME_MAX = Author._meta.get_field("name").max_length
 
 
 # The addresses of a body's pictures, read before sanitising for the fingerprint only.
@@ -194,7 +197,7 @@ class ArticleWriter:
     def prepare(self, item):
         """Check the entry's words and turn them into article fields (for a changed item)."""
         entry = item.entry
-        headline = " ".join(entry.headline.split())
+        headline = clean_text(entry.headline)
         if not headline:
             raise ItemFailed("it has no title.")
         if len(headline) > HEADLINE_MAX:
@@ -202,18 +205,24 @@ class ArticleWriter:
         slug = (ascii_slug(entry.slug) or ascii_slug(headline))[:SLUG_MAX].strip("-")
         slug = slug or ascii_slug(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
 
-        section = clip_topic(self.section or entry.section or self.default_section)
-        topics = [clip_topic(name) for name in entry.topics]
+        section = topic_name(self.section or entry.section or self.default_section, "section")
+        topics = [topic_name(name) for name in entry.topics]
         if self.section and entry.section:
-            topics.insert(0, clip_topic(entry.section))
-        seen, ordered = {section.lower()}, []
+            topics.insert(0, topic_name(entry.section))
+        seen, ordered = {name_key(section)}, []
         for name in topics:
-            if name and name.lower() not in seen:
-                seen.add(name.lower())
+            if name and name_key(name) not in seen:
+                seen.add(name_key(name))
                 ordered.append(name)
         if len(ordered) > MAX_TOPICS:
             self.run.note(entry.where, f"kept the first {MAX_TOPICS} of {len(ordered)} topics")
             ordered = ordered[:MAX_TOPICS]
+
+        for person in entry.authors:
+            if len(clean_text(person.name or "")) > AUTHOR_NAME_MAX:
+                raise ItemFailed(
+                    f"its author's name is longer than {AUTHOR_NAME_MAX} characters."
+                )
 
         for note in entry.notes:
             self.run.note(entry.where, note)
@@ -221,8 +230,9 @@ class ArticleWriter:
         item.fields = {
             "headline": headline,  # <- title
             "slug": slug,  # <- post_name / the title
-            "standfirst": plain_text(entry.standfirst),  # <- excerpt / summary
-            "body": self._body(entry.body_html),  # <- content, converted and sanitised
+            # <- excerpt / summary; control characters (NUL…) removed, as in every field
+            "standfirst": plain_text(clean_text(entry.standfirst or "", multiline=True)),
+            "body": self._body(clean_text(entry.body_html or "", multiline=True)),  # <- content
             "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
             "published_at": entry.published_at,
             "updated_at": entry.updated_at,
@@ -343,7 +353,7 @@ class ArticleWriter:
                 setattr(article, field, value)
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
-            article.section = topics[item.section.lower()]
+            article.section = topics[name_key(item.section)]
             article.source_fingerprint = item.fingerprint
             article.modified = now
             article.full_clean(
@@ -394,7 +404,7 @@ class ArticleWriter:
         ids = [article.pk for article in articles]
         TopicItem.objects.filter(content_object_id__in=ids).delete()
         TopicItem.objects.bulk_create(
-            TopicItem(content_object=article, tag=topics[name.lower()], position=position)
+            TopicItem(content_object=article, tag=topics[name_key(name)], position=position)
             for item, article in zip(items, articles, strict=True)
             for position, name in enumerate(item.topics)
         )
