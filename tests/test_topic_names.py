@@ -1,0 +1,81 @@
+"""Topic names: one topic per name whatever its case (Unicode case folding, in Python and in the
+database alike), and a name too long for its column is a form error with the article kept."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Topic
+from tests.conftest import parse, text_of
+from tests.factories import ArticleFactory, TopicFactory
+from tests.test_redirects import form_fields
+from tests.test_revisions import change_form_data, change_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    client = Client()
+    client.force_login(
+        django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
+    )
+    return client
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(headline="Council Approves Budget", status=Article.Status.DRAFT)
+
+
+def test_a_topic_name_longer_than_its_column_is_a_form_error_and_keeps_what_was_typed(
+    editor, article
+):
+    data = change_form_data(editor.get(change_url(article)))
+    long_name = "Very long topic " + "x" * 100
+    typed = {"headline": "Council Approves Budget, Again", "topics": f"Budget, {long_name}"}
+
+    response = editor.post(change_url(article), {**data, **typed})
+
+    assert response.status_code == 200
+    form = parse(response).select_one("form#article_form")
+    assert "Topic names can be at most 100 characters: “Very long topic x" in text_of(
+        form.select_one(".errorlist")
+    )
+    assert form.select_one("input[name=headline]")["value"] == typed["headline"]
+    assert long_name in form.select_one("[name=topics]")["value"]
+    article.refresh_from_db()
+    assert article.headline == "Council Approves Budget"
+    assert not Topic.objects.filter(name__in=["Budget", long_name]).exists()
+
+
+def test_typing_a_topic_in_another_case_tags_the_existing_topic(editor, article):
+    economy = TopicFactory(name="Économie")
+    data = change_form_data(editor.get(change_url(article)))
+
+    response = editor.post(change_url(article), {**data, "topics": "économie, ÉCONOMIE"})
+
+    assert response.status_code == 302
+    assert list(article.topics.all()) == [economy]
+    assert not Topic.objects.filter(name__in=["économie", "ÉCONOMIE"]).exists()
+
+
+def test_the_database_refuses_two_topics_whose_names_fold_to_the_same(article):
+    Topic.objects.create(name="Économie")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Topic.objects.create(name="ÉCONOMIE")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Topic.objects.create(name="économie ", slug="another")
+
+
+def test_the_topic_admin_refuses_a_name_that_is_already_a_topic_in_another_case(editor):
+    TopicFactory(name="Économie")
+    url = reverse("admin:articles_topic_add")
+    data = form_fields(parse(editor.get(url)), "topic_form")
+
+    response = editor.post(url, {**data, "name": "ÉCONOMIE", "slug": "economie-2"})
+
+    assert response.status_code == 200
+    assert "“Économie” is already a topic" in text_of(parse(response).select_one(".errorlist"))
+    assert Topic.objects.count() == 1
