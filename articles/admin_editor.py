@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 
 from articles.editor import ArticleBodyField, ArticleBodyWidget
 from articles.models import Topic
+from articles.text import name_key
 
 TOPIC_SUGGESTIONS = 10
 
@@ -56,12 +57,13 @@ class EditorAdminMixin:
         """Names of existing topics containing `q`, those starting with it first (one query)."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        term = request.GET.get("q", "").strip()
+        term = name_key(request.GET.get("q", ""))
         topics = Topic.objects.all()
         if term:
-            topics = topics.filter(name__icontains=term).annotate(
+            # Matched on the case-folded key: "éco" finds "Économie" on every database.
+            topics = topics.filter(name_key__contains=term).annotate(
                 rank=Case(
-                    When(name__istartswith=term, then=Value(0)),
+                    When(name_key__startswith=term, then=Value(0)),
                     default=Value(1),
                     output_field=IntegerField(),
                 )

@@ -79,3 +79,12 @@ def test_the_topic_admin_refuses_a_name_that_is_already_a_topic_in_another_case(
     assert response.status_code == 200
     assert "“Économie” is already a topic" in text_of(parse(response).select_one(".errorlist"))
     assert Topic.objects.count() == 1
+
+
+def test_topic_suggestions_match_names_in_any_case_on_every_database(editor):
+    for name in ["Économie", "Écologie", "Politique"]:
+        TopicFactory(name=name)
+    url = reverse("admin:articles_article_topic_suggestions")
+
+    assert editor.get(url, {"q": "éco"}).json() == {"results": ["Écologie", "Économie"]}
+    assert editor.get(url, {"q": "NOMIE"}).json() == {"results": ["Économie"]}
