@@ -2,7 +2,9 @@
 database alike), and a name too long for its column is a form error with the article kept."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.contrib.redirects.models import Redirect
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -88,3 +90,25 @@ def test_topic_suggestions_match_names_in_any_case_on_every_database(editor):
 
     assert editor.get(url, {"q": "éco"}).json() == {"results": ["Écologie", "Économie"]}
     assert editor.get(url, {"q": "NOMIE"}).json() == {"results": ["Économie"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_merges_topics_whose_names_fold_to_the_same_and_keeps_the_section():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0007_search_vector_parses_html")])
+    old = executor.loader.project_state([("articles", "0007_search_vector_parses_html")]).apps
+    OldTopic, OldArticle = old.get_model("articles", "Topic"), old.get_model("articles", "Article")
+    OldTopic.objects.create(name="économie", slug="economie")
+    section = OldTopic.objects.create(name="Économie", slug="economie-1", in_navigation=True)
+    tagged = OldTopic.objects.create(name="ÉCONOMIE", slug="economie-2")
+    story = OldArticle.objects.create(headline="Rates", slug="rates", section=section)
+    old.get_model("articles", "TopicItem").objects.create(tag=tagged, content_object=story)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    kept = Topic.objects.get()
+    assert (kept.name, kept.name_key, kept.in_navigation) == ("Économie", "économie", True)
+    assert list(Article.objects.get(slug="rates").topics.all()) == [kept]
+    assert Redirect.objects.filter(old_path="/topics/economie-2/").exists()
