@@ -5,17 +5,21 @@ characters, names in any case and script, values longer than their columns, and 
 import creates (they are sections, but stay out of the site's menu until an editor places them).
 """
 
+import io
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from articles.importing.media import MediaImporter
+from articles.importing.run import ImportRun
 from articles.models import Article, Topic
 from articles.text import ascii_slug
+from library.models import Image
 from tests.conftest import parse
 from tests.test_import_articles import record, run_import, snapshot, write_jsonl
-from tests.test_import_writer import entry
+from tests.test_import_writer import attachment, draw, entry
 from tests.test_import_writer import run_import as run_engine
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +236,17 @@ def test_any_file_imports_or_reports_every_line_and_a_second_run_changes_nothing
     finally:
         Article.objects.all().delete()
         Topic.objects.all().delete()
+
+
+def test_a_picture_whose_caption_is_longer_than_its_column_is_reported_not_cut(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw(uploads / "2021/06/harbour.jpg")
+    run = ImportRun(label="media", stdout=io.StringIO(), stderr=io.StringIO(), progress=False)
+    importer = MediaImporter(run, source_system="wordpress", uploads_dir=uploads)
+
+    importer.add(attachment(caption="c" * 501, credit="Jane\u0000 Doe"))
+    importer.add(attachment(51, credit="Jane\u0000 Doe"))
+
+    assert run.tally["attachment"] == {"failed": 1, "created": 1}
+    assert "item 50 (post 50): its caption is longer than 500 characters." in run.stderr.getvalue()
+    assert list(Image.objects.values_list("source_id", "credit")) == [("51", "Jane Doe")]

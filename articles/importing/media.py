@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.images import make_renditions
 from articles.importing.download import DownloadError, fetch
 from articles.importing.run import ItemFailed
+from articles.text import clean_text
 from library.models import Image
 from library.uploads import add_image
 from library.validation import MAX_FILE_BYTES, check_image_upload
@@ -175,12 +176,17 @@ class MediaImporter:
 
     def _write(self, media, fingerprint, existing, kind):
         words = {
-            "alt_text": media.alt[:300],
-            "caption": (media.caption or "")[:500],
-            "credit": media.credit[:200],
+            "alt_text": clean_text(media.alt or ""),
+            "caption": clean_text(media.caption or ""),
+            "credit": clean_text(media.credit or ""),
             "source_note": f"Imported from {media.url}"
-            + (f"\n\n{media.description}" if media.description else ""),
+            + (f"\n\n{clean_text(media.description, multiline=True)}" if media.description else ""),
         }
+        for field, value in words.items():
+            limit = Image._meta.get_field(field).max_length
+            if limit and len(value) > limit:  # reported, never cut short
+                name = field.replace("_", " ")
+                raise ItemFailed(f"its {name} is longer than {limit} characters.")
         same_file = existing is not None and existing.source_note.startswith(
             f"Imported from {media.url}"
         )
