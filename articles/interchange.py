@@ -605,6 +605,7 @@ def import_lines(lines, base_dir, *, report=None):
     """Import lines (bytes or text); `report(number, outcome, message)` hears of each one."""
     result = ImportResult()
     images = ImageStore(base_dir)
+    first_lines = {}  # source identity -> the line that gave it
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -623,8 +624,17 @@ def import_lines(lines, base_dir, *, report=None):
                 raise LineError(f"invalid JSON ({error.msg} at column {error.colno}).") from None
             except RecursionError:
                 raise LineError("its JSON is nested too deeply.") from None
+            parsed = parse_line(raw, images)
+            identity = (parsed.source_system, parsed.source_id)
+            if identity in first_lines:
+                # Two lines for one article would overwrite each other on every run.
+                raise LineError(
+                    f"it has the same source ({parsed.source_system}, {parsed.source_id}) as "
+                    f"line {first_lines[identity]}."
+                )
+            first_lines[identity] = number
             try:
-                outcome = write_line(parse_line(raw, images), images)
+                outcome = write_line(parsed, images)
             except DatabaseError as error:
                 # The line's transaction is rolled back; the database said what it refused.
                 raise LineError(f"the database refused it ({error}).".replace("\n", " ")) from None

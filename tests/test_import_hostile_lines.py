@@ -123,6 +123,20 @@ def test_the_feed_engine_removes_nul_from_headline_standfirst_and_topics():
     assert [topic.name for topic in article.ordered_topics] == ["AB"]
 
 
+def test_a_second_line_with_the_same_source_is_reported_so_reruns_change_nothing(tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", record(1), record(1, headline="Other words"), record(2))
+
+    ok, out, err = run_import(path)
+    before = snapshot()
+    ok_again, out_again, err_again = run_import(path)
+
+    assert "in.jsonl, line 2: it has the same source (oldcms, story-1) as line 1." in err
+    assert "3 lines: 2 created, 0 updated, 0 unchanged, 1 failed." in out
+    assert "3 lines: 0 created, 0 updated, 2 unchanged, 1 failed." in out_again
+    assert snapshot() == before
+    assert Article.objects.get(source_id="story-1").headline == "Story Number 1"
+
+
 # Slugs -----------------------------------------------------------------------------------
 
 
