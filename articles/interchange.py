@@ -624,7 +624,11 @@ def import_lines(lines, base_dir, *, report=None):
                 raise LineError(f"invalid JSON ({error.msg} at column {error.colno}).") from None
             except RecursionError:
                 raise LineError("its JSON is nested too deeply.") from None
-            parsed = parse_line(raw, images)
+            try:
+                parsed = parse_line(raw, images)
+            except ValueError as error:
+                # A value the standard library refuses (urlsplit's "Invalid IPv6 URL" …).
+                raise LineError(f"a value could not be read ({error}).") from None
             identity = (parsed.source_system, parsed.source_id)
             if identity in first_lines:
                 # Two lines for one article would overwrite each other on every run.

@@ -204,7 +204,7 @@ JUNK = st.recursive(
 )
 # Names met before in other cases and scripts, control characters, lone surrogates, overlong.
 NASTY = st.sampled_from(
-    ["Économie", "économie", "ÉCONOMIE", "\u0000", "\ud800x", "Москва", "🎉", "a\u0000b", "x" * 101]
+    ["Économie", "économie", "ÉCONOMIE", "\u0000", "\ud800x", "Москва", "🎉", "a\u0000b", "x" * 101, "http://["]
 )
 TEXT = NASTY | st.text() | st.text(min_size=300, max_size=2000)
 
@@ -217,6 +217,8 @@ def lines(draw):
     line = record(draw(st.integers(1, 4)))  # few identities, so duplicates are common
     for key in draw(st.lists(st.sampled_from([*line, "slug", "featured_image", "related_links"]))):
         line[key] = draw(TEXT | JUNK | st.lists(TEXT, max_size=4))
+    if draw(st.booleans()):
+        line["related_links"] = [{"url": draw(NASTY), "title": draw(TEXT)}]
     if draw(st.booleans()):
         line["topics"] = draw(st.lists(NASTY | st.text(max_size=20), max_size=5))
     return json.dumps(line)
