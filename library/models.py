@@ -132,6 +132,9 @@ class ImageReplacement(models.Model):
 
     class Meta:
         ordering = ["-replaced_at", "-id"]
+        # Written only by library.replacements and shown on the picture's page; no one edits
+        # these in the admin, and the roles (articles 0005) would not know new permissions.
+        default_permissions = ()
 
     def __str__(self):
         return f"{self.old_name} → {self.new_name}"

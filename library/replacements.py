@@ -3,9 +3,9 @@
 A picture on a published article is the newsroom's, not its uploader's: contributors (no
 `articles.edit_any_article`) change and delete only pictures they uploaded that no published
 article uses; editors change any. Replacing a file is recorded (`ImageReplacement`) and every
-article showing the picture is moved to the new file: its featured image with fresh
-renditions, and each `<img>` of the old file in its body. The old file and its renditions stay
-in storage, as revisions may still name them.
+article showing the picture is moved to the new file (its featured image with fresh
+renditions, and each `<img>` of the old file in its body) and keeps a revision saying so.
+The old file and its renditions stay in storage, as revisions may still name them.
 """
 
 from django.db.models import Q
@@ -13,6 +13,7 @@ from django.db.models import Q
 from articles.body import set_image_attributes
 from articles.images import make_renditions
 from articles.models import Article
+from articles.revisions import record_revision
 from library.markup import body_image_attributes
 from library.models import ImageReplacement
 
@@ -76,6 +77,11 @@ def follow_replacement(image, *, old_name, by):
         if fields:
             # A new file for the same picture is no news: `updated_at` stays as it was.
             article.save(update_fields=[*fields, "modified"])
+            record_revision(
+                article,
+                comment=f"The library picture's file {old_name} was replaced by {image.file.name}.",
+                user=by,
+            )
             changed += 1
     return ImageReplacement.objects.create(
         image=image,

@@ -9,6 +9,7 @@ shows the new file.
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article
 from library.models import Image, ImageReplacement
@@ -143,6 +144,8 @@ def test_an_editor_replaces_a_picture_in_use_and_every_article_shows_the_new_one
     assert lead.featured_image_renditions  # made for the new file
 
     for article in (lead, other):
+        revision = Version.objects.get_for_object(article).first().revision
+        assert (revision.user, "was replaced by" in revision.get_comment()) == (editor.user, True)
         page = parse(client.get(article.get_absolute_url()))
         sources = [img["src"] for img in page.select("article img")]
         assert image.file.url in " ".join(sources)
