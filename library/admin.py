@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -120,6 +120,18 @@ class ImageAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and may_alter_image(
             request.user, obj, "change"
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Tell someone who may see but not change the picture why (on a GET; a POST is
+        refused by Django's admin)."""
+        image = self.get_object(request, object_id) if request.method == "GET" else None
+        if image is not None and not self.has_change_permission(request, image):
+            messages.info(
+                request,
+                "Only an editor can change this picture: it was uploaded by someone else or "
+                "a published article shows it.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and may_alter_image(

@@ -66,6 +66,7 @@ def test_a_contributor_changes_their_own_picture_that_nothing_published_shows(co
     in_body(image, status=Article.Status.DRAFT, published_at=None)
     page = parse(contributor.get(change_url(image)))
     assert page.select_one("input[type=file][name=file]") is not None
+    assert page.select_one(".messagelist") is None
 
     response = edit(contributor, image, alt_text="New", file=upload("b.png", picture(fmt="PNG")))
     assert response.status_code == 302
@@ -82,6 +83,7 @@ def test_a_contributor_cannot_change_their_picture_once_a_published_article_show
     before = image.file.name
 
     page = parse(contributor.get(change_url(image)))
+    assert "Only an editor can change this picture" in text_of(page.select_one(".messagelist"))
     assert page.select_one("input[type=file]") is None
     assert page.select_one("input[name=alt_text]") is None
     assert page.select_one("[name=_save]") is None
