@@ -28,6 +28,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
+from articles.links import validate_link_address
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from articles.redirects import published_url, record_move
 from articles.revisions import record_revision
@@ -315,11 +316,10 @@ def parse_line(raw, images):
         where = f"related_links[{position}]"
         entry = _object(entry, where)
         url = _text(entry, "url", required=True, max_length=1000)
-        parts = urlsplit(url)
-        if not (parts.scheme in {"http", "https"} and parts.netloc) and not (
-            not parts.scheme and url.startswith("/") and not url.startswith("//")
-        ):
-            raise LineError(f"{where}: `url` must be an http(s) address or a path starting with /.")
+        try:
+            validate_link_address(url)
+        except ValidationError as error:
+            raise LineError(f"{where}: `url`: {' '.join(error.messages)}") from None
         title = _text(entry, "title", max_length=255)
         if not title and not url.startswith("/"):
             raise LineError(f"{where}: a link to another site needs a `title`.")

@@ -9,6 +9,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.body import sanitise_body
 from articles.images import StoredSizeImageField
+from articles.links import is_safe_link_address, validate_link_address
 from articles.text import ascii_slug, clean_text, name_key
 
 # First path segments the site's own pages use. A topic may not take one as its slug, because
@@ -451,8 +452,9 @@ class RelatedLink(models.Model):
     url = models.CharField(
         max_length=1000,
         blank=True,
-        help_text="An outside address (https://…) or a path on this site, used when no article "
-        "is chosen.",
+        validators=[validate_link_address],
+        help_text="An outside address (https://…) or a path on this site starting with /, used "
+        "when no article is chosen. Other kinds of address are refused.",
     )
 
     class Meta:
@@ -475,8 +477,12 @@ class RelatedLink(models.Model):
 
     @property
     def href(self):
-        """The link's address. Touches `target` and its section (select them related)."""
-        return self.target.get_absolute_url() if self.target_id else self.url
+        """The link's address, or None for a stored address that is not safe to follow (one
+        written before the check, or around it). Touches `target` and its section (select
+        them related)."""
+        if self.target_id:
+            return self.target.get_absolute_url()
+        return self.url if is_safe_link_address(self.url) else None
 
 
 class Correction(models.Model):

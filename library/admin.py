@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from library.forms import ImageForm
 from library.models import Image
 from library.renditions import ensure_renditions, recorded
+from library.replacements import follow_replacement, may_alter_image
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -32,7 +33,8 @@ class AttentionFilter(admin.SimpleListFilter):
 class ImageAdmin(admin.ModelAdmin):
     """The media library. Uploads are checked and cleaned by the form (library.forms); the
     renditions are made once the file is stored, and the list flags pictures that cannot yet
-    go on a published article (no alt text or no credit)."""
+    go on a published article (no alt text or no credit). Who may change or delete a picture,
+    and what replacing its file does, is library.replacements' rule."""
 
     form = ImageForm
     list_display = [
@@ -63,6 +65,7 @@ class ImageAdmin(admin.ModelAdmin):
         "created",
         "modified",
         "rendition_summary",
+        "replacement_history",
     ]
     fieldsets = [
         (None, {"fields": ["file", "alt_text", "caption", "credit"]}),
@@ -75,6 +78,7 @@ class ImageAdmin(admin.ModelAdmin):
             },
         ),
         ("Source and licence", {"fields": ["source_note"]}),
+        ("File replacements", {"fields": ["replacement_history"]}),
         (
             "Details",
             {
@@ -89,11 +93,17 @@ class ImageAdmin(admin.ModelAdmin):
         css = {"all": ["library/admin.css"]}
 
     def save_model(self, request, obj, form, change):
-        """Save the picture, then make its renditions when its file is new.
+        """Save the picture, then make its renditions when its file is new, and when it
+        replaced another, record that and move the articles showing it to the new file.
 
-        After the save, because the file has its storage name only then. A replaced file's
-        old renditions are forgotten, not deleted: article bodies may still show them.
+        After the save, because the file has its storage name only then. A replaced file and
+        its old renditions are kept, not deleted: revisions may still show them.
         """
+        replaced = change and "file" in form.changed_data
+        # The form has already put the new file on `obj`; the stored row still names the old.
+        old_name = None
+        if replaced:
+            old_name = Image.objects.filter(pk=obj.pk).values_list("file", flat=True).get()
         if not change:
             obj.uploaded_by = request.user
         if "file" in form.changed_data:
@@ -101,6 +111,32 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
             ensure_renditions(obj)
+        if replaced and old_name != obj.file.name:
+            follow_replacement(obj, old_name=old_name, by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """Contributors change only their own pictures that nothing published shows; for the
+        others the page is read-only and a POST is refused."""
+        return super().has_change_permission(request, obj) and may_alter_image(
+            request.user, obj, "change"
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Tell someone who may see but not change the picture why (on a GET; a POST is
+        refused by Django's admin)."""
+        image = self.get_object(request, object_id) if request.method == "GET" else None
+        if image is not None and not self.has_change_permission(request, image):
+            messages.info(
+                request,
+                "Only an editor can change this picture: it was uploaded by someone else or "
+                "a published article shows it.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_alter_image(
+            request.user, obj, "delete"
+        )
 
     @admin.display(description="Picture")
     def list_thumbnail(self, image):
@@ -137,3 +173,13 @@ class ImageAdmin(admin.ModelAdmin):
             return "None (animations and unreadable files are shown as uploaded)."
         summary = "Widths " + ", ".join(f"{w} px" for w in widths) + " in WebP and JPEG/PNG"
         return summary + (f"; crops {', '.join(crops)}." if crops else ".")
+
+    @admin.display(description="Replaced files")
+    def replacement_history(self, image):
+        """Each time the picture's file was replaced: when, by whom, which file for which."""
+        if image.pk is None:
+            return "—"
+        return render_to_string(
+            "admin/library/image/replacements.html",
+            {"replacements": image.replacements.select_related("replaced_by")},
+        )

@@ -79,20 +79,24 @@ def figure_html(image, sizes=BODY_IMAGE_SIZES):
     `src` is the original, which exports carry; `srcset` offers the uncropped WebP renditions.
     `data-credit` and the caption are left out when empty.
     """
-    webp = [record for record in ensure_renditions(image) if record["format"] == "webp"]
+    source = body_image_attributes(image, sizes)
     img = format_html(
         "<img{}>",
-        _attributes(
-            [
-                ("src", image.file.url),
-                ("alt", image.alt_text),
-                ("width", image.width),
-                ("height", image.height),
-                ("srcset", _srcset(image, webp) if webp else None),
-                ("sizes", sizes if webp else None),
-            ]
-        ),
+        _attributes([("src", source.pop("src")), ("alt", image.alt_text), *source.items()]),
     )
     caption = format_html("<figcaption>{}</figcaption>", image.caption) if image.caption else ""
     credit = format_html(' data-credit="{}"', image.credit) if image.credit else ""
     return format_html("<figure{}>{}{}</figure>", credit, img, caption)
+
+
+def body_image_attributes(image, sizes=BODY_IMAGE_SIZES):
+    """The `<img>` attributes in a body that say which file it shows: src, width, height,
+    srcset and sizes (None where there are no renditions), in that order."""
+    webp = [record for record in ensure_renditions(image) if record["format"] == "webp"]
+    return {
+        "src": image.file.url,
+        "width": image.width,
+        "height": image.height,
+        "srcset": _srcset(image, webp) if webp else None,
+        "sizes": sizes if webp else None,
+    }

@@ -111,3 +111,30 @@ class Image(models.Model):
         if record:
             return self.file.storage.url(record["name"])
         return self.file.url if self.file else ""
+
+
+class ImageReplacement(models.Model):
+    """A record of a library picture's file being replaced: who, when, and which file for which.
+
+    Replacing the file of a picture changes every article that shows it, so editors can see
+    each replacement on the picture's page (library.replacements makes these)."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="replacements")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    old_name = models.CharField("old file", max_length=255)
+    new_name = models.CharField("new file", max_length=255)
+    articles_changed = models.PositiveIntegerField(
+        default=0, help_text="How many articles were changed to show the new file."
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        # Written only by library.replacements and shown on the picture's page; no one edits
+        # these in the admin, and the roles (articles 0005) would not know new permissions.
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name}"
