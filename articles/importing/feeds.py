@@ -46,7 +46,11 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
 
 # Default namespaces that older RSS 2.0 generators (Radio UserLand, early Harvard-hosted
 # specification copies) put on <rss>; the elements are plain RSS 2.0 all the same.
-RSS2_NAMESPACES = {None, "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss"}
+RSS2_NAMESPACES = {
+    None,
+    "http://backend.userland.com/rss2",
+    "http://blogs.law.harvard.edu/tech/rss",
+}
 # Namespaces in which an unprefixed RSS element may legitimately live.
 RSS_NAMESPACES = RSS2_NAMESPACES | {RSS10_NS, RSS090_NS}
 
