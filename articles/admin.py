@@ -10,8 +10,7 @@ from articles.admin_workflow import WorkflowAdminMixin
 from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink
 from library.models import Image as LibraryImage
-from library.uploads import normalise_upload
-from library.validation import check_image_upload
+from library.uploads import clean_image
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -19,7 +18,7 @@ class ArticleAdminForm(forms.ModelForm):
         """A new featured picture passes the media library's checks and loses its metadata."""
         image = self.cleaned_data.get("featured_image")
         if isinstance(image, UploadedFile):  # a new upload, not the file already stored
-            return normalise_upload(image, check_image_upload(image))
+            return clean_image(image).file
         return image
 
     def clean(self):

@@ -3,8 +3,8 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 
 from library.models import Image
-from library.uploads import normalise_upload
-from library.validation import ACCEPT_ATTRIBUTE, check_image_upload
+from library.uploads import clean_image
+from library.validation import ACCEPT_ATTRIBUTE
 
 
 class ImageForm(forms.ModelForm):
@@ -36,6 +36,6 @@ class ImageForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if not isinstance(upload, UploadedFile):  # unchanged on an edit
             return upload
-        checked = check_image_upload(upload)
-        self.instance.animated = checked.animated
-        return normalise_upload(upload, checked)
+        cleaned = clean_image(upload)
+        self.instance.animated = cleaned.animated
+        return cleaned.file
