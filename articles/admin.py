@@ -14,6 +14,17 @@ from library.uploads import clean_image
 
 
 class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        # A plain FileField: Django's ImageField would refuse a damaged or unusual file first,
+        # in its own words; `clean_image` refuses it in the library's.
+        field_classes = {"featured_image": forms.FileField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "featured_image" in self.fields:
+            # The stored name is shortened by `clean_image`; a long name is no error.
+            self.fields["featured_image"].max_length = None
+
     def clean_featured_image(self):
         """A new featured picture passes the media library's checks and loses its metadata."""
         image = self.cleaned_data.get("featured_image")
