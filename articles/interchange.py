@@ -146,7 +146,10 @@ def _object(value, where):
 
 
 class ImageStore:
-    """Copies image files named by an import line into media storage, once per content.
+    """Cleans image files named by an import line and stores them, once per cleaned content.
+
+    Nothing is copied as sent: every picture passes `library.uploads.clean_image`, as an
+    upload does.
 
     Renditions (articles.images) are made at most once per stored name and import, however
     many articles share the picture.

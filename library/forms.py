@@ -29,7 +29,7 @@ class ImageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "file" in self.fields:
-            # The stored name is shortened by normalise_upload; a long name is no error.
+            # The stored name is shortened by clean_image; a long name is no error.
             self.fields["file"].max_length = None
 
     def clean_file(self):

@@ -71,7 +71,8 @@ def normalise_upload(uploaded_file, checked=None):
     """A new upload holding the picture upright and without metadata, named for its format.
 
     `checked` is what `check_image_upload` returned for this file (it is checked now if not
-    given). A PNG named "photo.jpg" comes back as "photo.png". Animated pictures keep every
+    given). A PNG named "photo.jpg" comes back as "photo.png". Callers storing a picture use
+    `clean_image`, which checks and calls this. Animated pictures keep every
     frame and their timing; they are not turned (animations do not carry an orientation).
     """
     checked = checked or check_image_upload(uploaded_file)
