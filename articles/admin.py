@@ -11,11 +11,21 @@ from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic
 from articles.text import clean_text
 from library.models import Image as LibraryImage
-from library.uploads import normalise_upload
-from library.validation import check_image_upload
+from library.uploads import clean_image
 
 
 class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        # A plain FileField: Django's ImageField would refuse a damaged or unusual file first,
+        # in its own words; `clean_image` refuses it in the library's.
+        field_classes = {"featured_image": forms.FileField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "featured_image" in self.fields:
+            # The stored name is shortened by `clean_image`; a long name is no error.
+            self.fields["featured_image"].max_length = None
+
     def clean_topics(self):
         """Each topic name fits its column: taggit's field does not check, the database would."""
         names = [clean_text(name) for name in self.cleaned_data.get("topics") or []]
@@ -31,7 +41,7 @@ class ArticleAdminForm(forms.ModelForm):
         """A new featured picture passes the media library's checks and loses its metadata."""
         image = self.cleaned_data.get("featured_image")
         if isinstance(image, UploadedFile):  # a new upload, not the file already stored
-            return normalise_upload(image, check_image_upload(image))
+            return clean_image(image).file
         return image
 
     def clean(self):

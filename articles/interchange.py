@@ -13,18 +13,18 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
@@ -34,6 +34,7 @@ from articles.redirects import published_url, record_move
 from articles.revisions import record_revision
 from articles.text import ascii_slug, clean_text, clean_tree, name_key
 from authors.models import Author
+from library.uploads import EXTENSIONS, clean_image
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
 # The keys a line may carry; others are ignored (newer files import into older versions).
@@ -51,8 +52,6 @@ KNOWN_KEYS = (
     "featured_image",
     "related_links",
 )
-IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-MAX_IMAGE_PIXELS = 60_000_000
 TOPIC_MAX = Topic._meta.get_field("name").max_length
 SOURCE_SYSTEM_MAX = Article._meta.get_field("source_system").max_length
 SOURCE_ID_MAX = Article._meta.get_field("source_id").max_length
@@ -60,6 +59,18 @@ SOURCE_ID_MAX = Article._meta.get_field("source_id").max_length
 
 class LineError(Exception):
     """A line that cannot be imported; the message says which field and why."""
+
+
+class CheckedFile(NamedTuple):
+    """An image file named by a line, cleaned and ready to store (see `ImageStore.check`)."""
+
+    path: Path
+    digest: str  # of the source file's bytes: what the line's fingerprint covers
+    width: int  # of the cleaned picture
+    height: int
+    suffix: str  # of the cleaned picture's format: ".jpg", ".png" …
+    cleaned_digest: str  # of the cleaned bytes: what stored names are made from
+    data: bytes  # the cleaned bytes; empty once stored
 
 
 @dataclass
@@ -143,7 +154,10 @@ def _object(value, where):
 
 
 class ImageStore:
-    """Copies image files named by an import line into media storage, once per content.
+    """Cleans image files named by an import line and stores them, once per cleaned content.
+
+    Nothing is copied as sent: every picture passes `library.uploads.clean_image`, as an
+    upload does.
 
     Renditions (articles.images) are made at most once per stored name and import, however
     many articles share the picture.
@@ -151,6 +165,7 @@ class ImageStore:
 
     def __init__(self, base_dir):
         self.base_dir = Path(base_dir).resolve()
+        self.cleaned = {}  # resolved path -> CheckedFile
         self.stored = {}
         self.rendition_widths = {}
 
@@ -173,36 +188,55 @@ class ImageStore:
         return path
 
     def check(self, src, where):
-        """Validate an image file and return (path, digest, width, height). Writes nothing."""
+        """Clean an image file (`library.uploads.clean_image`) and return a `CheckedFile`.
+
+        Writes nothing. A file the web upload would refuse is refused with its words. Each
+        file is cleaned once per import, however many lines name it.
+        """
         path = self.local_path(src, where)
-        try:
-            with Image.open(path) as image:
-                if image.format not in IMAGE_FORMATS:
-                    raise LineError(
-                        f"{where}: {src!r} is a {image.format} file, not JPEG/PNG/GIF/WebP."
-                    )
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise LineError(f"{where}: {src!r} is too large ({width}×{height} pixels).")
-                image.verify()
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-            raise LineError(f"{where}: {src!r} is not a readable image.") from None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        return path, digest, width, height
+        if path not in self.cleaned:
+            try:
+                self.cleaned[path] = self._clean(path)
+            except OSError as error:
+                raise LineError(f"{where}: {src!r} could not be read ({error.strerror}).") from None
+            except ValidationError as error:
+                raise LineError(f"{where}: {src!r}: {' '.join(error.messages)}") from None
+        return self.cleaned[path]
+
+    def _clean(self, path):
+        with path.open("rb") as handle:
+            # Its size is checked before anything is read (`check_image_upload`).
+            cleaned = clean_image(File(handle, name=path.name))
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        data = cleaned.file.read()
+        return CheckedFile(
+            path=path,
+            digest=digest,
+            width=cleaned.width,
+            height=cleaned.height,
+            suffix=EXTENSIONS[cleaned.format],
+            cleaned_digest=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
 
     def store(self, checked, folder):
-        """Copy a checked image into storage under a content-addressed name; reuse if present."""
-        path, digest, width, height = checked
-        # Exports name files by their stored names, which already start with the digest.
-        stem = path.stem.rsplit(f"{digest[:16]}-", 1)[-1]
-        name = f"{folder}/{digest[:16]}-{slugify(stem) or 'image'}{path.suffix.lower()}"
+        """Store a cleaned image under a name made from its cleaned bytes; reuse if present."""
+        short = checked.cleaned_digest[:16]
+        # Exports name files by their stored names, which already start with a digest: that of
+        # the stored bytes, which are the source bytes when the export is imported again.
+        stem = checked.path.stem.rsplit(f"{checked.digest[:16]}-", 1)[-1]
+        stem = stem.rsplit(f"{short}-", 1)[-1]
+        name = f"{folder}/{short}-{slugify(stem) or 'image'}{checked.suffix}"
         if name not in self.stored:
             if not default_storage.exists(name):
-                with path.open("rb") as handle:
-                    saved = default_storage.save(name, File(handle))
+                data = checked.data or self._clean(checked.path).data
+                saved = default_storage.save(name, ContentFile(data))
                 if saved != name:  # a storage that renames on collision: keep its name
                     name = saved
-            self.stored[name] = StoredImage(name, width, height)
+            self.stored[name] = StoredImage(name, checked.width, checked.height)
+            # Stored: the import need not hold the cleaned bytes any longer.
+            self.cleaned[checked.path] = checked._replace(data=b"")
         return self.stored[name]
 
     def renditions_of(self, stored):

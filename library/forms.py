@@ -3,8 +3,8 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 
 from library.models import Image
-from library.uploads import normalise_upload
-from library.validation import ACCEPT_ATTRIBUTE, check_image_upload
+from library.uploads import clean_image
+from library.validation import ACCEPT_ATTRIBUTE
 
 
 class ImageForm(forms.ModelForm):
@@ -29,13 +29,13 @@ class ImageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "file" in self.fields:
-            # The stored name is shortened by normalise_upload; a long name is no error.
+            # The stored name is shortened by clean_image; a long name is no error.
             self.fields["file"].max_length = None
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not isinstance(upload, UploadedFile):  # unchanged on an edit
             return upload
-        checked = check_image_upload(upload)
-        self.instance.animated = checked.animated
-        return normalise_upload(upload, checked)
+        cleaned = clean_image(upload)
+        self.instance.animated = cleaned.animated
+        return cleaned.file

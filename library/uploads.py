@@ -7,11 +7,18 @@ the EXIF orientation is applied to the pixels, every metadata block is dropped e
 colour profile (and, for GIF and PNG, transparency and animation timing), and the format is
 kept. JPEGs are written with their own quantisation tables, so re-encoding costs as little
 quality as it can.
+
+`clean_image` is the one way a picture enters storage, whatever brings it: the library's and
+the article admin's uploads, reader submissions, and every importer (JSON Lines, WordPress,
+feeds). It refuses what `check_image_upload` refuses, with the same words, so a file an editor
+cannot upload cannot be imported either.
 """
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 from PIL import Image, ImageOps, JpegImagePlugin
@@ -64,7 +71,8 @@ def normalise_upload(uploaded_file, checked=None):
     """A new upload holding the picture upright and without metadata, named for its format.
 
     `checked` is what `check_image_upload` returned for this file (it is checked now if not
-    given). A PNG named "photo.jpg" comes back as "photo.png". Animated pictures keep every
+    given). A PNG named "photo.jpg" comes back as "photo.png". Callers storing a picture use
+    `clean_image`, which checks and calls this. Animated pictures keep every
     frame and their timing; they are not turned (animations do not carry an orientation).
     """
     checked = checked or check_image_upload(uploaded_file)
@@ -88,6 +96,38 @@ def normalise_upload(uploaded_file, checked=None):
     )
 
 
+@dataclass(frozen=True)
+class CleanedImage:
+    """A picture ready to store: the re-encoded file and what it is."""
+
+    file: SimpleUploadedFile  # upright, without metadata or trailing bytes, named for its format
+    format: str  # "JPEG", "PNG", "GIF" or "WEBP"
+    width: int  # of the stored, upright picture
+    height: int
+    animated: bool
+
+
+def clean_image(source, name=""):
+    """Check a picture and return it cleaned, as a `CleanedImage`; raise `ValidationError`.
+
+    `source` is an uploaded file, any Django `File`, or bytes (named `name`). The picture is
+    decoded whole (`check_image_upload`: a truncated or oversized file is refused with the
+    words the web upload uses), then re-encoded by `normalise_upload`, so what is stored holds
+    the pixels and nothing else. Callers name stored files from the cleaned bytes, never the
+    source's.
+    """
+    if isinstance(source, bytes | bytearray):
+        source = SimpleUploadedFile(name or "image", bytes(source))
+    elif not hasattr(source, "size"):
+        source = File(source, name=name or getattr(source, "name", None))
+    checked = check_image_upload(source)
+    cleaned = normalise_upload(source, checked)
+    with Image.open(cleaned) as image:
+        width, height = image.size
+    cleaned.seek(0)
+    return CleanedImage(cleaned, checked.format, width, height, checked.animated)
+
+
 def add_image(*, file, uploaded_by=None, **fields):
     """Check, clean and store an uploaded picture as a library `Image`, with its renditions.
 
@@ -97,10 +137,10 @@ def add_image(*, file, uploaded_by=None, **fields):
     """
     from library.models import Image as LibraryImage
 
-    checked = check_image_upload(file)
+    cleaned = clean_image(file)
     image = LibraryImage(
-        file=normalise_upload(file, checked),
-        animated=checked.animated,
+        file=cleaned.file,
+        animated=cleaned.animated,
         uploaded_by=uploaded_by,
         **fields,
     )

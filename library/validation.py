@@ -1,8 +1,9 @@
 """What the media library accepts: pictures checked by their content, never by their name.
 
-`check_image_upload` is the one gate, used by the admin form (`library.forms.ImageForm`) and by
-`library.uploads.add_image`. The limits are constants rather than settings: they guard the
-server's memory and time, not an editorial choice. The web server in front should refuse bodies
+`check_image_upload` is the one gate. Every path that stores a picture reaches it through
+`library.uploads.clean_image` (uploads in the admin, reader submissions, every importer). The
+limits are constants rather than settings: they guard the server's memory and time, not an
+editorial choice. The web server in front should refuse bodies
 larger than `MAX_FILE_BYTES` too, since Django has written an upload to a temporary file before
 any check here sees it.
 """

@@ -1,7 +1,7 @@
 """What a submission may carry: pictures and short videos, recognised by their content alone.
 
 A picture passes the media library's checks (library.validation: pixel limits, decompression
-bombs, truncation, SVG refused) and is re-encoded (library.uploads.normalise_upload), so the
+bombs, truncation, SVG refused) and is re-encoded (library.uploads.clean_image), so the
 stored copy holds the pixels and nothing else: no location data, no bytes appended after the
 picture. A video is kept as sent, only if its first bytes say MP4, QuickTime (MOV) or WebM;
 it is never played or processed on the server, only downloaded by staff.
@@ -18,8 +18,8 @@ from PIL import Image
 
 from library.uploads import CONTENT_TYPES as IMAGE_CONTENT_TYPES
 from library.uploads import EXTENSIONS as IMAGE_EXTENSIONS
-from library.uploads import normalise_upload
-from library.validation import ACCEPT_ATTRIBUTE, check_image_upload
+from library.uploads import clean_image
+from library.validation import ACCEPT_ATTRIBUTE
 
 # Content type → stored file suffix, for the videos accepted.
 VIDEO_TYPES = {"video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}
@@ -94,7 +94,7 @@ def prepare_upload(upload):
             upload, "video", video_type, VIDEO_TYPES[video_type], upload.name or "video"
         )
     try:
-        checked = check_image_upload(upload)
+        cleaned = clean_image(upload)
     except ValidationError as error:
         # The library's own words speak to editors; these two speak to a reader.
         if error.code == "not_an_image":
@@ -110,9 +110,9 @@ def prepare_upload(upload):
             ) from None
         raise
     return PreparedFile(
-        normalise_upload(upload, checked),
+        cleaned.file,
         "image",
-        IMAGE_CONTENT_TYPES[checked.format],
-        IMAGE_EXTENSIONS[checked.format],
+        IMAGE_CONTENT_TYPES[cleaned.format],
+        IMAGE_EXTENSIONS[cleaned.format],
         upload.name or "picture",
     )

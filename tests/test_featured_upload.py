@@ -118,3 +118,38 @@ def test_a_picture_chosen_from_the_library_becomes_the_featured_image(editor, dj
     assert article.featured_image_caption == "Morning at the harbour."
     assert article.featured_image_credit == "Own words"  # what the editor typed wins
     assert article.featured_image_renditions  # WebP copies for the page's srcset
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "notes.jpg",
+            b"Dear editor, this is a letter, not a picture.\n" * 20,
+            "The file is not a picture, whatever its name says.",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "SVG drawings are not accepted: they can carry scripts.",
+        ),
+    ],
+)
+def test_a_file_that_is_no_picture_is_refused_in_the_librarys_words(editor, name, content, message):
+    response = editor.post(
+        "/admin/articles/article/add/",
+        draft_data(featured_image=SimpleUploadedFile(name, content)),
+    )
+    assert response.status_code == 200
+    errors = text_of(parse(response).select_one(".field-featured_image .errorlist"))
+    assert message in errors
+    assert not Article.objects.exists()
+
+
+def test_a_featured_picture_with_a_long_name_is_stored_under_a_shorter_one(editor):
+    response = editor.post(
+        "/admin/articles/article/add/",
+        draft_data(featured_image=upload("a" * 150 + ".jpg", "JPEG")),
+    )
+    assert response.status_code == 302
+    assert len(Article.objects.get().featured_image.name) <= 100

@@ -564,3 +564,73 @@ def test_a_json_date_that_cannot_be_read_is_noted_not_guessed():
     entry = read_feed(data).entries[0]
     assert entry.published_at is None
     assert entry.notes == ["date_published not understood: 'last Tuesday'"]
+
+
+# --- Legacy RSS 2.0: a default namespace on the root, 8-bit encodings ----------------------------
+
+USERLAND_RSS = (
+    '{declaration}<rss xmlns="http://backend.userland.com/rss2" version="2.0"><channel>'
+    "<title>Radio Weblog</title><link>https://radio.example/</link>"
+    "<item><title>{title}</title><link>https://radio.example/2003/01/a</link>"
+    "<guid>https://radio.example/2003/01/a</guid><author>ed@radio.example (Ed Old)</author>"
+    "<description>&lt;p&gt;{body}&lt;/p&gt;</description></item></channel></rss>"
+)
+
+
+def test_an_rss_root_in_the_userland_default_namespace_is_read_as_rss_2():
+    data = USERLAND_RSS.format(
+        declaration='<?xml version="1.0"?>', title="Old but fine", body="Still a feed."
+    ).encode()
+    feed = read_feed(data)
+    assert feed.kind == "RSS 2.0"
+    [entry] = feed.entries
+    assert entry.headline == "Old but fine"
+    assert entry.body_html == "<p>Still a feed.</p>"
+    assert entry.source_id == "https://radio.example/2003/01/a"
+    assert [person.name for person in entry.authors] == ["Ed Old"]
+
+
+def test_an_rss_root_in_the_harvard_default_namespace_is_read_as_rss_2():
+    data = rss("<item><title>Harvard</title></item>").replace(
+        "<rss ", '<rss xmlns="http://blogs.law.harvard.edu/tech/rss" '
+    )
+    assert [entry.headline for entry in read_feed(data.encode()).entries] == ["Harvard"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec", "title", "body"),
+    [
+        ("windows-1252", "cp1252", "“Smart” quotes – café £5 €6", "Naïve “body” £ €"),
+        ("iso-8859-1", "iso-8859-1", "Café à £5", "Crème brûlée"),
+        ("ISO-8859-15", "iso-8859-15", "Prix: 5 € le café", "Œuvre"),
+        ("koi8-r", "koi8-r", "Новости дня", "Привет, мир"),
+        ("windows-1251", "cp1251", "«Новости» – €5", "Ёлка"),
+    ],
+)
+def test_a_legacy_8_bit_feed_in_a_default_namespace_comes_out_as_the_right_characters(
+    declared, codec, title, body
+):
+    data = USERLAND_RSS.format(
+        declaration=f'<?xml version="1.0" encoding="{declared}"?>', title=title, body=body
+    ).encode(codec)
+    [entry] = read_feed(data).entries
+    assert entry.headline == title
+    assert entry.body_html == f"<p>{body}</p>"
+
+
+def test_a_wrong_root_is_named_with_its_namespace():
+    page = b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>'
+    with pytest.raises(SourceRefused) as refusal:
+        read_feed(page)
+    assert str(refusal.value) == (
+        "Not a feed: the root element is <html> (namespace http://www.w3.org/1999/xhtml), "
+        "not <rss>, <feed> or <rdf:RDF>."
+    )
+
+
+def test_an_rss_root_in_a_namespace_no_rss_version_uses_names_that_namespace():
+    data = b'<rss xmlns="https://example.com/not-rss" version="2.0"><channel/></rss>'
+    with pytest.raises(SourceRefused) as refusal:
+        read_feed(data)
+    assert "<rss> (namespace https://example.com/not-rss)" in str(refusal.value)
+    assert "<rss>, not <rss>" not in str(refusal.value)

@@ -203,7 +203,10 @@ def test_a_changed_line_updates_its_article(tmp_path):
             json.dumps(record(9, featured_image={"src": "../outside.jpg"})),
             "outside the JSONL file's folder",
         ),
-        (json.dumps(record(9, featured_image={"src": "not-an-image.jpg"})), "not a readable image"),
+        (
+            json.dumps(record(9, featured_image={"src": "not-an-image.jpg"})),
+            "The file is not a picture",
+        ),
         (json.dumps(record(9, status="secret")), "`status` must be one of"),
         (
             json.dumps(record(9, related_links=[{"title": "x", "url": "javascript:alert(1)"}])),

@@ -386,3 +386,50 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise(tmp_path):
     call_command("import_wordpress", str(path), "--dry-run", stdout=terminal, stderr=io.StringIO())
     assert "\r" in terminal.getvalue() and "items" in terminal.getvalue()
     assert "1,000 items read" not in terminal.getvalue()
+
+
+def test_an_attachment_is_stored_cleaned_as_an_upload_is(tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "2023/03").mkdir(parents=True)
+    exif = PILImage.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 450), (10, 90, 160)).save(
+        buffer, "JPEG", exif=exif, comment=b"<script>alert(1)</script>"
+    )
+    hidden = b"PK\x03\x04 riding after the picture"
+    (uploads / "2023/03/harbour.jpg").write_bytes(buffer.getvalue() + hidden)
+    export = write(tmp_path, wxr(post(1, meta=thumbnail(40)), attachment(40)))
+
+    import_wordpress(export, "--uploads", str(uploads))
+
+    with Image.objects.get().file.open("rb") as handle:
+        stored = handle.read()
+    assert hidden not in stored and b"<script" not in stored
+    with PILImage.open(io.BytesIO(stored)) as picture:
+        assert "exif" not in picture.info and "comment" not in picture.info
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_truncated_attachment_is_refused_in_the_uploads_words(tmp_path, dry_run):
+    uploads = tmp_path / "uploads"
+    (uploads / "2023/03").mkdir(parents=True)
+    buffer = io.BytesIO()
+    PILImage.effect_noise((400, 300), 64).convert("RGB").save(buffer, "JPEG", quality=95)
+    (uploads / "2023/03/harbour.jpg").write_bytes(buffer.getvalue()[:6_000])
+    export = write(tmp_path, wxr(post(1), attachment(40)))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command(
+            "import_wordpress",
+            str(export),
+            "--uploads",
+            str(uploads),
+            *(["--dry-run"] if dry_run else []),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+
+    assert "The picture is incomplete or damaged" in err.getvalue()
+    assert not Image.objects.exists()

@@ -27,7 +27,7 @@ from articles.body import sanitise_body
 from articles.images import crop_box
 from library.models import Image
 from library.renditions import crop_rendition, ensure_renditions
-from library.uploads import add_image
+from library.uploads import add_image, clean_image
 from library.validation import MAX_FILE_BYTES, check_image_upload
 from tests.conftest import parse, text_of
 from tests.factories import png_declaring
@@ -639,3 +639,15 @@ def test_a_picture_without_caption_or_credit_gives_a_bare_figure(contributor):
     figure = BeautifulSoup(result["html"], "html.parser").select_one("figure")
     assert not figure.has_attr("data-credit") and figure.select_one("figcaption") is None
     assert same_html(sanitise_body(result["html"]), result["html"])
+
+
+def test_clean_image_takes_bytes_and_reports_the_stored_pictures_upright_size():
+    content, _ = sideways_photo_with_location()
+    cleaned = clean_image(content + b"trailing bytes", name="phone.jpg")
+    stored = cleaned.file.read()
+    assert (cleaned.format, cleaned.width, cleaned.height) == ("JPEG", 300, 600)
+    assert cleaned.file.name == "phone.jpg" and b"trailing bytes" not in stored
+    with Pillow.open(io.BytesIO(stored)) as image:
+        assert image.size == (300, 600) and "exif" not in image.info
+    with pytest.raises(ValidationError, match="incomplete or damaged"):
+        clean_image(noisy_jpeg()[:20_000], name="cut.jpg")

@@ -44,8 +44,15 @@ MEDIA_NAMESPACES = {"http://search.yahoo.com/mrss/", "http://search.yahoo.com/mr
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
 
+# Default namespaces that older RSS 2.0 generators (Radio UserLand, early Harvard-hosted
+# specification copies) put on <rss>; the elements are plain RSS 2.0 all the same.
+RSS2_NAMESPACES = {
+    None,
+    "http://backend.userland.com/rss2",
+    "http://blogs.law.harvard.edu/tech/rss",
+}
 # Namespaces in which an unprefixed RSS element may legitimately live.
-RSS_NAMESPACES = {None, RSS10_NS, RSS090_NS}
+RSS_NAMESPACES = RSS2_NAMESPACES | {RSS10_NS, RSS090_NS}
 
 
 @dataclass
@@ -175,7 +182,7 @@ class _StrictPass(xml.sax.handler.ContentHandler):
 
     def _check_root(self, qname, name, attrs):
         ns, local = name
-        if local == "rss" and ns is None:
+        if local == "rss" and ns in RSS2_NAMESPACES:
             version = attrs.get("version", "").strip()
             if version and version != "2.0" and not version.startswith("0.9"):
                 raise _RootRefused(f"RSS version {version} is not one this reader knows")
@@ -190,7 +197,10 @@ class _StrictPass(xml.sax.handler.ContentHandler):
                 f"({ATOM_NS})"
             )
         else:
-            raise _RootRefused(f"the root element is <{qname}>, not <rss>, <feed> or <rdf:RDF>")
+            # The namespace is named, so that an <rss> in a namespace no RSS version uses does
+            # not read as "<rss>, not <rss>".
+            found = f"<{qname}> (namespace {ns})" if ns else f"<{qname}> (no namespace)"
+            raise _RootRefused(f"the root element is {found}, not <rss>, <feed> or <rdf:RDF>")
 
     def _is_item(self, name, parent, depth):
         ns, local = name
@@ -204,7 +214,7 @@ class _StrictPass(xml.sax.handler.ContentHandler):
             return depth == 2 and local == "item" and ns in RSS_NAMESPACES
         # RSS 2.0 puts items in the channel; some 0.9x files put them beside it.
         in_channel = parent is not None and parent[1] in ("rss", "channel")
-        return local == "item" and ns is None and depth in (2, 3) and in_channel
+        return local == "item" and ns in RSS2_NAMESPACES and depth in (2, 3) and in_channel
 
     def _story_text_kind(self, name, depth, attrs):
         ns, local = name

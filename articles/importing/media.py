@@ -29,8 +29,8 @@ from articles.importing.download import DownloadError, fetch
 from articles.importing.run import ItemFailed
 from articles.text import clean_text
 from library.models import Image
-from library.uploads import add_image
-from library.validation import MAX_FILE_BYTES, check_image_upload
+from library.uploads import add_image, clean_image
+from library.validation import MAX_FILE_BYTES
 
 UPLOADS_MARKERS = ("/wp-content/uploads/", "/files/")  # the second: old WordPress multisite
 # WordPress names smaller copies "photo-300x200.jpg" and big originals' copies "photo-scaled.jpg";
@@ -208,7 +208,7 @@ class MediaImporter:
         if self.run.dry_run:
             # Check as the library would, store nothing.
             try:
-                check_image_upload(upload)
+                clean_image(upload)
             except ValidationError as error:
                 raise ItemFailed(" ".join(error.messages)) from None
             self.run.count(kind, "updated" if existing else "created")
@@ -246,7 +246,7 @@ class MediaImporter:
     def renditions_of(self, picture):
         """The widths of the featured-image renditions of a picture, made once per run."""
         if picture.name not in self.renditions:
-            self.renditions[picture.name] = [] if self.run.dry_run else make_renditions(
-                picture.name
+            self.renditions[picture.name] = (
+                [] if self.run.dry_run else make_renditions(picture.name)
             )
         return self.renditions[picture.name]
