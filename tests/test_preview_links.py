@@ -3,6 +3,8 @@ each live link, when, when it expires and when it was last opened, and revokes o
 links expire after PREVIEW_LINK_DAYS; taking a published article down (unpublishing, back to
 draft, a status change in the form, deletion) stops every link."""
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -11,17 +13,19 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import signing
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles import revisions, workflow
 from articles.models import Article, PreviewLink
 from articles.preview_links import create_preview_link
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
+from tests.test_import_wordpress import import_wordpress, post, write, wxr
 from tests.test_preview import assert_invalid_link_page
 from tests.test_roles import CHANGELIST_URL, change_url, form_data, member, signed_in
 from tests.test_workflow import messages_of, run_action
@@ -435,6 +439,60 @@ def test_the_workflow_steps_revoke_links_whoever_calls_them(editor, reader, live
     workflow.unpublish_article(article=live, by=editor.user)
     assert not any(opens(reader, url) for url in urls)
     assert all_revoked_by(live, editor.user)
+
+
+def test_restoring_a_draft_revision_of_a_published_article_revokes_its_links(editor, reader, live):
+    Article.objects.filter(pk=live.pk).update(status=Status.DRAFT)
+    revisions.record_revision(Article.objects.get(pk=live.pk), comment="A draft.")
+    Article.objects.filter(pk=live.pk).update(status=Status.PUBLISHED)
+    urls = links_of(editor, live)
+    (drafted,) = revisions.article_versions(live)
+    restore = reverse("admin:articles_article_revision", args=[live.pk, drafted.pk])
+    form = parse(editor.get(restore)).select_one("#content form[method=post]")
+    form["action"] = restore  # the page posts to itself
+
+    submit(editor, form)
+
+    assert Article.objects.get(pk=live.pk).status == Status.DRAFT
+    assert not any(opens(reader, url) for url in urls)
+    assert all_revoked_by(live, editor.user)
+
+
+def test_a_reimport_that_unpublishes_an_article_revokes_its_links(editor, reader, tmp_path):
+    line = {
+        "source": {"system": "wire", "id": "77"},
+        "headline": "Pier Reopens",
+        "body_html": "<p>The pier is open again.</p>",
+        "section": "News",
+        "authors": [{"name": "Jo March"}],
+        "status": "published",
+        "published_at": "2024-03-15T12:08:00+00:00",
+    }
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps(line))
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    article = Article.objects.get(source_id="77")
+    urls = links_of(editor, article)
+
+    path.write_text(json.dumps({**line, "status": "unpublished"}))
+    call_command("import_articles", str(path), stdout=io.StringIO())
+
+    assert Article.objects.get(pk=article.pk).status == Status.UNPUBLISHED
+    assert not any(opens(reader, url) for url in urls)
+
+
+def test_a_wordpress_reimport_that_makes_a_post_a_draft_revokes_its_links(editor, reader, tmp_path):
+    import_wordpress(write(tmp_path, wxr(post(1))))
+    article = Article.objects.get()
+    urls = links_of(editor, article)
+    other = ArticleFactory()
+    kept = links_of(editor, other, count=1)
+
+    import_wordpress(write(tmp_path, wxr(post(1, status="draft"))))
+
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+    assert not any(opens(reader, url) for url in urls)
+    assert opens(reader, kept[0])
 
 
 # The setting ---------------------------------------------------------------------------------
