@@ -78,6 +78,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created", "-id"],
+                "default_permissions": (),
             },
         ),
     ]
