@@ -395,6 +395,21 @@ def test_moving_the_status_away_from_published_in_the_form_revokes_the_links(
     assert all_revoked_by(live, editor.user)
 
 
+def test_a_takedown_in_the_form_revokes_a_link_another_editor_made_meanwhile(
+    editor, reader, live, django_user_model
+):
+    colleague = signed_in(member(django_user_model, "Editor", "erin"))
+    data = form_data(editor.get(change_url(live)))  # opened before the colleague's link
+    url = make_link(colleague, live)
+
+    data.update(status=Status.UNPUBLISHED, _save="Save")
+    editor.post(change_url(live), data, follow=True)
+
+    assert Article.objects.get(pk=live.pk).status == Status.UNPUBLISHED
+    assert not opens(reader, url)
+    assert PreviewLink.objects.get().revoked_by == editor.user
+
+
 def test_saving_a_published_article_that_stays_published_keeps_its_links(editor, reader, live):
     urls = links_of(editor, live)
     data = form_data(editor.get(change_url(live)))
