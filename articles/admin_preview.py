@@ -51,7 +51,7 @@ class PreviewAdminMixin:
         # Before the model admin's own URLs, whose last one takes any <object_id>/ path.
         return [*own, *super().get_urls()]
 
-    def _share_url(self, name, article):
+    def _admin_url(self, name, article):
         return reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
             args=[quote(article.pk)],
@@ -59,7 +59,7 @@ class PreviewAdminMixin:
         )
 
     def preview_url(self, article):
-        return self._share_url("preview", article)
+        return self._admin_url("preview", article)
 
     def _article_to_share(self, request, object_id):
         """The article, if the user may change it (and so share it); else 404 or 403."""
@@ -71,7 +71,7 @@ class PreviewAdminMixin:
         return article
 
     def _back_to_share_links(self, article):
-        return HttpResponseRedirect(f"{self._share_url('change', article)}#share-links")
+        return HttpResponseRedirect(f"{self._admin_url('change', article)}#share-links")
 
     def share_link_create_view(self, request, object_id):
         """Make a share link to the article and go back to its change form."""
@@ -127,8 +127,8 @@ class PreviewAdminMixin:
                 preview_url=self.preview_url(obj),
                 share_links=links,
                 share_link_days=preview_links.link_days(),
-                share_link_create_url=self._share_url("share_link_create", obj),
-                share_link_revoke_url=self._share_url("share_link_revoke", obj),
+                share_link_create_url=self._admin_url("share_link_create", obj),
+                share_link_revoke_url=self._admin_url("share_link_revoke", obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

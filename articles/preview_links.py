@@ -4,8 +4,8 @@ takedown.
 A link is a `PreviewLink` row named by a random token. It works for `PREVIEW_LINK_DAYS` days
 from when it is made, unless it is revoked first: by an editor on the change form
 (articles.admin_preview), or by whatever takes a published article down (unpublishing, sending
-it back to draft, a save or a restore that moves its status away from published). Deleting an
-article deletes its links.
+it back to draft, a save, a restore or a re-import that moves its status away from published).
+Deleting an article deletes its links.
 """
 
 import re
