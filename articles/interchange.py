@@ -30,6 +30,7 @@ from articles.body import sanitise_body, set_image_attributes
 from articles.images import BODY_IMAGE_SIZES, make_renditions, srcset
 from articles.links import validate_link_address
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from articles.revisions import record_revision
 from articles.text import ascii_slug, clean_text, clean_tree, name_key
@@ -515,6 +516,7 @@ def write_line(line, images):
         if article is not None and article.source_fingerprint == line.fingerprint:
             return "unchanged"
         outcome = "created" if article is None else "updated"
+        was = None if article is None else article.status
         article = article or Article(source_system=line.source_system, source_id=line.source_id)
         old_url = published_url(article)  # the address readers know, if it is published
 
@@ -586,6 +588,7 @@ def write_line(line, images):
             article.version += 1
         article.save()
         record_move(old_url=old_url, new_url=published_url(article))
+        revoke_if_taken_down(article, was=was)
 
         # topics, in the line's order
         TopicItem.objects.filter(content_object=article).delete()

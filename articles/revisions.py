@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from authors.models import Author
 
@@ -419,6 +420,7 @@ def restore_revision(*, version, by, can_publish):
         if created:
             current = Article(pk=article_id, created_by_id=state.fields.get("created_by_id"))
         old_url = None if created else published_url(current)
+        was = None if created else current.status
         reversion.set_user(by)
         reversion.set_comment(f"{'Recovered' if created else 'Restored'} revision {number}.")
         names = Names(state)
@@ -438,6 +440,7 @@ def restore_revision(*, version, by, can_publish):
         if moved and record_move(old_url=old_url, new_url=new_url) is None:
             left_out.append(f"The old address {old_url} could not be redirected.")
         left_out += _replace_rows(current, state, names)
+        revoke_if_taken_down(current, was=was, by=by)
         add_to_revision(current)
     return RestoreResult(current, number, created, left_out)
 

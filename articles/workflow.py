@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, Correction
+from articles.preview_links import revoke_if_taken_down
 
 Status = Article.Status
 
@@ -155,14 +156,16 @@ def submit_for_review(*, article, by):
 
 def send_back_to_draft(*, article, by):
     """In review, published or unpublished → draft. Taking down a published article needs
-    the right to unpublish."""
+    the right to unpublish, and revokes its share links."""
     _require_editor_of(by, article)
     if article.status == Status.DRAFT:
         raise WorkflowError("It is already a draft.")
     if article.status not in OPEN_STATUSES:
         _require_publisher(by)
-    article.status = Status.DRAFT
-    _save(article, by, "Sent back to draft.", "status")
+    was, article.status = article.status, Status.DRAFT
+    with transaction.atomic():
+        _save(article, by, "Sent back to draft.", "status")
+        revoke_if_taken_down(article, was=was, by=by)
 
 
 def publish_article(*, article, by, at=None):
@@ -189,14 +192,16 @@ def publish_article(*, article, by, at=None):
 
 
 def unpublish_article(*, article, by):
-    """Published (or scheduled) → unpublished: hidden from readers again. `published_at` is
-    kept, so publishing it again restores its place in the archive."""
+    """Published (or scheduled) → unpublished: hidden from readers again, and its share links
+    revoked. `published_at` is kept, so publishing it again restores its place in the archive."""
     _require_publisher(by)
     _require_editor_of(by, article)
     if article.status != Status.PUBLISHED:
         raise WorkflowError("It is not published.")
-    article.status = Status.UNPUBLISHED
-    _save(article, by, "Unpublished.", "status")
+    was, article.status = article.status, Status.UNPUBLISHED
+    with transaction.atomic():
+        _save(article, by, "Unpublished.", "status")
+        revoke_if_taken_down(article, was=was, by=by)
 
 
 def record_change(*, article, kind, note="", by):

@@ -264,6 +264,11 @@ NEWSROOM_ADVERTS = {
     "every": env_int("ADVERT_EVERY", 4),
     "max": env_int("ADVERT_MAX", 3),
 }
+# How many days a share link to an article's preview works, unless revoked first
+# (articles.preview_links).
+PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 3)
+if PREVIEW_LINK_DAYS < 1:
+    raise ImproperlyConfigured(f"PREVIEW_LINK_DAYS must be 1 or more; got {PREVIEW_LINK_DAYS}.")
 # How many of the latest articles the "Choose your content" rail shows.
 NEWSROOM_RAIL_SIZE = env_int("RAIL_SIZE", 4)
 # Cache-Control of public pages: browsers keep them briefly, a CDN longer, and a CDN may serve a

@@ -37,6 +37,7 @@ from articles.importing.names import People, Topics, topic_name
 from articles.importing.run import ItemFailed, describe_error
 from articles.importing.slugs import ascii_slug, old_path, source_key
 from articles.models import Article, ArticleAuthor, TopicItem
+from articles.preview_links import is_takedown, revoke_preview_links
 from articles.redirects import published_url, record_move
 from articles.text import clean_text, name_key
 from authors.models import Author
@@ -333,7 +334,7 @@ class ArticleWriter:
             sections=[item.section for item in items],
         )
         now = timezone.now()
-        new, updated, outcomes, old_urls = [], [], [], {}
+        new, updated, outcomes, old_urls, old_status = [], [], [], {}, {}
         for item in items:
             article = existing.get(item.source_id)
             if article is None:
@@ -342,6 +343,7 @@ class ArticleWriter:
                 outcomes.append("created")
             else:
                 old_urls[article.pk] = published_url(article)
+                old_status[article.pk] = article.status
                 updated.append(article)
                 outcomes.append("updated")
                 article.version += 1
@@ -370,6 +372,9 @@ class ArticleWriter:
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
                  "source_fingerprint", "modified", "version"],
             )
+        taken_down = [a for a in updated if is_takedown(old_status[a.pk], a.status)]
+        if taken_down:
+            revoke_preview_links(*taken_down)
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics)
         self._redirects(items, articles, old_urls)
