@@ -26,7 +26,8 @@ from django.utils.text import Truncator, get_text_list
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import revisions, workflow
+from articles import restoring, revisions
+from articles.admin_workflow import ChangeKindForm
 from articles.models import Article
 
 LOCK_FIELDS = ("loaded_version", "loaded_state")
@@ -323,8 +324,13 @@ class RevisionAdminMixin(VersionAdmin):
         if not found:
             raise Http404("No such revision of this article.")
         number, version = found[0]
-        if request.method == "POST":
-            return self._restore(request, version)
+        # A live article stays live, so restoring is a change its readers may need telling
+        # about: the same question as saving it in the change form.
+        kind_form = None
+        if article.is_public:
+            kind_form = ChangeKindForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and (kind_form is None or kind_form.is_valid()):
+            return self._restore(request, version, kind_form)
         changes = revisions.compare(
             revisions.ArticleState.of_article(article), revisions.ArticleState.of_version(version)
         )
@@ -335,16 +341,20 @@ class RevisionAdminMixin(VersionAdmin):
             number=number,
             revision=version.revision,
             changes=changes,
-            can_publish=self._can_publish(request),
+            kind_form=kind_form,
         )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
 
-    def _restore(self, request, version):
+    def _restore(self, request, version, kind_form=None):
+        answer = kind_form.cleaned_data if kind_form is not None else {}
         try:
-            result = revisions.restore_revision(
-                version=version, by=request.user, can_publish=self._can_publish(request)
+            result = restoring.restore_revision(
+                version=version,
+                by=request.user,
+                change_kind=answer.get("change_kind"),
+                correction_note=answer.get("correction_note", ""),
             )
-        except revisions.RestoreError as error:
+        except restoring.RestoreError as error:
             messages.error(request, str(error))
             return redirect(request.path)
         verb = "Recovered" if result.created else "Restored"
@@ -353,9 +363,6 @@ class RevisionAdminMixin(VersionAdmin):
         for sentence in result.left_out:
             messages.warning(request, sentence)
         return redirect(self._url("change", quote(result.article.pk)))
-
-    def _can_publish(self, request):
-        return workflow.can_publish(request.user)
 
     # Deleted articles ---------------------------------------------------------------------
 
@@ -395,7 +402,6 @@ class RevisionAdminMixin(VersionAdmin):
             recovering=True,
             revision=version.revision,
             changes=revisions.compare(empty, revisions.ArticleState.of_version(version)),
-            can_publish=self._can_publish(request),
             recoverlist_url=self._url("recoverlist"),
         )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
