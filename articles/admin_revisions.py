@@ -22,11 +22,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator, get_text_list
+from django.utils.text import get_text_list
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import restoring, revisions
+from articles import merging, restoring, revisions
 from articles.admin_workflow import ChangeKindForm
 from articles.models import Article
 
@@ -56,9 +56,18 @@ class LoadedStateField(forms.CharField):
 
 
 class StaleCheckForm:
-    """Mixed into the article change form: refuses a save made from an older version."""
+    """Mixed into the article change form: merges a save made from an older version.
+
+    What the other person saved stays, what this editor changed is applied, and where both
+    changed the same entry the form comes back showing both values, for the editor to choose
+    (see `articles.merging`). `merge` is then set for the admin's save to apply.
+    """
 
     history_url = ""
+    merge = None
+    conflicts = ()  # `revisions.Change`s from their value to this editor's, when refused
+    merged_by = ""
+    merge_version = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,22 +79,28 @@ class StaleCheckForm:
     def clean(self):
         cleaned_data = super().clean()
         loaded = cleaned_data.get("loaded_version")
-        if loaded is not None:
+        if loaded is not None and not self._errors:
             stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if stored and stored[0] != loaded:
-                self._refuse(stored[0])
+                self._merge(stored[0])
         return cleaned_data
 
-    def _refuse(self, stored_version):
-        """Name what changed since the editor loaded the article, and arm the form so that
-        saving it again (after reading the changes) replaces the stored version."""
+    def _merge(self, stored_version):
+        """Work out what to keep of the stored article; refuse the save while a conflict has
+        no choice. The form keeps the version and fingerprint the editor loaded, so a later
+        save is merged again rather than taken as the editor's copy of everything."""
         current = Article.objects.get(pk=self.instance.pk)
-        state = revisions.ArticleState.of_article(current)
         try:
             loaded = json.loads(self.data.get("loaded_state") or "")
         except ValueError:
             loaded = None
-        changed = revisions.changed_since(loaded, state)
+        merge = merging.work_out(
+            loaded=loaded if isinstance(loaded, dict) else None,
+            current=revisions.ArticleState.of_article(current),
+            posted=merging.posted_state(self),
+            version=stored_version,
+            choices=merging.choices(self.data, stored_version),
+        )
         latest = revisions.article_versions(current).last()
         if latest and latest.field_dict.get("version") == stored_version:
             who = _person(latest.revision.user)
@@ -93,28 +108,28 @@ class StaleCheckForm:
             saved = f"{who} saved this article at {when}"
         else:
             who, saved = "Someone", "Someone else saved this article"
-
-        names = revisions.Names(state)
-        for entry in changed or []:
-            if entry.key in self.fields and entry.key not in LOCK_FIELDS:
-                self.add_error(entry.key, _now_reads(who, entry, names.display(state, entry)))
-        if changed:
-            what = f"They changed {get_text_list([entry.label for entry in changed], 'and')}."
-        elif changed == []:
-            what = "Nothing they saved differs from what you loaded."
-        else:  # no fingerprint came with the form
-            what = "Compare the revisions on the history page to see what changed."
-        self.data = self.data.copy()
-        self.data["loaded_version"] = str(stored_version)
-        self.data["loaded_state"] = json.dumps(revisions.fingerprint(state))
+        self.merged_by, self.merge_version = who, stored_version
+        if not merge.unresolved:
+            self.merge = merge
+            return
+        conflicting = {entry.key for entry in merge.conflicts}
+        self.conflicts = [
+            change
+            for change in revisions.compare(merge.current, merge.posted)
+            if change.entry.key in conflicting
+        ]
+        for change in self.conflicts:
+            if change.entry.key in self.fields:
+                self.add_error(change.entry.key, f"{who} changed this too: choose above.")
+        labels = get_text_list([entry.label for entry in merge.conflicts], "and")
         raise ValidationError(
             format_html(
-                "{} while you were editing it, so your changes have not been saved. {} "
-                "Your changes are still in this form: check the fields they changed, then "
-                "save again to replace their version with yours. "
+                "{} while you were editing it, and you both changed {}. Nothing has been "
+                "saved yet. Choose below which version of each to keep, then save again; "
+                "everything else you changed is kept, and so is everything they changed. "
                 '<a href="{}">History of this article</a>',
                 saved,
-                what,
+                labels,
                 self.history_url,
             ),
             code="stale",
@@ -125,16 +140,6 @@ def _person(user):
     if user is None:
         return "Someone"
     return user.get_full_name() or user.get_username()
-
-
-def _now_reads(who, entry, value):
-    if entry.key == "body":
-        return f"{who} changed the body while you were editing."
-    if isinstance(value, list):
-        value = ", ".join(value)
-    if not value:
-        return f"{who} emptied this while you were editing."
-    return f"{who} changed this while you were editing. It is now: “{Truncator(value).chars(200)}”"
 
 
 class RevisionAdminMixin(VersionAdmin):
@@ -187,8 +192,21 @@ class RevisionAdminMixin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         """Claim the next version before writing: in the same transaction as the save, the
         conditional update both closes the gap after the form's check and locks the row."""
+        merge = getattr(form, "merge", None)
+        if change and merge is not None:
+            # A stale save: what someone else saved meanwhile stays (see StaleCheckForm).
+            restoring.apply_fields(obj, merge.current, only=merge.kept_fields())
+            kept = [entry.label for entry in merge.theirs if entry not in merge.mine]
+            if kept:
+                messages.info(
+                    request,
+                    f"{form.merged_by} saved this article while you were editing it. Their "
+                    f"changes to {get_text_list(kept, 'and')} were kept with yours.",
+                )
         if change:
             loaded = form.cleaned_data.get("loaded_version")
+            if merge is not None:
+                loaded = merge.version
             rows = Article.objects.filter(pk=obj.pk)
             if loaded is not None:
                 rows = rows.filter(version=loaded)
@@ -203,6 +221,15 @@ class RevisionAdminMixin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        merge = getattr(form, "merge", None)
+        if change and merge is not None and merge.kept_relations():
+            # The older form's byline, topics or links are not this editor's changes.
+            restoring.replace_rows(
+                form.instance,
+                merge.current,
+                revisions.Names(merge.current),
+                only=merge.kept_relations(),
+            )
         # Recorded again now that the byline, topics and links are saved as they finally are.
         revisions.add_to_revision(form.instance)
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
@@ -90,8 +91,7 @@ class ArticleState:
     @classmethod
     def of_article(cls, article):
         """The article as stored now. Three queries, one per kind of related row."""
-        wanted = [f for f in Article._meta.concrete_fields if f.name not in {"search_vector"}]
-        fields = {f.attname: _plain(f.value_from_object(article)) for f in wanted}
+        fields = field_values(article)
         rows = {
             key: list(
                 model._default_manager.filter(**{article_field: article.pk})
@@ -137,6 +137,12 @@ class ArticleState:
         return tuple((row["title"], row["url"], row["target_id"]) for row in rows)
 
 
+def field_values(article):
+    """The article's own fields as an `ArticleState` holds them, by attribute name."""
+    wanted = [f for f in Article._meta.concrete_fields if f.name not in {"search_vector"}]
+    return {f.attname: _plain(f.value_from_object(article)) for f in wanted}
+
+
 def _plain(value):
     """A comparable, serialisable value: files by their stored name."""
     if isinstance(value, models.fields.files.FieldFile):
@@ -160,11 +166,14 @@ class Names:
             topic_ids.update(row["tag_id"] for row in state.rows.get("topics", []))
             author_ids.update(row["author_id"] for row in state.rows.get("byline", []))
             article_ids.update(row["target_id"] for row in state.rows.get("related_links", []))
-        self.topics = Topic.objects.only("name").in_bulk(topic_ids - {None})
-        self.authors = Author.objects.only("name").in_bulk(author_ids - {None})
-        self.articles = Article.objects.only("headline").in_bulk(article_ids - {None})
+        # A posted topic that does not exist yet is named, not numbered (see articles.merging).
+        self.topics = Topic.objects.only("name").in_bulk(_numbers(topic_ids))
+        self.authors = Author.objects.only("name").in_bulk(_numbers(author_ids))
+        self.articles = Article.objects.only("headline").in_bulk(_numbers(article_ids))
 
     def topic(self, pk):
+        if isinstance(pk, str):
+            return pk
         return self.topics[pk].name if pk in self.topics else f"(deleted topic {pk})"
 
     def author(self, pk):
@@ -199,6 +208,10 @@ class Names:
         if hasattr(value, "tzinfo"):
             return formats.localize(timezone.localtime(value))
         return str(value)
+
+
+def _numbers(ids):
+    return {pk for pk in ids if isinstance(pk, int)}
 
 
 # Comparing ---------------------------------------------------------------------------------
@@ -293,13 +306,21 @@ def word_diff(old, new):
 
 
 def fingerprint(state):
-    """A short digest of each entry's value, to tell later which entries someone changed."""
-    return {
-        entry.key: hashlib.blake2b(
-            json.dumps(state.value(entry), default=str).encode(), digest_size=6
-        ).hexdigest()
-        for entry in entries()
-    }
+    """A short digest of each entry's value, to tell later which entries someone changed.
+
+    Digests compare what an editor can change in the change form: times to the second (the
+    form shows no fractions), topics in any order (the form lists them alphabetically).
+    """
+    digests = {}
+    for entry in entries():
+        value = state.value(entry)
+        if entry.key == "topics":
+            value = sorted(str(topic) for topic in value)
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(microsecond=0).isoformat()
+        text = json.dumps(value, default=str).encode()
+        digests[entry.key] = hashlib.blake2b(text, digest_size=6).hexdigest()
+    return digests
 
 
 def changed_since(loaded, state):
