@@ -317,3 +317,23 @@ def test_a_restore_meanwhile_counts_as_someone_elses_save(make_editor, article):
     stored = Article.objects.get(pk=article.pk)
     assert stored.headline == "First Change"  # the restore changed nothing Bob had loaded
     assert stored.body == "<p>Bob's body.</p>"
+
+
+def test_a_tampered_stale_form_is_asked_about_every_difference_not_failed(make_editor, article):
+    """A fingerprint that is not one and choices that are not choices: no error page, nothing
+    saved, and every field that differs from the stored article is put to the editor."""
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    anns_form["headline"] = "Council Rejects Budget"
+    assert ann.post(change_url(article), anns_form).status_code == 302
+    bobs_form.update(
+        loaded_state="{not json",
+        conflicts_at="2",
+        keep_headline="both",
+        **{"article_authors-TOTAL_FORMS": "99999999"},
+    )
+
+    response = bob.post(change_url(article), bobs_form)
+
+    assert response.status_code == 200
+    assert parse(response).select_one("#merge-conflicts tr.change-headline")
+    assert Article.objects.get(pk=article.pk).version == 2
