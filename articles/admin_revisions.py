@@ -5,135 +5,32 @@ its byline, topics and related links, with who and when. The history page lists 
 be compared, and one restored.
 
 Optimistic locking: the change form carries the article's `version` and a fingerprint of what
-the editor loaded. A save from an older version is refused before anything is written, naming
-what the other person changed, and the form comes back with everything the editor typed.
+the editor loaded; a save from an older version is merged with what was saved meanwhile (the
+form's side is in `articles.admin_concurrent`, the rules in `articles.merging`).
 """
 
-import json
-
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html
-from django.utils.text import Truncator, get_text_list
+from django.utils.text import get_text_list
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import revisions, workflow
+from articles import restoring, revisions
+from articles.admin_concurrent import (
+    LOCK_FIELDS,
+    LoadedStateField,
+    LoadedVersionField,
+    StaleCheckForm,
+    StaleSave,
+)
+from articles.admin_workflow import ChangeKindForm
 from articles.models import Article
-
-LOCK_FIELDS = ("loaded_version", "loaded_state")
-
-
-class StaleSave(Exception):
-    """Someone saved the article between this request's check and its own write."""
-
-
-class LoadedVersionField(forms.IntegerField):
-    """The version the editor loaded. Hidden, and never a change of the editor's own."""
-
-    widget = forms.HiddenInput
-
-    def has_changed(self, initial, data):
-        return False
-
-
-class LoadedStateField(forms.CharField):
-    """A fingerprint of what the editor loaded (see `revisions.fingerprint`)."""
-
-    widget = forms.HiddenInput
-
-    def has_changed(self, initial, data):
-        return False
-
-
-class StaleCheckForm:
-    """Mixed into the article change form: refuses a save made from an older version."""
-
-    history_url = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            state = revisions.ArticleState.of_article(self.instance)
-            self.fields["loaded_version"].initial = self.instance.version
-            self.fields["loaded_state"].initial = json.dumps(revisions.fingerprint(state))
-
-    def clean(self):
-        cleaned_data = super().clean()
-        loaded = cleaned_data.get("loaded_version")
-        if loaded is not None:
-            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-            if stored and stored[0] != loaded:
-                self._refuse(stored[0])
-        return cleaned_data
-
-    def _refuse(self, stored_version):
-        """Name what changed since the editor loaded the article, and arm the form so that
-        saving it again (after reading the changes) replaces the stored version."""
-        current = Article.objects.get(pk=self.instance.pk)
-        state = revisions.ArticleState.of_article(current)
-        try:
-            loaded = json.loads(self.data.get("loaded_state") or "")
-        except ValueError:
-            loaded = None
-        changed = revisions.changed_since(loaded, state)
-        latest = revisions.article_versions(current).last()
-        if latest and latest.field_dict.get("version") == stored_version:
-            who = _person(latest.revision.user)
-            when = formats.localize(timezone.localtime(latest.revision.date_created))
-            saved = f"{who} saved this article at {when}"
-        else:
-            who, saved = "Someone", "Someone else saved this article"
-
-        names = revisions.Names(state)
-        for entry in changed or []:
-            if entry.key in self.fields and entry.key not in LOCK_FIELDS:
-                self.add_error(entry.key, _now_reads(who, entry, names.display(state, entry)))
-        if changed:
-            what = f"They changed {get_text_list([entry.label for entry in changed], 'and')}."
-        elif changed == []:
-            what = "Nothing they saved differs from what you loaded."
-        else:  # no fingerprint came with the form
-            what = "Compare the revisions on the history page to see what changed."
-        self.data = self.data.copy()
-        self.data["loaded_version"] = str(stored_version)
-        self.data["loaded_state"] = json.dumps(revisions.fingerprint(state))
-        raise ValidationError(
-            format_html(
-                "{} while you were editing it, so your changes have not been saved. {} "
-                "Your changes are still in this form: check the fields they changed, then "
-                "save again to replace their version with yours. "
-                '<a href="{}">History of this article</a>',
-                saved,
-                what,
-                self.history_url,
-            ),
-            code="stale",
-        )
-
-
-def _person(user):
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.get_username()
-
-
-def _now_reads(who, entry, value):
-    if entry.key == "body":
-        return f"{who} changed the body while you were editing."
-    if isinstance(value, list):
-        value = ", ".join(value)
-    if not value:
-        return f"{who} emptied this while you were editing."
-    return f"{who} changed this while you were editing. It is now: “{Truncator(value).chars(200)}”"
 
 
 class RevisionAdminMixin(VersionAdmin):
@@ -186,8 +83,21 @@ class RevisionAdminMixin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         """Claim the next version before writing: in the same transaction as the save, the
         conditional update both closes the gap after the form's check and locks the row."""
+        merge = getattr(form, "merge", None)
+        if change and merge is not None:
+            # A stale save: what someone else saved meanwhile stays (see StaleCheckForm).
+            restoring.apply_fields(obj, merge.current, only=merge.kept_fields())
+            kept = [entry.label for entry in merge.theirs if entry not in merge.mine]
+            if kept:
+                messages.info(
+                    request,
+                    f"{form.merged_by} saved this article while you were editing it. Their "
+                    f"changes to {get_text_list(kept, 'and')} were kept with yours.",
+                )
         if change:
             loaded = form.cleaned_data.get("loaded_version")
+            if merge is not None:
+                loaded = merge.version
             rows = Article.objects.filter(pk=obj.pk)
             if loaded is not None:
                 rows = rows.filter(version=loaded)
@@ -202,6 +112,15 @@ class RevisionAdminMixin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        merge = getattr(form, "merge", None)
+        if change and merge is not None and merge.kept_relations():
+            # The older form's byline, topics or links are not this editor's changes.
+            restoring.replace_rows(
+                form.instance,
+                merge.current,
+                revisions.Names(merge.current),
+                only=merge.kept_relations(),
+            )
         # Recorded again now that the byline, topics and links are saved as they finally are.
         revisions.add_to_revision(form.instance)
 
@@ -323,8 +242,13 @@ class RevisionAdminMixin(VersionAdmin):
         if not found:
             raise Http404("No such revision of this article.")
         number, version = found[0]
-        if request.method == "POST":
-            return self._restore(request, version)
+        # A live article stays live, so restoring is a change its readers may need telling
+        # about: the same question as saving it in the change form.
+        kind_form = None
+        if article.is_public:
+            kind_form = ChangeKindForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and (kind_form is None or kind_form.is_valid()):
+            return self._restore(request, version, kind_form)
         changes = revisions.compare(
             revisions.ArticleState.of_article(article), revisions.ArticleState.of_version(version)
         )
@@ -335,16 +259,20 @@ class RevisionAdminMixin(VersionAdmin):
             number=number,
             revision=version.revision,
             changes=changes,
-            can_publish=self._can_publish(request),
+            kind_form=kind_form,
         )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
 
-    def _restore(self, request, version):
+    def _restore(self, request, version, kind_form=None):
+        answer = kind_form.cleaned_data if kind_form is not None else {}
         try:
-            result = revisions.restore_revision(
-                version=version, by=request.user, can_publish=self._can_publish(request)
+            result = restoring.restore_revision(
+                version=version,
+                by=request.user,
+                change_kind=answer.get("change_kind"),
+                correction_note=answer.get("correction_note", ""),
             )
-        except revisions.RestoreError as error:
+        except restoring.RestoreError as error:
             messages.error(request, str(error))
             return redirect(request.path)
         verb = "Recovered" if result.created else "Restored"
@@ -353,9 +281,6 @@ class RevisionAdminMixin(VersionAdmin):
         for sentence in result.left_out:
             messages.warning(request, sentence)
         return redirect(self._url("change", quote(result.article.pk)))
-
-    def _can_publish(self, request):
-        return workflow.can_publish(request.user)
 
     # Deleted articles ---------------------------------------------------------------------
 
@@ -395,7 +320,6 @@ class RevisionAdminMixin(VersionAdmin):
             recovering=True,
             revision=version.revision,
             changes=revisions.compare(empty, revisions.ArticleState.of_version(version)),
-            can_publish=self._can_publish(request),
             recoverlist_url=self._url("recoverlist"),
         )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)

@@ -24,6 +24,7 @@ Status = Article.Status
 
 # Form fields that are not columns: what kind of change a save of a public article is.
 CHANGE_FIELDS = ("change_kind", "correction_note")
+CHANGE_KIND_DESCRIPTION = "This article is public. Say what this save means for its readers."
 PUBLICATION_TIMES = ("published_at", "updated_at")
 # Bulk actions, in the order the action menu lists them.
 WORKFLOW_ACTIONS = ("submit_for_review", "publish_now", "unpublish", "send_back_to_draft")
@@ -48,14 +49,8 @@ class WorkflowFormMixin:
             cleaned_data["published_at"] = timezone.now()
         if self.ask_change_kind and publishing:
             # Asked only of a save that leaves the article public: taking it down is no news.
-            kind = cleaned_data.get("change_kind")
-            if not kind:
-                self.add_error("change_kind", "Say what kind of change this is.")
-            elif (
-                kind == workflow.ChangeKind.CORRECTION
-                and not cleaned_data.get("correction_note", "").strip()
-            ):
-                self.add_error("correction_note", "Write the correction note readers will see.")
+            for name, message in change_kind_problems(cleaned_data).items():
+                self.add_error(name, message)
         return cleaned_data
 
     def _post_clean(self):
@@ -68,6 +63,37 @@ class WorkflowFormMixin:
                 self.add_error(None, message)
             elif field not in self.errors:
                 self.add_error(field, message)
+
+
+def change_kind_problems(cleaned_data):
+    """What is missing from an answer to the change-kind question, as {field name: message}."""
+    kind = cleaned_data.get("change_kind")
+    if not kind:
+        return {"change_kind": "Say what kind of change this is."}
+    if (
+        kind == workflow.ChangeKind.CORRECTION
+        and not cleaned_data.get("correction_note", "").strip()
+    ):
+        return {"correction_note": "Write the correction note readers will see."}
+    return {}
+
+
+class ChangeKindForm(forms.Form):
+    """The change-kind question on its own, for changes to a public article made outside its
+    change form (restoring a revision)."""
+
+    legend = "Saving a published article"
+    description = CHANGE_KIND_DESCRIPTION
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(change_kind_fields())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, message in change_kind_problems(cleaned_data).items():
+            self.add_error(name, message)
+        return cleaned_data
 
 
 def change_kind_fields():
@@ -171,12 +197,8 @@ class WorkflowAdminMixin:
         if self.asks_change_kind(request, obj):
             fieldsets.append(
                 (
-                    "Saving a published article",
-                    {
-                        "fields": list(CHANGE_FIELDS),
-                        "description": "This article is public. Say what this save means for "
-                        "its readers.",
-                    },
+                    ChangeKindForm.legend,
+                    {"fields": list(CHANGE_FIELDS), "description": CHANGE_KIND_DESCRIPTION},
                 )
             )
         return fieldsets

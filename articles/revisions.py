@@ -6,7 +6,7 @@ featured image and its alt text, caption and credit are fields of the article it
 
 `ArticleState` is an article as an editor sees it at one moment, read either from the database
 or from a stored revision. Two states are compared with `compare`, and summarised for the
-concurrent-editing check with `fingerprint`.
+concurrent-editing check with `fingerprint`. Restoring is in `articles.restoring`.
 """
 
 import difflib
@@ -14,17 +14,16 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
-from articles.preview_links import revoke_if_taken_down
-from articles.redirects import published_url, record_move
 from authors.models import Author
 
 # Related rows recorded with an article: the relation followed, the row model, and the name of
@@ -49,12 +48,12 @@ reversion.register(
     follow=tuple(relation for relation, _, _ in RELATIONS.values()),
 )
 
-# Article fields a restore leaves alone: bookkeeping, not content.
+# Article fields that are bookkeeping, not content: a restore leaves them alone.
 BOOKKEEPING = frozenset(
     {"id", "version", "created", "modified", "created_by", "search_vector", "source_fingerprint"}
 )
-# Fields that decide what the public sees and when; only people who may publish restore them
-# (as only they may set them in the admin, see articles.workflow).
+# Fields that decide what the public sees and when: the workflow's, never brought back by a
+# restore (see articles.restoring).
 PUBLICATION = frozenset({"status", "published_at", "updated_at"})
 
 
@@ -92,8 +91,7 @@ class ArticleState:
     @classmethod
     def of_article(cls, article):
         """The article as stored now. Three queries, one per kind of related row."""
-        wanted = [f for f in Article._meta.concrete_fields if f.name not in {"search_vector"}]
-        fields = {f.attname: _plain(f.value_from_object(article)) for f in wanted}
+        fields = field_values(article)
         rows = {
             key: list(
                 model._default_manager.filter(**{article_field: article.pk})
@@ -139,6 +137,12 @@ class ArticleState:
         return tuple((row["title"], row["url"], row["target_id"]) for row in rows)
 
 
+def field_values(article):
+    """The article's own fields as an `ArticleState` holds them, by attribute name."""
+    wanted = [f for f in Article._meta.concrete_fields if f.name not in {"search_vector"}]
+    return {f.attname: _plain(f.value_from_object(article)) for f in wanted}
+
+
 def _plain(value):
     """A comparable, serialisable value: files by their stored name."""
     if isinstance(value, models.fields.files.FieldFile):
@@ -162,11 +166,14 @@ class Names:
             topic_ids.update(row["tag_id"] for row in state.rows.get("topics", []))
             author_ids.update(row["author_id"] for row in state.rows.get("byline", []))
             article_ids.update(row["target_id"] for row in state.rows.get("related_links", []))
-        self.topics = Topic.objects.only("name").in_bulk(topic_ids - {None})
-        self.authors = Author.objects.only("name").in_bulk(author_ids - {None})
-        self.articles = Article.objects.only("headline").in_bulk(article_ids - {None})
+        # A posted topic that does not exist yet is named, not numbered (see articles.merging).
+        self.topics = Topic.objects.only("name").in_bulk(_numbers(topic_ids))
+        self.authors = Author.objects.only("name").in_bulk(_numbers(author_ids))
+        self.articles = Article.objects.only("headline").in_bulk(_numbers(article_ids))
 
     def topic(self, pk):
+        if isinstance(pk, str):
+            return pk
         return self.topics[pk].name if pk in self.topics else f"(deleted topic {pk})"
 
     def author(self, pk):
@@ -201,6 +208,10 @@ class Names:
         if hasattr(value, "tzinfo"):
             return formats.localize(timezone.localtime(value))
         return str(value)
+
+
+def _numbers(ids):
+    return {pk for pk in ids if isinstance(pk, int)}
 
 
 # Comparing ---------------------------------------------------------------------------------
@@ -295,13 +306,21 @@ def word_diff(old, new):
 
 
 def fingerprint(state):
-    """A short digest of each entry's value, to tell later which entries someone changed."""
-    return {
-        entry.key: hashlib.blake2b(
-            json.dumps(state.value(entry), default=str).encode(), digest_size=6
-        ).hexdigest()
-        for entry in entries()
-    }
+    """A short digest of each entry's value, to tell later which entries someone changed.
+
+    Digests compare what an editor can change in the change form: times to the second (the
+    form shows no fractions), topics in any order (the form lists them alphabetically).
+    """
+    digests = {}
+    for entry in entries():
+        value = state.value(entry)
+        if entry.key == "topics":
+            value = sorted(str(topic) for topic in value)
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC).replace(microsecond=0).isoformat()
+        text = json.dumps(value, default=str).encode()
+        digests[entry.key] = hashlib.blake2b(text, digest_size=6).hexdigest()
+    return digests
 
 
 def changed_since(loaded, state):
@@ -380,127 +399,3 @@ def keep_imported_state(article_id):
     with reversion.create_revision():
         reversion.set_comment(f"As imported (from {article.source_system}).")
         add_to_revision(article)
-
-
-class RestoreError(Exception):
-    """A revision that cannot be restored as it is; the message says why, for the editor."""
-
-
-@dataclass
-class RestoreResult:
-    article: Article
-    number: int  # the revision's place in the article's history, from 1
-    created: bool  # True when a deleted article came back
-    left_out: list  # sentences naming what could not be brought back
-
-
-def restore_revision(*, version, by, can_publish):
-    """Bring an article back to a recorded version, keeping the result as a new revision.
-
-    Every field an editor sets comes back, with the byline, topics and related links, and the
-    article's version goes up so open change forms notice. A deleted article is created again.
-    Only `version`'s article is restored, even when its revision also recorded other articles
-    (a bulk action's). Authors, topics and linked articles deleted since are left out and
-    named in the result. A published article whose address changes leaves a redirect from the
-    old one, as a save in the admin does. Without `can_publish`, the status and publication
-    times stay as they are (a recovered article comes back as a draft).
-    """
-    article_id = int(version.object_id)
-    number = (
-        Version.objects.get_for_object_reference(Article, article_id)
-        .filter(pk__lte=version.pk)
-        .count()
-    )
-    state = ArticleState.of_version(version)
-    keep = BOOKKEEPING if can_publish else BOOKKEEPING | PUBLICATION
-    left_out = []
-    with transaction.atomic(), reversion.create_revision():
-        current = Article.objects.select_for_update().filter(pk=article_id).first()
-        created = current is None
-        if created:
-            current = Article(pk=article_id, created_by_id=state.fields.get("created_by_id"))
-        old_url = None if created else published_url(current)
-        was = None if created else current.status
-        reversion.set_user(by)
-        reversion.set_comment(f"{'Recovered' if created else 'Restored'} revision {number}.")
-        names = Names(state)
-        _apply_fields(current, state, keep)
-        current.version = 1 if created else current.version + 1
-        if current.section_id and current.section_id not in names.topics:
-            left_out.append("The section has been deleted since; the article has none now.")
-            current.section_id = None
-        if created and current.created_by_id is not None:
-            user_model = Article._meta.get_field("created_by").related_model
-            if not user_model._default_manager.filter(pk=current.created_by_id).exists():
-                current.created_by_id = None
-        _check_unique(current)
-        current.save()
-        new_url = published_url(current)
-        moved = old_url and new_url and old_url != new_url
-        if moved and record_move(old_url=old_url, new_url=new_url) is None:
-            left_out.append(f"The old address {old_url} could not be redirected.")
-        left_out += _replace_rows(current, state, names)
-        revoke_if_taken_down(current, was=was, by=by)
-        add_to_revision(current)
-    return RestoreResult(current, number, created, left_out)
-
-
-def _apply_fields(article, state, keep):
-    """Set the article's fields to the state's, except those in `keep` and those the state
-    lacks (fields added to the model after it was recorded)."""
-    for model_field in Article._meta.concrete_fields:
-        if model_field.name in keep or model_field.attname not in state.fields:
-            continue
-        value = state.fields[model_field.attname]
-        if model_field.name == "featured_image":
-            article.featured_image.name = value
-        else:
-            setattr(article, model_field.attname, value)
-
-
-def _replace_rows(article, state, names):
-    """Replace the article's byline, topics and related links with the state's; returns
-    sentences naming rows left out. Deleting first keeps unique pairs from colliding."""
-    left_out = []
-    for key, (_, model, article_field) in RELATIONS.items():
-        model._default_manager.filter(**{article_field: article.pk}).delete()
-        restored = []
-        for row in state.rows[key]:
-            missing = _missing_reference(key, row, names)
-            if missing:
-                left_out.append(missing)
-            else:
-                restored.append(model(**row))
-        model._default_manager.bulk_create(restored)
-    return left_out
-
-
-def _check_unique(article):
-    """Refuse a restore whose address or source identity another article has taken since."""
-    others = Article.objects.exclude(pk=article.pk)
-    if others.filter(slug=article.slug).exists():
-        raise RestoreError(
-            f"Another article now has the address “{article.slug}”, which this revision "
-            "used. Change one of the two addresses first."
-        )
-    if (
-        article.source_id
-        and others.filter(source_system=article.source_system, source_id=article.source_id).exists()
-    ):
-        raise RestoreError(
-            "Another article now has this revision's import source identity "
-            f"({article.source_system} {article.source_id})."
-        )
-
-
-def _missing_reference(key, row, names):
-    """A sentence if the row points at something deleted since, else None."""
-    if key == "byline" and row["author_id"] not in names.authors:
-        return f"An author of the byline (number {row['author_id']}) has been deleted since."
-    if key == "topics" and row["tag_id"] not in names.topics:
-        return f"A topic (number {row['tag_id']}) has been deleted since."
-    if key == "related_links" and row["target_id"] and row["target_id"] not in names.articles:
-        if not row["url"]:
-            return "A related link to an article deleted since was left out."
-        row["target_id"] = None
-    return None

@@ -1,10 +1,12 @@
-"""Two people editing one article: the second save is refused, and nothing typed is lost."""
+"""Two people editing one article: the second save keeps what the first saved and applies
+only what the second changed; where both changed a field, the second chooses. Nothing typed is
+lost."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin_revisions import StaleCheckForm
+from articles.admin_concurrent import StaleCheckForm
 from articles.models import Article, RelatedLink
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
@@ -68,14 +70,20 @@ def test_sequential_saves_each_raise_the_version(make_editor, article):
     assert Article.objects.get(pk=article.pk).headline == "Budget Passes Narrowly"
 
 
-def test_the_second_of_two_editors_to_save_is_refused_and_keeps_what_they_typed(
-    make_editor, article
-):
+def both_load(make_editor, article):
+    """Ann and Bob, each signed in with the article's change form open: (ann, form, bob, form)."""
     ann, bob = make_editor("ann", "Ann Lee"), make_editor("bob", "Bob Ray")
-    anns_form = change_form_data(ann.get(change_url(article)))
-    bobs_form = change_form_data(bob.get(change_url(article)))
-    beth = AuthorFactory(name="Beth March")
+    return (
+        ann,
+        change_form_data(ann.get(change_url(article))),
+        bob,
+        change_form_data(bob.get(change_url(article))),
+    )
 
+
+def test_disjoint_changes_of_two_editors_both_survive(make_editor, article):
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    beth = AuthorFactory(name="Beth March")
     anns_form["headline"] = "Council Rejects Budget"
     anns_form["article_authors-0-author"] = str(beth.pk)
     assert ann.post(change_url(article), anns_form).status_code == 302
@@ -84,51 +92,174 @@ def test_the_second_of_two_editors_to_save_is_refused_and_keeps_what_they_typed(
     bobs_form["body"] = "<p>Bob rewrote the story.</p>"
     bobs_form["related_links-0-title"] = "Bob's link"
     bobs_form["related_links-0-url"] = "https://example.org/bob"
-    response = bob.post(change_url(article), bobs_form)
+    response = bob.post(change_url(article), bobs_form, follow=True)
+
+    assert response.redirect_chain, errors(response)
+    assert (
+        "Ann Lee saved this article while you were editing it. Their changes to Headline and "
+        "Byline were kept with yours."
+    ) in text_of(parse(response))
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Council Rejects Budget"
+    assert [author.name for author in stored.byline] == ["Beth March"]
+    assert stored.standfirst == "Bob's new standfirst."
+    assert stored.body == "<p>Bob rewrote the story.</p>"
+    assert [link.title for link in RelatedLink.objects.filter(article=article)] == ["Bob's link"]
+    assert stored.version == 3
+
+
+def refused_over_the_headline(make_editor, article):
+    """Ann and Bob both change the headline; Bob also the body. Bob's save is refused:
+    returns (bob, the refusal response)."""
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    anns_form["headline"] = "Council Rejects Budget"
+    assert ann.post(change_url(article), anns_form).status_code == 302
+    bobs_form["headline"] = "Budget Vote Delayed"
+    bobs_form["body"] = "<p>Bob rewrote the story.</p>"
+    return bob, bob.post(change_url(article), bobs_form)
+
+
+def test_a_field_both_changed_comes_back_showing_both_and_nothing_is_saved(make_editor, article):
+    bob, response = refused_over_the_headline(make_editor, article)
 
     assert response.status_code == 200
     page = parse(response)
-    message = text_of(page.select_one(".errornote ~ ul.errorlist.nonfield, ul.errorlist.nonfield"))
-    assert "Ann Lee saved this article" in message
-    assert "They changed Headline and Byline." in message
-    assert "Body" not in message  # Bob's own change, not Ann's
-    headline_error = text_of(page.select_one(".field-headline .errorlist"))
-    assert "Council Rejects Budget" in headline_error
-    # Bob's typing is all still in the form...
-    assert page.select_one("textarea[name=standfirst]").text.strip() == "Bob's new standfirst."
+    assert "Ann Lee saved this article" in errors(response)
+    assert "you both changed Headline." in errors(response)
+    conflict = page.select_one("#merge-conflicts tr.change-headline")
+    assert text_of(conflict.select_one("td.old")) == "Council Rejects Budget"
+    assert text_of(conflict.select_one("td.new")) == "Budget Vote Delayed"
+    assert page.select_one("#merge-conflicts tr.change-body") is None  # only Bob changed it
+    assert [radio["value"] for radio in page.select("input[name=keep_headline]")] == [
+        "theirs",
+        "mine",
+    ]
+    # Bob's typing is still in the form, and nothing of it in the database.
     assert page.select_one("textarea[name=body]").text.strip() == "<p>Bob rewrote the story.</p>"
-    assert page.select_one("input[name=headline]")["value"] == "Council Approves Budget"
-    assert page.select_one("input[name='related_links-0-url']")["value"] == (
-        "https://example.org/bob"
-    )
-    # ...and none of it in the database, which keeps Ann's save.
     stored = Article.objects.get(pk=article.pk)
-    assert stored.headline == "Council Rejects Budget"
-    assert stored.standfirst == "The vote was close."
-    assert stored.body == "<p>The council approved the budget on Monday.</p>"
-    assert [author.name for author in stored.byline] == ["Beth March"]
-    assert not RelatedLink.objects.filter(article=article).exists()
-    assert stored.version == 2
+    assert (stored.headline, stored.body, stored.version) == (
+        "Council Rejects Budget",
+        "<p>The council approved the budget on Monday.</p>",
+        2,
+    )
     assert len(versions_of(article)) == 1  # Ann's save only
 
 
-def test_saving_again_after_reading_the_changes_keeps_the_second_editors_version(
+def test_saving_the_refusal_page_as_presented_without_choosing_changes_nothing(
     make_editor, article
 ):
-    ann, bob = make_editor("ann", "Ann Lee"), make_editor("bob", "Bob Ray")
-    anns_form = change_form_data(ann.get(change_url(article)))
-    bobs_form = change_form_data(bob.get(change_url(article)))
-    anns_form["headline"] = "Council Rejects Budget"
-    ann.post(change_url(article), anns_form)
-    bobs_form["body"] = "<p>Bob rewrote the story.</p>"
-    refused = bob.post(change_url(article), bobs_form)
+    bob, refused = refused_over_the_headline(make_editor, article)
 
     response = bob.post(change_url(article), change_form_data(refused))
 
-    assert response.status_code == 302, parse(response).select(".errorlist")
+    assert response.status_code == 200
+    assert parse(response).select_one("#merge-conflicts tr.change-headline")
     stored = Article.objects.get(pk=article.pk)
+    assert (stored.headline, stored.version) == ("Council Rejects Budget", 2)
+
+
+@pytest.mark.parametrize(
+    ("choice", "headline"), [("theirs", "Council Rejects Budget"), ("mine", "Budget Vote Delayed")]
+)
+def test_the_editor_chooses_per_field_and_keeps_the_rest_of_both(
+    make_editor, article, choice, headline
+):
+    bob, refused = refused_over_the_headline(make_editor, article)
+    form = change_form_data(refused)
+    form["keep_headline"] = choice
+
+    response = bob.post(change_url(article), form)
+
+    assert response.status_code == 302, errors(response)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == headline
     assert stored.body == "<p>Bob rewrote the story.</p>"
     assert stored.version == 3
+
+
+def test_choices_made_before_a_third_save_are_asked_again(make_editor, article):
+    bob, refused = refused_over_the_headline(make_editor, article)
+    form = change_form_data(refused)
+    form["keep_headline"] = "mine"
+    carl = make_editor("carl", "Carl Po")
+    carls_form = change_form_data(carl.get(change_url(article)))
+    carls_form["headline"] = "Carl's Headline"
+    assert carl.post(change_url(article), carls_form).status_code == 302
+
+    response = bob.post(change_url(article), form)
+
+    assert response.status_code == 200
+    conflict = parse(response).select_one("#merge-conflicts tr.change-headline")
+    assert text_of(conflict.select_one("td.old")) == "Carl's Headline"
+    assert Article.objects.get(pk=article.pk).headline == "Carl's Headline"
+
+
+def test_the_first_editors_updated_mark_and_correction_survive_the_second_save(make_editor):
+    story = ArticleFactory(headline="Harbour Reopens", body="<p>The harbour reopened.</p>")
+    add_authors(story, AuthorFactory(name="Jo March"))
+    ann, anns_form, bob, bobs_form = both_load(make_editor, story)
+    anns_form.update(
+        headline="Harbour Reopens Today",
+        change_kind="correction",
+        correction_note="The harbour reopened on Tuesday, not Monday.",
+    )
+    assert ann.post(change_url(story), anns_form).status_code == 302
+    marked = Article.objects.get(pk=story.pk).updated_at
+    assert marked is not None
+
+    bobs_form.update(body="<p>The harbour reopened to ferries.</p>", change_kind="minor")
+    response = bob.post(change_url(story), bobs_form)
+
+    assert response.status_code == 302, errors(response)
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.updated_at == marked
+    assert stored.headline == "Harbour Reopens Today"
+    assert stored.body == "<p>The harbour reopened to ferries.</p>"
+    assert [c.note for c in stored.corrections.all()] == [
+        "The harbour reopened on Tuesday, not Monday."
+    ]
+
+
+def test_inlines_changed_by_one_editor_survive_the_others_save(make_editor, article):
+    jo = article.byline[0]
+    amy = AuthorFactory(name="Amy March")
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    anns_form.update(
+        {
+            "topics": "Budget, Council",
+            "article_authors-1-author": str(amy.pk),
+            "article_authors-1-position": "1",
+            "related_links-0-title": "Ann's link",
+            "related_links-0-url": "https://example.org/ann",
+        }
+    )
+    assert ann.post(change_url(article), anns_form).status_code == 302
+    bobs_form["headline"] = "Bob's Headline"
+
+    assert bob.post(change_url(article), bobs_form).status_code == 302
+
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Bob's Headline"
+    assert sorted(topic.name for topic in stored.ordered_topics) == ["Budget", "Council"]
+    assert [author.name for author in stored.byline] == [jo.name, "Amy March"]
+    assert [link.title for link in stored.related_links.all()] == ["Ann's link"]
+
+
+def test_inlines_the_second_editor_changed_are_applied_over_the_first_editors_save(
+    make_editor, article
+):
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    anns_form["headline"] = "Ann's Headline"
+    assert ann.post(change_url(article), anns_form).status_code == 302
+    bobs_form.update({"topics": "Weather", "article_authors-0-DELETE": "on"})
+    bobs_form["article_authors-1-author"] = str(AuthorFactory(name="Amy March").pk)
+
+    assert bob.post(change_url(article), bobs_form).status_code == 302
+
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "Ann's Headline"
+    assert [topic.name for topic in stored.ordered_topics] == ["Weather"]
+    assert [author.name for author in stored.byline] == ["Amy March"]
 
 
 def test_a_save_overtaken_between_its_check_and_its_write_is_refused(
@@ -153,8 +284,7 @@ def test_a_save_overtaken_between_its_check_and_its_write_is_refused(
 
     assert response.status_code == 200
     assert len(checks) == 2
-    assert "while you were editing it" in errors(response)
-    assert "Headline" in errors(response)
+    assert "while you were editing it, and you both changed Headline." in errors(response)
     stored = Article.objects.get(pk=article.pk)
     assert (stored.headline, stored.version) == ("Someone Else's", 2)
     assert versions_of(article) == []
@@ -183,6 +313,27 @@ def test_a_restore_meanwhile_counts_as_someone_elses_save(make_editor, article):
     bobs_form["body"] = "<p>Bob's body.</p>"
     response = bob.post(change_url(article), bobs_form)
 
+    assert response.status_code == 302, errors(response)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.headline == "First Change"  # the restore changed nothing Bob had loaded
+    assert stored.body == "<p>Bob's body.</p>"
+
+
+def test_a_tampered_stale_form_is_asked_about_every_difference_not_failed(make_editor, article):
+    """A fingerprint that is not one and choices that are not choices: no error page, nothing
+    saved, and every field that differs from the stored article is put to the editor."""
+    ann, anns_form, bob, bobs_form = both_load(make_editor, article)
+    anns_form["headline"] = "Council Rejects Budget"
+    assert ann.post(change_url(article), anns_form).status_code == 302
+    bobs_form.update(
+        loaded_state="{not json",
+        conflicts_at="2",
+        keep_headline="both",
+        **{"article_authors-TOTAL_FORMS": "99999999"},
+    )
+
+    response = bob.post(change_url(article), bobs_form)
+
     assert response.status_code == 200
-    assert "Ann Lee saved this article" in errors(response)
-    assert "Nothing they saved differs from what you loaded." in errors(response)
+    assert parse(response).select_one("#merge-conflicts tr.change-headline")
+    assert Article.objects.get(pk=article.pk).version == 2

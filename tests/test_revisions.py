@@ -1,10 +1,13 @@
 """Article revisions in the admin: kept on every save, listed, compared, restored, recovered."""
 
+from datetime import timedelta
+
 import pytest
 import reversion
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import revisions
 from articles.models import Article, RelatedLink
@@ -65,9 +68,10 @@ def restore_url(article, version):
     return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
 
 
-def change_form_data(response):
-    """What a browser sends back from the admin change form on the page, as it was loaded."""
-    form = parse(response).select_one("form#article_form")
+def change_form_data(response, form_id="article_form"):
+    """What a browser sends back from a form on the page (the change form unless `form_id`
+    names another), as it was loaded."""
+    form = parse(response).select_one(f"form#{form_id}")
     data = {}
 
     def put(name, value):
@@ -398,11 +402,12 @@ def test_restoring_refuses_an_address_another_article_has_taken(editor):
 
 def test_restoring_an_older_address_of_a_published_article_redirects_the_newer_one(editor, client):
     article = ArticleFactory(slug="first-address")
+    add_authors(article, AuthorFactory())
     revisions.record_revision(article, comment="Published.")
     Article.objects.filter(pk=article.pk).update(slug="second-address")
     newer = Article.objects.get(pk=article.pk).get_absolute_url()
 
-    editor.post(restore_url(article, versions_of(article)[0]))
+    restore_as_presented(editor, article, versions_of(article)[0], change_kind="minor")
 
     article.refresh_from_db()
     assert article.slug == "first-address"
@@ -410,6 +415,106 @@ def test_restoring_an_older_address_of_a_published_article_redirects_the_newer_o
     response = client.get(newer)
     assert response.status_code == 301
     assert response["Location"].endswith(article.get_absolute_url())
+
+
+def restore_as_presented(client, article, version, **answers):
+    """Open the restore page of `version`, answer its questions, submit it; the response."""
+    url = restore_url(article, version)
+    data = change_form_data(client.get(url), "restore_form")
+    data.update(answers)
+    return client.post(url, data)
+
+
+def live_article_with_a_draft_revision():
+    """A live article whose first revision was recorded while it was a draft."""
+    article = draft(headline="Early Draft", body="<p>The first telling.</p>")
+    add_authors(article, AuthorFactory(name="Jo March"))
+    revisions.record_revision(article, comment="Drafted.")
+    published_at = timezone.now() - timedelta(days=2)
+    updated_at = timezone.now() - timedelta(days=1)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED,
+        published_at=published_at,
+        updated_at=updated_at,
+        headline="Final Story",
+        body="<p>The final telling.</p>",
+    )
+    article.refresh_from_db()
+    revisions.record_revision(article, comment="Published.")
+    return article
+
+
+def test_restoring_an_old_revision_keeps_a_live_article_live(editor, client):
+    article = live_article_with_a_draft_revision()
+    before = Article.objects.get(pk=article.pk)
+
+    response = restore_as_presented(editor, article, versions_of(article)[0], change_kind="minor")
+
+    assert response.status_code == 302
+    after = Article.objects.get(pk=article.pk)
+    assert (after.headline, after.body) == ("Early Draft", "<p>The first telling.</p>")
+    assert after.status == Article.Status.PUBLISHED
+    assert (after.published_at, after.updated_at) == (before.published_at, before.updated_at)
+    editor.logout()
+    page = client.get(after.get_absolute_url())
+    assert page.status_code == 200
+    assert "Early Draft" in text_of(parse(page).select_one("h1"))
+
+
+def test_restoring_a_live_article_asks_what_kind_of_change_it_is(editor):
+    article = live_article_with_a_draft_revision()
+    first = versions_of(article)[0]
+    page = parse(editor.get(change_url(article)))
+    asked = [radio["value"] for radio in page.select("input[name=change_kind]")]
+    restore_page = parse(editor.get(restore_url(article, first)))
+    assert [
+        radio["value"] for radio in restore_page.select("#restore_form input[name=change_kind]")
+    ] == asked
+    assert restore_page.select_one("#restore_form textarea[name=correction_note]")
+
+    response = restore_as_presented(editor, article, first)  # no kind chosen
+
+    assert response.status_code == 200
+    assert "Say what kind of change this is." in text_of(parse(response))
+    assert Article.objects.get(pk=article.pk).headline == "Final Story"
+
+
+def test_restoring_as_an_update_moves_updated_and_as_a_correction_adds_the_note(editor, client):
+    article = live_article_with_a_draft_revision()
+    first, second = versions_of(article)
+    before = Article.objects.get(pk=article.pk)
+
+    restore_as_presented(editor, article, first, change_kind="update")
+    updated = Article.objects.get(pk=article.pk)
+    assert updated.updated_at > before.updated_at
+    assert updated.published_at == before.published_at
+
+    restore_as_presented(
+        editor, article, second, change_kind="correction", correction_note="We misnamed him."
+    )
+    corrected = Article.objects.get(pk=article.pk)
+    assert corrected.headline == "Final Story"
+    assert corrected.status == Article.Status.PUBLISHED
+    assert [c.note for c in corrected.corrections.all()] == ["We misnamed him."]
+    editor.logout()
+    assert "We misnamed him." in text_of(parse(client.get(corrected.get_absolute_url())))
+
+
+def test_restoring_content_that_could_not_be_published_onto_a_live_article_is_refused(editor):
+    article = draft(headline="Empty Start", body="")
+    revisions.record_revision(article, comment="Started.")
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now(), body="<p>Written.</p>"
+    )
+    add_authors(article, AuthorFactory())
+
+    response = restore_as_presented(editor, article, versions_of(article)[0], change_kind="minor")
+
+    assert "cannot be restored while the article is published" in text_of(
+        parse(editor.get(response["Location"]))
+    )
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.body, stored.status) == ("<p>Written.</p>", Article.Status.PUBLISHED)
 
 
 # Recovering deleted articles -----------------------------------------------------------------
@@ -433,6 +538,24 @@ def test_a_deleted_article_can_be_recovered_with_its_byline(editor):
     recovered = Article.objects.get(pk=pk)
     assert [author.name for author in recovered.byline] == ["Jo March"]
     assert versions_of(recovered)[-1].revision.get_comment() == "Recovered revision 1."
+
+
+def test_a_deleted_published_article_is_recovered_as_a_draft(editor, client):
+    article = ArticleFactory(headline="Was Live")
+    add_authors(article, AuthorFactory())
+    revisions.record_revision(article, comment="Published.")
+    address, pk = article.get_absolute_url(), article.pk
+    article.delete()
+    (version,) = Version.objects.get_deleted(Article)
+
+    response = editor.post(reverse("admin:articles_article_recover", args=[version.pk]))
+
+    assert response.status_code == 302
+    recovered = Article.objects.get(pk=pk)
+    assert (recovered.headline, recovered.status) == ("Was Live", Article.Status.DRAFT)
+    assert recovered.published_at is None
+    editor.logout()
+    assert client.get(address).status_code == 404
 
 
 # Who may -------------------------------------------------------------------------------------
