@@ -76,6 +76,7 @@ def body_extensions():
         "ArticleEmbed": {"providers": EMBED_PROVIDERS},
         # Editing the HTML source is safe: whatever is typed is parsed through the schema above.
         "HTML": True,
+        "ArticleParagraphButton": True,
         "Menu": {"groups": MENU_GROUPS},
     }
 

@@ -36,8 +36,9 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROME_PATH, headless=True, args=CHROME_ARGS)
 
 
-# The elements that stick out past the right edge of the viewport, and the document's own width
-# when it scrolls sideways. Zero-sized and invisible elements are left out.
+# The elements that stick out past the right edge of the viewport, boxes whose content is cut
+# off or scrolled sideways (a table's last column in a scrolling box), and the document's own
+# width when it scrolls sideways. Zero-sized and invisible elements are left out.
 _OVERFLOW_SCRIPT = """(scrollers) => {
   const width = document.documentElement.clientWidth
   const found = []
@@ -48,11 +49,18 @@ _OVERFLOW_SCRIPT = """(scrollers) => {
     if (!box.width || !box.height) continue
     if (scrollers && element.parentElement.closest(scrollers)) continue
     if (getComputedStyle(element).visibility === "hidden") continue
-    if (box.right > width + 1) {
+    // Text boxes scroll what is typed in them, by design.
+    const cut = !element.matches("input, textarea, select") &&
+      /auto|scroll|hidden|clip/.test(getComputedStyle(element).overflowX) &&
+      element.clientWidth > 1 && element.scrollWidth > element.clientWidth + 1 &&
+      !(scrollers && element.closest(scrollers))
+    if (box.right > width + 1 || cut) {
       const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") +
         (typeof element.className === "string" && element.className.trim()
           ? "." + element.className.trim().split(/\\s+/).join(".") : "")
-      found.push(`${name} ends at ${Math.round(box.right)}px`)
+      found.push(cut
+        ? `${name} cuts its content at ${element.clientWidth}px of ${element.scrollWidth}px`
+        : `${name} ends at ${Math.round(box.right)}px`)
     }
   }
   return found.slice(0, 15)

@@ -14,6 +14,7 @@
  *   inserting one can never run into its address.
  */
 import {
+  Extension,
   Image,
   Link,
   Node,
@@ -82,6 +83,25 @@ function field(label, input, help) {
   }
   return crel("div", { className: "prose-editor-dialog-field" }, children)
 }
+
+/* Toolbar ---------------------------------------------------------------------------------- */
+
+// The package's "paragraph" button draws an icon-font glyph ("notes") its bundled font lacks,
+// which shows as an empty box; ours is a pilcrow in the page's own font, named for screen readers.
+export const ArticleParagraphButton = Extension.create({
+  name: "articleParagraphButton",
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "paragraph",
+      groups: "blockType nodes",
+      button: buttons.text("¶", gettext("Paragraph")),
+      option: crel("p", { textContent: gettext("Paragraph") }),
+      active: (editor) => editor.isActive("paragraph"),
+      command: (editor) => editor.chain().focus().setParagraph().run(),
+    })
+  },
+})
 
 /* Links ----------------------------------------------------------------------------------- */
 
