@@ -105,6 +105,10 @@ def test_the_article_forms_and_list_fit_the_screen(live_server, admin_tab):
                 for hidden in tab.evaluate(HIDDEN_ROW_NAMES):
                     problems.append(f"change at {width}px: the inline row name {hidden}")
                 button = tab.evaluate(FIRST_BUTTON)
-                if not button["name"] or button["iconFont"] or not (button["svg"] or button["text"]):
+                if (
+                    not button["name"]
+                    or button["iconFont"]
+                    or not (button["svg"] or button["text"])
+                ):
                     problems.append(f"change at {width}px: the first toolbar button is {button}")
     assert not problems, "\n".join(problems)
