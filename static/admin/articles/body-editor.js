@@ -267,7 +267,9 @@ function libraryPicker(editor, options) {
       const button = resultButton(result)
       button.addEventListener("click", () => {
         close()
-        insertBlocks(editor, result.html)
+        // With an empty paragraph after it, where the caret lands (the end of what was
+        // inserted): typing goes on below the picture, not into its caption.
+        insertBlocks(editor, `${result.html}<p></p>`)
       })
       results.append(crel("li", {}, [button]))
     }
