@@ -37,6 +37,9 @@ MENU_GROUPS = [
 ]
 
 _EMPTY_DOCUMENT = re.compile(r"<p></p>")
+# Empty paragraphs at the end: the editor leaves one after an inserted embed or picture for the
+# caret; the page has no use for them.
+_TRAILING_EMPTY_PARAGRAPHS = re.compile(r"(?:<p></p>)+$")
 
 
 def _reverse_or_none(name):
@@ -76,15 +79,17 @@ def body_extensions():
         "ArticleEmbed": {"providers": EMBED_PROVIDERS},
         # Editing the HTML source is safe: whatever is typed is parsed through the schema above.
         "HTML": True,
+        "ArticleParagraphButton": True,
         "Menu": {"groups": MENU_GROUPS},
     }
 
 
 def clean_body(html):
-    """What the form keeps of the editor's HTML: sanitised, and empty when nothing was written."""
+    """What the form keeps of the editor's HTML: sanitised, without empty paragraphs at the end,
+    and empty when nothing was written."""
     if not html or _EMPTY_DOCUMENT.fullmatch(html):
         return ""
-    return sanitise_body(html)
+    return _TRAILING_EMPTY_PARAGRAPHS.sub("", sanitise_body(html))
 
 
 class ArticleBodyWidget(AdminProseEditorWidget):

@@ -8,7 +8,8 @@ shown with `ts_headline` snippets.
 
 Any other database (SQLite in development and tests) gets a plain fallback: every word or quoted
 phrase must appear in the headline, standfirst or body, -words must not; headline matches come
-first, then the newest. Its snippets are the standfirst with the words marked in Python.
+first, then the newest. Its snippets are cut in Python from the standfirst and the body's text,
+around the first match, with the words marked.
 
 Either way, only `Article.objects.published()` articles (via `card_queryset()`) are searched, and
 a search costs two queries, a count and one page, whatever the page size.
@@ -42,6 +43,13 @@ START, STOP = "\ue000", "\ue001"
 MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 STRAY_MARKERS = re.compile(f"[{START}{STOP}]")
 
+# Tags, as the search trigger strips them from the body (each becomes a space).
+TAG_PATTERN = "<[^>]*>"
+TAG = re.compile(TAG_PATTERN)
+# The fallback's snippet: a few words before the first match, and this many from it on.
+SNIPPET_WORDS_BEFORE = 8
+SNIPPET_WORDS = 25
+
 # A search-box token as websearch_to_tsquery reads it: a "quoted phrase" or a word, and a
 # leading - excludes it.
 TOKEN = re.compile(r'(?P<negate>-?)(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))')
@@ -71,7 +79,7 @@ class StripTags(Func):
     """An HTML column's text with its tags replaced by spaces, as the search trigger reads it."""
 
     function = "regexp_replace"
-    template = "%(function)s(%(expressions)s, '<[^>]*>', ' ', 'g')"
+    template = f"%(function)s(%(expressions)s, '{TAG_PATTERN}', ' ', 'g')"
     output_field = TextField()
 
 
@@ -158,18 +166,35 @@ class SubstringSearch:
         return (
             card_queryset()
             .filter(matches)
-            .annotate(headline_match=headline_first)
+            .annotate(headline_match=headline_first, snippet_body=F("body"))
             .order_by("-headline_match", "-published_at", "-id")
         )
 
     def snippet(self, article, query):
+        """The standfirst and body's text around the first match, the words marked: a match
+        in the body alone shows too, not just the standfirst."""
         required, _ = self.terms(query)
-        text = STRAY_MARKERS.sub("", article.standfirst)
-        if required:
-            words = sorted(required, key=len, reverse=True)
-            pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-            text = pattern.sub(lambda match: f"{START}{match[0]}{STOP}", text)
-        return render_marked(text)
+        body = unescape(TAG.sub(" ", article.snippet_body))
+        text = STRAY_MARKERS.sub("", " ".join(f"{article.standfirst} {body}".split()))
+        if not required:
+            return render_marked(self.window(text, None))
+        words = sorted(required, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+        text = self.window(text, pattern.search(text))
+        return render_marked(pattern.sub(lambda match: f"{START}{match[0]}{STOP}", text))
+
+    def window(self, text, match):
+        """SNIPPET_WORDS from `match` on (or from the start), after a few words of context."""
+        start = match.start() if match else 0
+        before = text[:start].split()
+        after = text[start:].split()
+        # A match inside a word keeps its whole word.
+        if before and start and not text[start - 1].isspace():
+            after[0] = before.pop() + after[0]
+        shown = before[-SNIPPET_WORDS_BEFORE:] + after[:SNIPPET_WORDS]
+        lead = "… " if len(before) > SNIPPET_WORDS_BEFORE else ""
+        tail = " …" if len(after) > SNIPPET_WORDS else ""
+        return f"{lead}{' '.join(shown)}{tail}"
 
 
 def search_engine():

@@ -251,6 +251,12 @@ class SectionDetailView(TopicDetailView):
 
     in_navigation = True
 
+    def get_context_data(self, **kwargs):
+        # The header marks this section's link as the page shown (aria-current="page").
+        return super().get_context_data(
+            current_section=self.topic.slug, current_section_is_page=True, **kwargs
+        )
+
 
 class TopicIndexView(PublicPageMixin, ListView):
     """Topics A-Z: every topic with public articles, with how many."""

@@ -265,6 +265,11 @@ def test_an_empty_editor_saves_an_empty_body(editor):
     assert save_body_through_admin(editor, "<p></p>").body == ""
 
 
+def test_the_empty_paragraph_left_after_an_embed_is_not_saved(editor):
+    body = save_body_through_admin(editor, f"<p>Intro.</p><p>{YOUTUBE}</p><p></p><p></p>").body
+    assert body == f"<p>Intro.</p><p>{YOUTUBE}</p>"
+
+
 def test_hostile_html_posted_as_the_body_is_sanitised(editor):
     article = save_body_through_admin(
         editor,
@@ -433,6 +438,8 @@ def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browse
 
 
 def test_writing_with_an_embed_and_a_library_image(live_server, browser_page):
+    """An embed is one unit: the caret lands in a new paragraph after it, so the sentence typed
+    next is its own paragraph, and the page shows both the embed and the sentence."""
     page = browser_page
     page.goto(live_server.url + reverse("admin:articles_article_add"))
     page.wait_for_selector("html[data-body-editor=ready]", state="attached")
@@ -449,17 +456,37 @@ def test_writing_with_an_embed_and_a_library_image(live_server, browser_page):
     assert "cannot be embedded" in refusal.text_content()
     page.fill(".newsroom-embed-dialog input[name=url]", YOUTUBE)
     page.click(".newsroom-embed-dialog button[type=submit]")
-    assert (
-        page.locator(".ProseMirror p.newsroom-embed").get_attribute("data-embed-provider")
-        == "YouTube"
-    )
+    embed = page.locator(".ProseMirror p.newsroom-embed")
+    assert embed.get_attribute("data-embed-provider") == "YouTube"
+    assert embed.get_attribute("contenteditable") == "false"
+    page.keyboard.type("Work ends in May.")
 
     page.click(".prose-menubar__button[data-name=figure]")
     page.click(".newsroom-picker .newsroom-picker__result")
+    page.keyboard.type("The harbour at dawn.")
+    page.click(".prose-menubar__button[data-name=embed]")
+    page.fill(".newsroom-embed-dialog input[name=url]", YOUTUBE)
+    page.click(".newsroom-embed-dialog button[type=submit]")
     page.click("input[name=_save]")
     page.wait_for_url(f"**{reverse('admin:articles_article_changelist')}**")
 
     article = Article.objects.get(slug="harbour-wall-rebuilt")
+    # The caret's empty paragraph after the last embed is not kept.
     assert article.body == (
-        f"<p>The wall is being rebuilt.</p><p>{YOUTUBE}</p>{LIBRARY_RESULT['html']}"
+        f"<p>The wall is being rebuilt.</p><p>{YOUTUBE}</p><p>Work ends in May.</p>"
+        f"{LIBRARY_RESULT['html']}<p>The harbour at dawn.</p><p>{YOUTUBE}</p>"
     )
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED,
+        section=TopicFactory(name="News", in_navigation=True),
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    article.refresh_from_db()
+    page.goto(live_server.url + article.get_absolute_url())
+    body = page.locator(".article__body")
+    players = body.locator("figure.embed--video iframe")
+    assert [players.nth(n).get_attribute("src") for n in range(players.count())] == [
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    ] * 2
+    assert body.locator("p", has_text="Work ends in May.").count() == 1
+    assert body.locator("p", has_text="The harbour at dawn.").count() == 1

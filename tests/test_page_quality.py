@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright
 
 from articles.models import Article, Topic
 from articles.views import LatestView
-from tests.browser import launch
+from tests.browser import launch, overflowing, screenshot_folder
 from tests.conftest import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,12 @@ AXE_OPTIONS = {
 # Most readers arrive on phones; the layouts differ (navigation, rails, tap targets).
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 LEAD = "/news/tide-powered-tram-first-passenger-run/"
+# The layout's breakpoints and either side of them (40em and 64em in static/css/site.css), up to
+# a wide desktop screen.
+LAYOUT_WIDTHS = [375, 640, 1023, 1024, 1280, 1920]
+SEARCH = "/search/?q=wexcombe"
+# On phones the section links scroll sideways in their own strip, by design.
+SIDEWAYS_SCROLLERS = "nav.sections ul"
 
 
 @pytest.fixture
@@ -209,3 +215,52 @@ def test_every_page_type_passes_axe(live_server, demo_pages, browser):
         f"{len(wrong_status)} page(s) with the wrong status, {len(by_rule)} axe rule(s) "
         f"violated (tags: {', '.join(AXE_TAGS)}):\n  " + "\n  ".join(report)
     )
+
+
+# The lead card's picture and its text, side by side from 64em (1024px) on.
+LEAD_CARD_BOXES = """() => {
+  const card = document.querySelector(".card--lead")
+  const box = (selector) => {
+    const rect = card.querySelector(selector).getBoundingClientRect()
+    return { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom }
+  }
+  return { image: box("img"), text: box(".card__text") }
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_hold_their_layout_at_every_width(live_server, demo_pages, browser):
+    """At each width: nothing sticks out sideways, the lead card keeps its picture beside its
+    text (from 1024px), the section shown is marked current, and every search result shows the
+    words it matched. Screenshots of the home page are left as test artifacts."""
+    tab = browser.new_page()
+    serve_locally(tab, live_server.url)
+    problems = []
+    for width in LAYOUT_WIDTHS:
+        tab.set_viewport_size({"width": width, "height": 900})
+        for path in ("/", "/news/", LEAD, SEARCH):
+            tab.goto(live_server.url + path, wait_until="load")
+            sticking_out = overflowing(tab, scrollers=SIDEWAYS_SCROLLERS)
+            problems += [f"{path} at {width}px: {found}" for found in sticking_out]
+        tab.goto(live_server.url + "/", wait_until="load")
+        tab.screenshot(path=screenshot_folder() / f"home-{width}.png", full_page=True)
+        lead = tab.evaluate(LEAD_CARD_BOXES)
+        image, text = lead["image"], lead["text"]
+        side_by_side = image["right"] <= text["left"] + 1 and text["top"] < image["bottom"]
+        if side_by_side != (width >= 1024):
+            problems.append(f"/ at {width}px: lead card picture {image}, text {text}")
+
+    tab.goto(live_server.url + "/news/")
+    current = tab.locator("nav.sections a[aria-current=page]")
+    if current.count() != 1 or current.text_content().strip() != "News":
+        problems.append("/news/: the News link is not marked aria-current=page")
+    tab.goto(live_server.url + SEARCH)
+    snippets = tab.locator(".card .card__standfirst")
+    unmarked = [
+        snippets.nth(number).text_content()
+        for number in range(snippets.count())
+        if snippets.nth(number).locator("mark").count() == 0
+    ]
+    if not snippets.count() or unmarked:
+        problems.append(f"{SEARCH}: results without their matching words: {unmarked}")
+    assert not problems, "\n".join(problems)

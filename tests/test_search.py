@@ -321,3 +321,22 @@ def test_markup_adds_no_words_and_tags_separate_them(reader):
         assert lexemes == {"airship", "seen", "leed", "dawn"}
     else:
         assert stored_vector(article) is None
+
+
+def test_every_result_shows_its_matching_text_on_every_page(reader):
+    """Each card's snippet holds the matched word, wherever in the article it was found, on
+    the first page and the pages after it."""
+    now = timezone.now()
+    for number in range(25):
+        ArticleFactory(
+            headline=f"Story {number}",
+            standfirst="A quiet week in the town.",
+            body=f"<p>Nothing new.</p><p>Then a zeppelin landed, number {number}.</p>",
+            published_at=now - timedelta(hours=number),
+        )
+    for page_number in (1, 2):
+        cards = search(reader, "zeppelin", page=page_number).select(".card")
+        assert cards
+        for card in cards:
+            marks = [text_of(mark).lower() for mark in card.select(".card__standfirst mark")]
+            assert marks == ["zeppelin"], text_of(card)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
 from tests.conftest import parse, text_of
-from tests.factories import SectionFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,20 @@ def test_sections_follow_the_navigation_order_and_membership(reader):
     SectionFactory(name="Hidden", in_navigation=False)
     names = [text_of(a) for a in header_of(reader).select("nav.sections a")]
     assert names == ["News", "Weird"]
+
+
+def test_the_section_shown_is_marked_current_in_the_header(reader):
+    news = SectionFactory(name="News", navigation_order=1)
+    SectionFactory(name="Sport", navigation_order=2)
+    article = ArticleFactory(section=news)
+
+    def current(url):
+        page = header_of(reader, url)
+        return {text_of(a): a["aria-current"] for a in page.select("nav.sections a[aria-current]")}
+
+    assert current(f"/{news.slug}/") == {"News": "page"}
+    assert current(article.get_absolute_url()) == {"News": "true"}
+    assert current("/latest/") == {}
 
 
 def test_edits_in_the_admin_show_on_the_next_page(reader):

@@ -9,7 +9,9 @@
  * - ArticleFigure, ArticleImage, ArticleCaption: <figure data-credit><img><figcaption>, inserted
  *   from the media library's search ("Image" button).
  * - ArticleEmbed: a paragraph holding only a provider's address, which the public page turns into
- *   an embed ("Embed" button). Addresses of other providers are refused here.
+ *   an embed ("Embed" button). Addresses of other providers are refused here. In the editor the
+ *   embed is one atom (selectable and deletable, never typed into), so text written after
+ *   inserting one can never run into its address.
  */
 import {
   Extension,
@@ -28,19 +30,23 @@ const { Decoration, DecorationSet } = pm.view
 let dialogCount = 0
 
 /* Insert `content` after the top-level block holding the cursor (or in place of an empty
- * paragraph), so that an image or an embed never splits the paragraph being written. */
+ * paragraph), so that an image or an embed never splits the paragraph being written.
+ * Returns the document position where the inserted blocks start. */
 function insertBlocks(editor, content) {
   const { selection } = editor.state
   const { $from } = selection
   if ($from.depth === 0) {
-    return editor.chain().focus().insertContentAt(selection.to, content).run()
+    editor.chain().focus().insertContentAt(selection.to, content).run()
+    return selection.to
   }
   const block = $from.node(1)
   const range = { from: $from.before(1), to: $from.after(1) }
   if (block.type.name === "paragraph" && block.content.size === 0) {
-    return editor.chain().focus().insertContentAt(range, content).run()
+    editor.chain().focus().insertContentAt(range, content).run()
+    return range.from
   }
-  return editor.chain().focus().insertContentAt(range.to, content).run()
+  editor.chain().focus().insertContentAt(range.to, content).run()
+  return range.to
 }
 
 /* A modal dialog in the package's style. Returns its parts; `close()` removes it. */
@@ -77,6 +83,25 @@ function field(label, input, help) {
   }
   return crel("div", { className: "prose-editor-dialog-field" }, children)
 }
+
+/* Toolbar ---------------------------------------------------------------------------------- */
+
+// The package's "paragraph" button draws an icon-font glyph ("notes") its bundled font lacks,
+// which shows as an empty box; ours is a pilcrow in the page's own font, named for screen readers.
+export const ArticleParagraphButton = Extension.create({
+  name: "articleParagraphButton",
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "paragraph",
+      groups: "blockType nodes",
+      button: buttons.text("¶", gettext("Paragraph")),
+      option: crel("p", { textContent: gettext("Paragraph") }),
+      active: (editor) => editor.isActive("paragraph"),
+      command: (editor) => editor.chain().focus().setParagraph().run(),
+    })
+  },
+})
 
 /* Links ----------------------------------------------------------------------------------- */
 
@@ -242,7 +267,9 @@ function libraryPicker(editor, options) {
       const button = resultButton(result)
       button.addEventListener("click", () => {
         close()
-        insertBlocks(editor, result.html)
+        // With an empty paragraph after it, where the caret lands (the end of what was
+        // inserted): typing goes on below the picture, not into its caption.
+        insertBlocks(editor, `${result.html}<p></p>`)
       })
       results.append(crel("li", {}, [button]))
     }
@@ -390,15 +417,23 @@ function embedDialog(editor, options, providerOf) {
       return
     }
     close()
-    insertBlocks(editor, { type: "paragraph", content: [{ type: "text", text: url }] })
+    // The embed, then an empty paragraph for the caret: the writer goes on writing after it.
+    const start = insertBlocks(editor, [{ type: "embed", attrs: { url } }, { type: "paragraph" }])
+    const inNewParagraph = start + editor.schema.nodes.embed.create({ url }).nodeSize + 1
+    editor.chain().focus().setTextSelection(inNewParagraph).run()
   })
   input.focus()
 }
 
 const embedKey = new PluginKey("articleEmbed")
 
-export const ArticleEmbed = Extension.create({
-  name: "articleEmbed",
+export const ArticleEmbed = Node.create({
+  name: "embed",
+  group: "block",
+  // One unit: the view renders it non-editable; it is selected, dragged and deleted whole.
+  atom: true,
+  selectable: true,
+  draggable: true,
 
   addOptions() {
     return { providers: {} }
@@ -411,6 +446,35 @@ export const ArticleEmbed = Extension.create({
   onBeforeCreate() {
     this.parent?.()
     this.storage.providerOf = providerLookup(this.options.providers)
+  },
+
+  addAttributes() {
+    return { url: { default: "", rendered: false } }
+  },
+
+  parseHTML() {
+    const providerOf = providerLookup(this.options.providers)
+    return [
+      {
+        tag: "p",
+        // Ahead of the paragraph rule. Only a bare address: a paragraph with a link or other
+        // markup stays a paragraph, so stored bodies load and save unchanged.
+        priority: 60,
+        getAttrs: (element) =>
+          element.children.length === 0 && providerOf(element.textContent)
+            ? { url: element.textContent }
+            : false,
+      },
+    ]
+  },
+
+  renderHTML({ node }) {
+    // What the server reads as an embed (articles.body): a paragraph holding only the address.
+    return ["p", node.attrs.url]
+  },
+
+  renderText({ node }) {
+    return node.attrs.url
   },
 
   addCommands() {
@@ -437,13 +501,16 @@ export const ArticleEmbed = Extension.create({
   },
 
   addProseMirrorPlugins() {
-    // Mark paragraphs that will be embeds on the page, so writers see which ones are.
+    // Mark embeds, and paragraphs typed as a bare address (embeds on the page too), so writers
+    // see which blocks the page shows as embeds.
     const providerOf = (text) => this.storage.providerOf(text)
     const decorate = (doc) => {
       const decorations = []
       doc.forEach((node, offset) => {
-        if (node.type.name !== "paragraph") return
-        const provider = providerOf(node.textContent)
+        let text = null
+        if (node.type.name === "embed") text = node.attrs.url
+        else if (node.type.name === "paragraph") text = node.textContent
+        const provider = text && providerOf(text)
         if (provider) {
           decorations.push(
             Decoration.node(offset, offset + node.nodeSize, {
