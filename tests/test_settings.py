@@ -54,19 +54,3 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
-
-
-@pytest.mark.django_db
-def test_the_site_row_takes_its_domain_from_site_url_unless_an_editor_set_one(settings):
-    from django.contrib.sites.models import Site
-
-    from newsroom.signals import sync_site_domain
-
-    assert Site.objects.get(pk=1).domain == "127.0.0.1:8000"  # SITE_URL's default, at migrate
-    Site.objects.filter(pk=1).update(domain="example.com")
-    settings.SITE_URL = "https://news.example.org"
-    sync_site_domain()
-    assert Site.objects.get(pk=1).domain == "news.example.org"
-    Site.objects.filter(pk=1).update(domain="edited.example.net")
-    sync_site_domain()
-    assert Site.objects.get(pk=1).domain == "edited.example.net"
