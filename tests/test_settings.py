@@ -54,3 +54,29 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_in_debug_the_host_of_site_url_is_served_too(tmp_path):
+    # `make run HOST=0.0.0.0 SITE_URL=http://newsroom.lan:8080` must answer at that name.
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"},
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "ENV_FILE": "",
+            "DEBUG": "1",
+            "SITE_URL": "http://newsroom.lan:8080",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'newsroom.lan'" in result.stdout and "'127.0.0.1'" in result.stdout
