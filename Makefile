@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Where `make run` serves: `make run HOST=0.0.0.0 PORT=8080`. The Site row (feeds, sitemaps,
+# robots.txt) follows SITE_URL, which defaults to this address.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test setup demo lint bench bench-listings lighthouse browser-tools clean
 
@@ -37,6 +40,7 @@ browser-tools:
 	fi
 
 demo: export DEBUG = 1
+demo: export SITE_URL := $(SITE_URL)
 demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
@@ -45,8 +49,9 @@ demo: $(STAMP)
 	$(BIN)/python manage.py demo_site
 
 run: export DEBUG = 1
+run: export SITE_URL := $(SITE_URL)
 run: demo
-	@echo "Serving Newsroom on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${ADMIN_URL:-admin/})"
+	@echo "Serving Newsroom on $(HOST):$(PORT) as $(SITE_URL)/ (admin: $(SITE_URL)/$${ADMIN_URL:-admin/})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.db import models
 
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
@@ -43,3 +46,24 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PageForm(FlatpageForm):
+    class Meta(FlatpageForm.Meta):
+        help_texts = {
+            "content": (
+                "The page's text in HTML: paragraphs, headings, lists, links and pictures. "
+                "Scripts, styles, redirects and links other than http, https and mailto are "
+                "removed when the page is saved."
+            ),
+        }
+
+
+# Django's own admin for flat pages, with the help text above; the cleaning itself happens on
+# every save (newsroom.signals.clean_flat_page).
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class PageAdmin(FlatPageAdmin):
+    form = PageForm

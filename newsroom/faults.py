@@ -14,6 +14,10 @@ The error can surface in three places, and `DatabaseUnavailableMiddleware` answe
   `note_database_error` (a `got_request_exception` receiver) marks the request and `__call__`
   swaps the 500 for the 503.
 
+Each outage is logged once, as one warning line of this module's; Django's own "Internal Server
+Error" record of the same request (with its traceback) is dropped by `OutageAlreadyLogged`, a
+filter on the `django.request` logger (see LOGGING in settings).
+
 `templates/503.html` is rendered without the request, so no context processor runs and
 nothing on the page can query the database that just failed.
 """
@@ -39,7 +43,9 @@ _MARK = "_newsroom_database_error"
 def service_unavailable(request, error):
     """The 503 page, its Retry-After, and one log line naming the error but no settings."""
     first_line = next(iter(str(error).strip().splitlines()), "")[:200]
-    logger.error(
+    # An outage is the platform's weather, not the code's bug: a warning, told once.
+    setattr(request, _MARK, error)
+    logger.warning(
         "Database unavailable (%s: %s) on %s %s; answered 503.",
         type(error).__name__,
         first_line,
@@ -91,3 +97,16 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return service_unavailable(request, exception)
         return None
+
+
+class OutageAlreadyLogged(logging.Filter):
+    """Drop `django.request`'s records of a request answered 503 for a database outage.
+
+    Django logs such a request as "Internal Server Error" with a traceback (when the error
+    passed through its exception handling) and then as "Service Unavailable";
+    `service_unavailable` has already said all of it in one line.
+    """
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        return getattr(request, _MARK, None) is None

@@ -3,13 +3,14 @@ a local .env file beside manage.py, for what the environment leaves unset).
 
 Variables: DEBUG, SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
 DATABASE_URL (default: SQLite under var/), REDIS_URL (optional cache), TIME_ZONE, MEDIA_ROOT,
-STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX, RETRY_AFTER; the security
-ones (HTTPS, ADMIN_URL, login lockout, SERVE_MEDIA) are listed in docs/security.md.
+STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX, RETRY_AFTER, LOG_LEVEL; the
+security ones (HTTPS, ADMIN_URL, login lockout, SERVE_MEDIA) are listed in docs/security.md.
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -37,7 +38,17 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# The site's public address, for links that leave the request (exports, feeds read offline);
+# the Site row's domain follows it (newsroom.site_domain), and so do robots.txt and sitemaps.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# In DEBUG, `make run HOST=... PORT=...` serves SITE_URL's host too, not only the local names.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]", urlsplit(SITE_URL).hostname or "localhost"]
+    if DEBUG
+    else [],
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -93,6 +104,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# After signing in without a (safe) `next`, editors land on the admin's home page.
+LOGIN_REDIRECT_URL = "admin:index"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 SITE_ID = 1
 
@@ -187,6 +200,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No script of ours or the admin's reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form gets the site's own page (templates/403_csrf.html), not Django's plain one.
+CSRF_FAILURE_VIEW = "newsroom.csrf.csrf_failure"
 
 # The admin's address; a less guessable one keeps scanners off the login page. Ends with "/".
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
@@ -238,21 +253,27 @@ PERMISSIONS_POLICY = {
     "xr-spatial-tracking": [],
 }
 
-# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# username from one address, that pair is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept
-# in the database, so the count holds across processes.
+# Admin login throttling (django-axes, counted by newsroom.throttle). Wrong passwords are
+# counted per account, whatever the address (credential stuffing from many addresses), and per
+# address, whatever the account (password spraying from one address); the pair of the two is
+# within both counts. After LOGIN_FAILURE_LIMIT failures for one account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address (higher: an office shares one address), sign-in
+# pauses for LOGIN_COOLOFF_MINUTES after the latest failure. Attempts are kept in the database,
+# so the count holds across processes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "newsroom.throttle.LoginThrottle"
+AXES_LOCKOUT_CALLABLE = "newsroom.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Its "AXES: BEGIN version ..." banner would open the output of every command.
+AXES_VERBOSE = False
 # How many reverse proxies stand in front (each appends to X-Forwarded-For); without it every
 # login behind a proxy would share the proxy's address (newsroom.security.client_ip).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 
-# The site's public address, for links that leave the request (exports, feeds read offline).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Importers fetch remote files (feeds, --fetch-media) from public addresses only; set this for
 # an import from an intranet server, knowing that it lets a file make the server call inside.
@@ -313,9 +334,20 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# One handler, on the root logger. Django's own "django" logger gets a console handler of its
+# own by default, which printed each of its lines twice in DEBUG; here it only passes its
+# records up. A database outage is told once, by newsroom.faults, so the request logger's
+# "Internal Server Error" and traceback for it are dropped.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "filters": {"outage_told": {"()": "newsroom.faults.OutageAlreadyLogged"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.request": {"filters": ["outage_told"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

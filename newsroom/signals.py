@@ -1,28 +1,19 @@
-"""Cache invalidation for the shared header and footer (see `newsroom.chrome`), and the Site
-row kept in step with SITE_URL."""
+"""Cache invalidation for the shared header and footer (see `newsroom.chrome`), flat pages
+cleaned as they are saved, and the Site row kept in step with SITE_URL."""
 
 from django.contrib.flatpages.models import FlatPage
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
+from articles.body import sanitise_body
 from newsroom.chrome import forget_chrome
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.site_domain import fill_placeholder_domain
 
 
-def sync_site_domain(**kwargs):
-    """After migrations, give the Site row (used by feeds and sitemaps) SITE_URL's host.
-
-    Only the placeholder domain Django creates is replaced: a domain set in the admin stays.
-    """
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-    from django.contrib.sites.models import Site
-
-    host = urlsplit(settings.SITE_URL).netloc
-    if host:
-        Site.objects.filter(pk=settings.SITE_ID, domain="example.com").update(
-            domain=host, name=host
-        )
+def clean_flat_page(sender, instance, **kwargs):
+    """Keep only what an article body may hold: a footer page written in the admin, imported or
+    made in a shell cannot redirect readers (meta refresh), run script or link to javascript:."""
+    instance.content = sanitise_body(instance.content)
 
 
 def connect():
@@ -30,7 +21,9 @@ def connect():
 
     from articles.models import Topic
 
-    post_migrate.connect(sync_site_domain, dispatch_uid="newsroom-sync-site-domain")
+    post_migrate.connect(fill_placeholder_domain, dispatch_uid="newsroom-sync-site-domain")
+
+    pre_save.connect(clean_flat_page, sender=FlatPage, dispatch_uid="newsroom-clean-flat-page")
 
     for model in (SiteSettings, NetworkLink, SocialLink, FooterLink, FlatPage, Topic):
         post_save.connect(forget_chrome, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")

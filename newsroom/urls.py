@@ -2,10 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom.favicon import favicon
 from newsroom.media import media_urlpatterns
+from newsroom.sign_in import admin_login
 
 urlpatterns = [
+    # Before the admin's own: the same address, with `next` kept inside the admin.
+    path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("favicon.ico", favicon),
     path("authors/", include("authors.urls")),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("feeds/", include("articles.feed_urls")),

@@ -1,11 +1,18 @@
 """The demo `make run` loads: it imports cleanly, and its lead article shows every element."""
 
+import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from django.core.management import call_command
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
+from newsroom.templatetags.newsroom import dateline
 from tests.conftest import load_demo, parse, text_of
 
 LEAD = "/news/tide-powered-tram-first-passenger-run/"
@@ -47,8 +54,12 @@ def test_the_lead_article_shows_every_element_of_the_reference_page(client, demo
     assert "Tide-Powered Tram" in text_of(page.select_one("h1"))
     assert text_of(page.select_one(".article__standfirst"))
     assert len(page.select(".byline a[href^='/authors/']")) == 2
-    assert text_of(page.select_one(".article__published time")) == "12:08 26 Nov 2026 GMT"
-    assert text_of(page.select_one(".article__updated time")) == "15:40 26 Nov 2026 GMT"
+    # The demo's times of day, on the days demo_site moved them to (see test_the_demo_reads_as_recent).
+    lead = Article.objects.get(slug=LEAD.split("/")[2])
+    assert text_of(page.select_one(".article__published time")) == dateline(lead.published_at)
+    assert lead.published_at.astimezone(UTC).strftime("%H:%M") == "12:08"
+    assert text_of(page.select_one(".article__updated time")) == dateline(lead.updated_at)
+    assert lead.updated_at - lead.published_at == timedelta(hours=3, minutes=32)
     assert page.select_one("figure.featured-image img")["alt"]
     assert text_of(page.select_one(".featured-credit")).startswith("Featured Image Credit: ")
     body = page.select_one(".article__body")
@@ -119,3 +130,57 @@ def test_the_demo_has_one_account_per_role(demo_site, client):
     # django-axes checks every sign-in against its lockouts, which needs a request.
     assert client.login(request=HttpRequest(), username="contributor", password="newsroom-demo")
     assert client.get("/admin/articles/article/add/").status_code == 200
+
+
+def written_dates(folder):
+    """published_at of each line of the demo file, by source id, as written."""
+    import json
+
+    lines = (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    return {
+        r["source"]["id"]: r["published_at"] and datetime.fromisoformat(r["published_at"])
+        for r in records
+    }
+
+
+def test_the_demo_reads_as_recent_so_the_news_sitemap_is_not_empty(client, demo_site, demo_folder):
+    now = timezone.now()
+    newest = Article.objects.published().newest_first().first()
+    assert now - timedelta(days=1) < newest.published_at <= now
+
+    urlset = ElementTree.fromstring(client.get(reverse("seo:sitemap-news")).content)
+    news = urlset.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
+    assert len(news) >= 2
+    assert any(url.findtext("{*}loc").endswith(LEAD) for url in news)
+
+    # Moved together by whole days: order, spacing and times of day are as written.
+    written = written_dates(demo_folder)
+    published = Article.objects.published()
+    shifts = {a.published_at - written[a.source_id] for a in published}
+    assert len(shifts) == 1
+    (shift,) = shifts
+    assert shift.days >= 0 and shift.seconds == 0 and shift.microseconds == 0
+    # Drafts and the scheduled article keep their dates.
+    for article in Article.objects.exclude(pk__in=published):
+        assert article.published_at == written[article.source_id]
+
+
+def test_loading_the_demo_again_keeps_it_recent_and_imports_nothing(demo_site, demo_folder):
+    before = dict(Article.objects.values_list("source_id", "published_at"))
+    report = load_demo(demo_folder)
+    assert "30 lines: 0 created, 0 updated, 30 unchanged, 0 failed." in report
+    assert dict(Article.objects.values_list("source_id", "published_at")) == before
+
+
+def test_an_aged_demo_is_moved_forward_again(demo_site):
+    from django.db.models import F
+
+    Article.objects.filter(status=Article.Status.PUBLISHED).update(
+        published_at=F("published_at") - timedelta(days=10)
+    )
+    out = io.StringIO()
+    call_command("demo_site", stdout=out)
+    assert "moved 10 days forward" in out.getvalue()
+    newest = Article.objects.published().newest_first().first()
+    assert timezone.now() - timedelta(days=1) < newest.published_at

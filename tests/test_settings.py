@@ -56,17 +56,27 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-@pytest.mark.django_db
-def test_the_site_row_takes_its_domain_from_site_url_unless_an_editor_set_one(settings):
-    from django.contrib.sites.models import Site
+def test_in_debug_the_host_of_site_url_is_served_too(tmp_path):
+    # `make run HOST=0.0.0.0 SITE_URL=http://newsroom.lan:8080` must answer at that name.
+    import os
+    import subprocess
+    import sys
 
-    from newsroom.signals import sync_site_domain
-
-    assert Site.objects.get(pk=1).domain == "127.0.0.1:8000"  # SITE_URL's default, at migrate
-    Site.objects.filter(pk=1).update(domain="example.com")
-    settings.SITE_URL = "https://news.example.org"
-    sync_site_domain()
-    assert Site.objects.get(pk=1).domain == "news.example.org"
-    Site.objects.filter(pk=1).update(domain="edited.example.net")
-    sync_site_domain()
-    assert Site.objects.get(pk=1).domain == "edited.example.net"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"},
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "ENV_FILE": "",
+            "DEBUG": "1",
+            "SITE_URL": "http://newsroom.lan:8080",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'newsroom.lan'" in result.stdout and "'127.0.0.1'" in result.stdout

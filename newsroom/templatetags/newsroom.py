@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.body import sanitise_body
 from articles.images import srcset
 from newsroom import structured_data as schema
 
@@ -163,3 +164,11 @@ def structured_data(context, kind, *args):
     text = json.dumps(data, ensure_ascii=False, default=str).translate(_LD_JSON_ESCAPES)
     # json.dumps above and the escapes make the text inert inside <script>.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def page_html(html):
+    """A flat page's HTML as readers may see it: cleaned again as it is shown, so a page stored
+    before pages were cleaned on save (or written around the admin) cannot redirect, run script
+    or link to javascript:."""
+    return mark_safe(sanitise_body(html))

@@ -1,19 +1,34 @@
 """Dress a fresh database as the demo site: brand, sections, footer pages and an editor account.
 
 Articles come separately, through `import_articles demo/articles.jsonl`. Safe to run again.
+
+The demo's articles carry fixed dates, which age: run weeks later, the site would have no news
+of the last two days (an empty Google News sitemap, a "latest" list from last month). So the
+published demo articles are moved forward by whole days, together, until the newest is less
+than a day old; their order, spacing and times of day stay as written. Drafts and scheduled
+articles keep their dates. The importer leaves the moved rows alone on the next run (their
+lines are unchanged), and the next `demo_site` moves them again only if they have aged.
 """
+
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F, Max
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Topic
+from articles.fragments import bump_content_version
+from articles.models import Article, Topic
 from articles.text import name_key
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.site_domain import set_site_domain
+
+# The `source.system` of the lines of demo/articles.jsonl.
+DEMO_SOURCE = "demo"
 
 SECTIONS = [
     ("News", "What is happening in Britain and beyond, told straight and fast."),
@@ -92,14 +107,33 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def bring_demo_dates_forward(now=None):
+    """Move the published demo articles forward by whole days so that the newest one is less
+    than a day old; returns the number of days (0 when they are recent already)."""
+    now = now or timezone.now()
+    published = Article.objects.filter(
+        source_system=DEMO_SOURCE, status=Article.Status.PUBLISHED, published_at__lte=now
+    )
+    newest = published.aggregate(newest=Max("published_at"))["newest"]
+    days = (now - newest).days if newest else 0
+    if days > 0:
+        shift = timedelta(days=days)
+        published.update(
+            published_at=F("published_at") + shift, updated_at=F("updated_at") + shift
+        )
+        bump_content_version()
+    return days
+
+
 class Command(BaseCommand):
     help = "Set up the demo site's brand, sections, footer pages and a demo editor account."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        Site.objects.update_or_create(
-            pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Newsroom"}
-        )
+        site = set_site_domain(name="Newsroom")
+        days = bring_demo_dates_forward()
+        if days:
+            self.stdout.write(f"Demo articles moved {days} days forward, to read as recent.")
         site_settings = SiteSettings.load()
         site_settings.brand_name = "Newsroom"
         site_settings.tagline = (
@@ -132,7 +166,6 @@ class Command(BaseCommand):
             for position, (network, url) in enumerate(SOCIAL)
         )
         FooterLink.objects.filter(site_settings=site_settings).delete()
-        site = Site.objects.get(pk=1)
         for position, (url, title, content) in enumerate(PAGES):
             page, _ = FlatPage.objects.update_or_create(
                 url=url, defaults={"title": title, "content": content}
