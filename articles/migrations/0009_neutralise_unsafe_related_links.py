@@ -36,7 +36,7 @@ def neutralise_unsafe_links(apps, schema_editor, out=None):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_search_vector_parses_html")]
+    dependencies = [("articles", "0008_preview_links")]
 
     operations = [
         migrations.AlterField(

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("articles", "0007_search_vector_parses_html"),
+        ("articles", "0009_neutralise_unsafe_related_links"),
     ]
 
     operations = [
