@@ -17,6 +17,7 @@ from django.db import transaction
 from reversion.models import Version
 
 from articles import workflow
+from articles.links import is_safe_link_address
 from articles.models import Article
 from articles.redirects import published_url, record_move
 from articles.revisions import (
@@ -173,7 +174,12 @@ def _check_publishable(article, state, names):
 
 
 def _missing_reference(key, row, names):
-    """A sentence if the row points at something deleted since, else None."""
+    """A sentence if the row points at something deleted since (or, for a link recorded before
+    addresses were checked, somewhere no link may lead), else None."""
+    if key == "related_links" and row.get("url") and not is_safe_link_address(row["url"]):
+        if not row["target_id"]:
+            return "A related link to an address that is not http(s) or a site path was left out."
+        row["url"] = ""
     if key == "byline" and row["author_id"] not in names.authors:
         return f"An author of the byline (number {row['author_id']}) has been deleted since."
     if key == "topics" and row["tag_id"] not in names.topics:

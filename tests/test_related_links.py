@@ -112,3 +112,24 @@ def test_the_data_migration_empties_unsafe_addresses_and_deletes_links_left_empt
         ("Good", "https://example.org/", None),
     ]
     assert migration.neutralise_unsafe_links(apps, None, out=io.StringIO()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_restoring_a_revision_recorded_before_the_rule_brings_back_no_unsafe_address(
+    django_user_model,
+):
+    from articles import restoring, revisions
+
+    article = ArticleFactory(status="draft", published_at=None)
+    add_related(article, ("Bad", "javascript:alert(1)"), ("Fine", "https://example.org/fine"))
+    revisions.record_revision(article, comment="Before the rule.")
+    RelatedLink.objects.filter(article=article).delete()
+    (version,) = revisions.article_versions(article)
+    editor = django_user_model.objects.create_superuser("restorer", password="x")
+
+    result = restoring.restore_revision(version=version, by=editor)
+
+    assert list(RelatedLink.objects.filter(article=article).values_list("url", flat=True)) == [
+        "https://example.org/fine"
+    ]
+    assert any("was left out" in sentence for sentence in result.left_out)
