@@ -1,0 +1,126 @@
+"""Rendering: how stored, sanitised HTML becomes the blocks the article page shows.
+
+The body is split into top-level blocks, a paragraph holding nothing but an allowed provider's
+address becomes an embed (the WordPress convention), figures show their credit, and advert slots
+are placed. This changes with the page's layout, not with what may be stored.
+"""
+
+import re
+from functools import lru_cache
+from html import unescape
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.body.adverts import Block, place_adverts
+from articles.body.embeds import embed_for_url
+from articles.body.sanitising import sanitise_body
+
+_VOID_TAGS = {"br", "hr", "img"}
+
+
+class _TopLevelSplitter(HTMLParser):
+    """Finds the source span of each top-level element of already-sanitised HTML."""
+
+    def __init__(self, source):
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.depth = 0
+        self.start = None
+        self.spans = []
+
+    def position(self):
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self.position()
+        if tag in _VOID_TAGS:
+            if self.depth == 0:
+                self.spans.append(
+                    (tag, self.start, self.position() + len(self.get_starttag_text()))
+                )
+            return
+        self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.source.index(">", self.position()) + 1
+            self.spans.append((tag, self.start, end))
+
+    def handle_data(self, data):
+        if self.depth == 0 and data.strip():
+            start = self.position()
+            # `data` has its character references decoded ("&gt;" is ">"), so its length is
+            # not the source's: the text runs to the next tag, as sanitised text holds no "<".
+            end = self.source.find("<", start)
+            self.spans.append(("#text", start, len(self.source) if end == -1 else end))
+
+
+def split_blocks(html):
+    """Yield (tag, html) for each top-level element of sanitised HTML, in order."""
+    splitter = _TopLevelSplitter(html)
+    splitter.feed(html)
+    splitter.close()
+    for tag, start, end in splitter.spans:
+        yield tag, html[start:end]
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _embed_in_paragraph(paragraph_html):
+    text = unescape(_TAG.sub("", paragraph_html[paragraph_html.index(">") + 1 : -len("</p>")]))
+    text = text.strip()
+    if not text or any(ch.isspace() for ch in text):
+        return None
+    return embed_for_url(text)
+
+
+_FIGURE_CREDIT = re.compile(r'^<figure data-credit="([^"]*)">')
+
+
+def _decorate_figure(figure_html):
+    """Show a figure's `data-credit` as text in its caption, and let its images load lazily."""
+    html = figure_html.replace("<img ", '<img loading="lazy" decoding="async" ')
+    match = _FIGURE_CREDIT.match(html)
+    if not match or not match.group(1).strip():
+        return html
+    # The serialiser leaves < and > unescaped inside attribute values: unescape, then escape
+    # the credit properly before it becomes text.
+    credit = format_html('<span class="figure__credit">{}</span>', unescape(match.group(1)))
+    if "</figcaption>" in html:
+        return html.replace("</figcaption>", f" {credit}</figcaption>", 1)
+    return html.replace("</figure>", f"<figcaption>{credit}</figcaption></figure>", 1)
+
+
+@lru_cache(maxsize=512)
+def _content_blocks(html):
+    clean = sanitise_body(html)
+    blocks = []
+    for tag, fragment in split_blocks(clean):
+        if tag == "p":
+            embed = _embed_in_paragraph(fragment)
+            if embed is not None:
+                blocks.append(Block("embed", embed))
+                continue
+            blocks.append(Block("paragraph", mark_safe(fragment)))  # sanitised just above
+        elif tag == "#text":
+            blocks.append(Block("paragraph", mark_safe(f"<p>{fragment}</p>")))  # sanitised text
+        elif tag == "figure":
+            blocks.append(Block("html", mark_safe(_decorate_figure(fragment))))  # sanitised above
+        else:
+            blocks.append(Block("html", mark_safe(fragment)))  # sanitised just above
+    return tuple(blocks)
+
+
+def render_body(html, policy=None):
+    """The body as a list of Blocks ready for the template, adverts placed."""
+    return place_adverts(_content_blocks(html or ""), policy or settings.NEWSROOM_ADVERTS)
