@@ -1,0 +1,274 @@
+"""Articles: the story itself, its byline, and the one definition of what the public sees.
+
+`public_condition` and `ArticleQuerySet.published` are what every public page calls; the
+article's fields and its byline change with the newsroom's idea of a story.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.body import sanitise_body
+from articles.images import StoredSizeImageField
+from articles.models.topics import Topic, TopicItem, TopicsManager
+
+
+def public_condition(prefix=""):
+    """The one definition of what the public may see: published, and not in the future.
+
+    `prefix` applies it across a relation (e.g. "target__" for a related link's article), so
+    lists of links filter on a join rather than a subquery.
+    """
+    return models.Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see (see `public_condition`)."""
+        return self.filter(public_condition())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(
+        max_length=255, help_text="The article's title, as readers see it at the top of the page."
+    )
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The last part of the article's address. Letters, numbers and hyphens only.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        help_text="One or two sentences under the headline that tell the story in brief. "
+        "Also used as the summary in listings, feeds and search results.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The story. Unsafe markup (scripts, styles, event handlers) is removed on save. "
+        "A paragraph holding only a YouTube, Vimeo, X, Instagram, TikTok or Facebook address "
+        "becomes an embed.",
+    )
+    section = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="section_articles",
+        limit_choices_to={"in_navigation": True},
+        help_text="The section the article belongs to: it heads the breadcrumbs and the address. "
+        "Required to publish.",
+    )
+    topics = TaggableManager(
+        through=TopicItem,
+        manager=TopicsManager,
+        blank=True,
+        related_name="articles",
+        help_text="Topics this article is about, separated by commas.",
+    )
+    authors = models.ManyToManyField(
+        "authors.Author",
+        through="ArticleAuthor",
+        blank=True,
+        related_name="articles",
+        help_text="The byline, in order.",
+    )
+    featured_image = StoredSizeImageField(
+        upload_to="articles/featured/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+        help_text="The picture at the top of the article and in listings; "
+        "at least 1200 pixels wide.",
+    )
+    featured_library_image = models.ForeignKey(
+        "library.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="from the media library",
+        help_text="Choose a picture from the media library, or upload one below: an upload is "
+        "added to the library. Empty alt text, caption and credit are filled from the library.",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The widths in pixels of the smaller WebP copies made of the featured image "
+        "(see articles.images). Filled when an image is uploaded or imported, never by hand.",
+    )
+    featured_image_alt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    featured_image_caption = models.CharField(
+        max_length=500, blank=True, help_text="An optional line shown under the picture."
+    )
+    featured_image_credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who owns the picture, e.g. “Alamy” or “Jane Doe / Newsroom”.",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published articles whose publication time has come are shown to readers.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the article becomes public. A time in the future schedules it.",
+    )
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the story was last meaningfully updated; shown to readers as “Updated”. "
+        "Leave empty for articles that have not been updated.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    source_system = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The system this article was imported from, e.g. “wordpress”.",
+    )
+    source_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The article's identifier in that system; re-imports update the same article.",
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who started the article; contributors may edit only their own drafts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save; a save from an older version is refused.",
+    )
+    source_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A digest of the imported record; "
+        "an unchanged re-import leaves the article alone.",
+    )
+    # Written by the database, not by Django: on PostgreSQL a trigger (migration 0002) fills it
+    # from the headline, standfirst and body on every insert and update, bulk ones included.
+    # Always empty on other databases, whose search reads the text columns instead.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_listing"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_listing"
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit articles started by others"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="unique_article_source",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_body(self.body)
+        if not self.source_id:
+            self.source_system, self.source_id = "newsroom", self.slug
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.section_id is None:
+            return reverse("articles:article-by-slug", kwargs={"slug": self.slug})
+        return reverse(
+            "articles:article-detail", kwargs={"section": self.section.slug, "slug": self.slug}
+        )
+
+    def clean(self):
+
+        if self.status == self.Status.PUBLISHED:
+            errors = {}
+            if self.section_id is None:
+                errors["section"] = "Choose a section before publishing."
+            if self.published_at is None:
+                errors["published_at"] = "Give a publication time before publishing."
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def ordered_topics(self):
+        """Topics in the editor's order. Uses prefetched `topic_items` when present."""
+        return [item.tag for item in self.topic_items.all()]
+
+    @property
+    def byline(self):
+        """Authors in byline order. Uses prefetched `article_authors` when present."""
+        return [link.author for link in self.article_authors.all()]
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="article_links"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Bylines list authors in ascending order of this number."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "byline author"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
