@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing import feeds
-from articles.importing.feeds import MAX_FEED_BYTES, read_feed
-from articles.importing.records import SourceRefused
+from importers import feeds
+from importers.feeds import MAX_FEED_BYTES, read_feed
+from importers.records import SourceRefused
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 

@@ -25,9 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.images import make_renditions
-from articles.importing.download import DownloadError, fetch
-from articles.importing.run import ItemFailed
 from articles.text import clean_text
+from importers.download import DownloadError, fetch
+from importers.run import ItemFailed
 from library.models import Image
 from library.uploads import add_image, clean_image
 from library.validation import MAX_FILE_BYTES

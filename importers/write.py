@@ -33,14 +33,14 @@ from reversion.models import Version
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
-from articles.importing.names import People, Topics, topic_name
-from articles.importing.run import ItemFailed, describe_error
-from articles.importing.slugs import ascii_slug, old_path, source_key
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.preview_links import is_takedown, revoke_preview_links
 from articles.redirects import published_url, record_move
 from articles.text import clean_text, name_key
 from authors.models import Author
+from importers.names import People, Topics, topic_name
+from importers.run import ItemFailed, describe_error
+from importers.slugs import ascii_slug, old_path, source_key
 
 BATCH_SIZE = 500
 # More than this on one article is a tag cloud, not an index; a hostile file could otherwise
