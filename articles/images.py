@@ -7,8 +7,8 @@ widths of WebP copies; the media library's `Image.renditions` lists full records
 `make_rendition_set`). Pages build `srcset` from those without touching storage.
 
 Renditions are made where images arrive, never in `Model.save()`: the importer
-(`articles.interchange.ImageStore`), the admin (`ArticleAdmin.save_model`, `library.admin`),
-and, for images stored before renditions existed, `manage.py make_renditions`.
+(`importers.interchange.images.ImageStore`), the admin (`ArticleAdmin.save_model`,
+`library.admin`), and, for images stored before renditions existed, `manage.py make_renditions`.
 
 Crops keep a focal point: `crop_box` picks the largest box of the asked-for aspect ratio that
 is centred on the point, moved only as far as needed to stay inside the picture.

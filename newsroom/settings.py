@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "library",
+    "importers",
     "submissions",
 ]
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.text import Truncator
 
 from articles.images import make_renditions
-from articles.importing.slugs import ascii_slug
 from articles.models import Article
+from articles.text import ascii_slug
 from library.uploads import add_image
 from submissions.models import Submission, SubmissionFile
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing import feeds
-from articles.importing.feeds import MAX_FEED_BYTES, read_feed
-from articles.importing.records import SourceRefused
+from importers.feeds import MAX_FEED_BYTES, entries, read_feed, rss_atom
+from importers.records import SourceRefused
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 
@@ -198,7 +197,7 @@ def test_an_overlong_id_is_replaced_by_a_stable_digest():
     entry = read_feed(rss(f"<item><title>T</title><guid>{guid}</guid></item>").encode()).entries[0]
     assert entry.source_id.startswith("digest:sha256:")
     assert len(entry.source_id) <= 255
-    assert entry.source_id == feeds._source_id(guid, "", "", None)
+    assert entry.source_id == entries._source_id(guid, "", "", None)
 
 
 def test_an_item_repeating_an_earlier_id_is_skipped():
@@ -511,13 +510,13 @@ def test_a_doctype_naming_an_external_dtd_is_parsed_without_fetching_it(monkeypa
 
 def test_feedparser_is_handed_a_stream_and_never_a_name_to_open(monkeypatch):
     seen = []
-    real_parse = feeds.feedparser.parse
+    real_parse = rss_atom.feedparser.parse
 
     def spy(source, **options):
         seen.append(source)
         return real_parse(source, **options)
 
-    monkeypatch.setattr(feeds.feedparser, "parse", spy)
+    monkeypatch.setattr(rss_atom.feedparser, "parse", spy)
     read_feed(rss("<item><title>T</title></item>").encode())
     assert hasattr(seen[0], "read")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing.feeds import Feed, read_feed
-from articles.importing.records import SourceRefused
+from importers.feeds import Feed, read_feed
+from importers.records import SourceRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = Path(os.environ.get("NEWSROOM_FIXTURES", ROOT.parent / "shared" / "fixtures")) / "feeds"

@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from articles.importing.download import Download, DownloadError, fetch, vet_url
+from importers.download import Download, DownloadError, fetch
+from importers.url_vetting import vet_url
 
 LOOPBACK = ("127.0.0.0/8",)
 IMAGES = ("image/",)

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.importing.media import MediaImporter
-from articles.importing.run import ImportRun
 from articles.models import Article, Topic
 from articles.text import ascii_slug
+from importers.media import MediaImporter
+from importers.run import ImportRun
 from library.models import Image
 from tests.conftest import parse
 from tests.test_import_articles import record, run_import, snapshot, write_jsonl

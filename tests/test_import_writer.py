@@ -1,6 +1,6 @@
 """What every importer shares: records written as articles, idempotently, safely, in batches.
 
-These tests feed records (`articles.importing.records`) straight to the writer, so each rule is
+These tests feed records (`importers.records`) straight to the writer, so each rule is
 shown without a source format in the way; the WordPress and feed commands have their own tests.
 """
 
@@ -17,15 +17,15 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from reversion.models import Version
 
-from articles.importing.media import MediaImporter
-from articles.importing.pages import PageWriter
-from articles.importing.records import Entry, Media, Person
-from articles.importing.run import ImportRun, StrictStop
-from articles.importing.write import ArticleWriter
 from articles.models import Article, Topic
 from articles.revisions import keep_imported_state
 from articles.text import ascii_slug
 from authors.models import Author
+from importers.media import MediaImporter
+from importers.pages import PageWriter
+from importers.records import Entry, Media, Person
+from importers.run import ImportRun, StrictStop
+from importers.write import ArticleWriter
 from library.models import Image
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.importing.records import Entry, Media, Person, Skipped, SourceRefused, Term
-from articles.importing.wordpress import open_wxr
-from articles.importing.wp_body import convert_body
+from importers.records import Entry, Media, Person, Skipped, SourceRefused, Term
+from importers.wordpress import open_wxr
+from importers.wp_body import convert_body
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wxr"
 

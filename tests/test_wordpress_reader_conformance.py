@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing.records import Entry, Media, Person, Skipped, SourceRefused, Term
-from articles.importing.wordpress import open_wxr
+from importers.records import Entry, Media, Person, Skipped, SourceRefused, Term
+from importers.wordpress import open_wxr
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FOLDER = (

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing.records import SourceRefused
-from articles.importing.run import ImportRun, StrictStop
+from importers.records import SourceRefused
+from importers.run import ImportRun, StrictStop
 
 
 class ImportCommand(BaseCommand):

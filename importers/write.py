@@ -1,4 +1,7 @@
-"""Writing imported records as articles, in batches (authors and topics: `names`).
+"""Writing imported records as articles, in batches, and replaying a failed batch item by item.
+
+Preparing the records (identity, fingerprint, fields) is `prepare`; authors and topics are
+`names`; this module holds the database side.
 
 Articles are written `BATCH_SIZE` at a time, so that a batch costs a fixed handful of queries
 whatever its size: one to find the batch's articles already imported, a few for authors and
@@ -13,12 +16,6 @@ An article already imported is recognised by its source identity (`source_system
 of the same file reads the database once per batch and writes nothing.
 """
 
-import hashlib
-import json
-import re
-from dataclasses import dataclass, is_dataclass
-from html import unescape
-
 import reversion
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
@@ -28,63 +25,20 @@ from django.db import DatabaseError, transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from reversion.models import Version
 
-from articles.body import sanitise_body, set_image_attributes
 from articles.fragments import bump_content_version
-from articles.importing.names import People, Topics, topic_name
-from articles.importing.run import ItemFailed, describe_error
-from articles.importing.slugs import ascii_slug, old_path, source_key
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.preview_links import is_takedown, revoke_preview_links
 from articles.redirects import published_url, record_move
-from articles.text import clean_text, name_key
-from authors.models import Author
-
-BATCH_SIZE = 500
-# More than this on one article is a tag cloud, not an index; a hostile file could otherwise
-# make an import create topics by the hundred thousand.
-MAX_TOPICS = 100
-HEADLINE_MAX = Article._meta.get_field("headline").max_length
-SLUG_MAX = Article._meta.get_field("slug").max_length
-AUTHOR_NAME_MAX = Author._meta.get_field("name").max_length
+from articles.text import name_key
+from importers.names import People, Topics
+from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
+from importers.run import ItemFailed, describe_error
+from importers.slugs import old_path
 
 
-# The addresses of a body's pictures, read before sanitising for the fingerprint only.
-_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-
-
-def _plain(value):
-    """JSON for a record's fields (dataclasses by their fields, dates as ISO text)."""
-    if is_dataclass(value):
-        return value.__dict__
-    return str(value)
-
-
-def plain_text(html):
-    return " ".join(strip_tags(html or "").split())
-
-
-# Articles --------------------------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    """An entry identified (source id, pictures, fingerprint) and, when it has changed,
-    checked and turned into field values; not yet written."""
-
-    entry: object
-    source_id: str
-    fields: dict  # Article field -> value
-    section: str
-    topics: list
-    fingerprint: str
-    old_paths: list
-    featured: object = None  # the library Picture shown at the top, if any
-
-
-class ArticleWriter:
+class ArticleWriter(PreparingEntries):
     """Writes `Entry` records of kind post/entry as articles, in batches.
 
     Outcomes are counted under the source's own word for the item ("post", "entry").
@@ -134,157 +88,6 @@ class ArticleWriter:
         if prepared:
             self.write_batch(prepared)
         self.run.advance(len(batch))
-
-    # Preparing ---------------------------------------------------------------------------
-
-    def identify(self, entry):
-        """The entry's identity, pictures and fingerprint: all an unchanged item costs."""
-        featured = None
-        if self.media is not None:
-            if entry.lead_image_ref:
-                featured = self.media.for_id(entry.lead_image_ref)
-            elif entry.lead_image is not None:
-                featured = self.media.add(entry.lead_image, kind="lead image")
-        pictures = [featured] + [
-            self.media.for_address(unescape(src))
-            for src in _IMAGE_SOURCE.findall(entry.body_html)
-            if self.media is not None
-        ]
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                [entry, self.section, self.default_section]
-                + [picture.fingerprint for picture in pictures if picture],
-                default=_plain,
-                sort_keys=True,
-            ).encode()
-        ).hexdigest()
-        old_paths = [path for path in map(old_path, entry.old_urls) if path]
-        return Prepared(
-            entry=entry,
-            source_id=source_key(entry.source_id),
-            fields={},
-            section="",
-            topics=[],
-            fingerprint=fingerprint,
-            old_paths=list(dict.fromkeys(old_paths)),
-            featured=featured,
-        )
-
-    def skip_unchanged(self, items):
-        """Count the items whose article holds their fingerprint already; return the others.
-
-        What an unchanged item needs (its fingerprint and address) is read as plain values in
-        one query, so a second run of a file neither loads nor converts its articles.
-        """
-        if not items:
-            return []
-        known = {
-            row[0]: row
-            for row in Article.objects.filter(
-                source_system=self.source_system,
-                source_id__in=[item.source_id for item in items],
-            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
-        }
-        changed = []
-        for item in items:
-            row = known.get(item.source_id)
-            if row is not None and row[1] == item.fingerprint:
-                self.run.count(item.entry.kind, "unchanged")
-                self._map_unchanged(item, *row[2:])
-            else:
-                changed.append(item)
-        return changed
-
-    def prepare(self, item):
-        """Check the entry's words and turn them into article fields (for a changed item)."""
-        entry = item.entry
-        headline = clean_text(entry.headline)
-        if not headline:
-            raise ItemFailed("it has no title.")
-        if len(headline) > HEADLINE_MAX:
-            raise ItemFailed(f"its title is longer than {HEADLINE_MAX} characters.")
-        slug = (ascii_slug(entry.slug) or ascii_slug(headline))[:SLUG_MAX].strip("-")
-        slug = slug or ascii_slug(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
-
-        section = topic_name(self.section or entry.section or self.default_section, "section")
-        topics = [topic_name(name) for name in entry.topics]
-        if self.section and entry.section:
-            topics.insert(0, topic_name(entry.section))
-        seen, ordered = {name_key(section)}, []
-        for name in topics:
-            if name and name_key(name) not in seen:
-                seen.add(name_key(name))
-                ordered.append(name)
-        if len(ordered) > MAX_TOPICS:
-            self.run.note(entry.where, f"kept the first {MAX_TOPICS} of {len(ordered)} topics")
-            ordered = ordered[:MAX_TOPICS]
-
-        for person in entry.authors:
-            if len(clean_text(person.name or "")) > AUTHOR_NAME_MAX:
-                raise ItemFailed(
-                    f"its author's name is longer than {AUTHOR_NAME_MAX} characters."
-                )
-
-        for note in entry.notes:
-            self.run.note(entry.where, note)
-        published = entry.status == "published"
-        item.fields = {
-            "headline": headline,  # <- title
-            "slug": slug,  # <- post_name / the title
-            # <- excerpt / summary; control characters (NUL…) removed, as in every field
-            "standfirst": plain_text(clean_text(entry.standfirst or "", multiline=True)),
-            "body": self._body(clean_text(entry.body_html or "", multiline=True)),  # <- content
-            "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
-            "published_at": entry.published_at,
-            "updated_at": entry.updated_at,
-            **self._featured_fields(item.featured),
-        }
-        item.section, item.topics = section, ordered
-        return item
-
-    def _body(self, html):
-        """The sanitised body, its library pictures pointed at their media copies."""
-        pictures = {}
-
-        def rewrite(src):
-            picture = self.media.for_address(src) if self.media is not None else None
-            if picture is None:
-                return src
-            pictures[picture.url] = picture
-            return picture.url
-
-        body = sanitise_body(html, rewrite_src=rewrite)
-        if pictures:
-            body = set_image_attributes(
-                body,
-                lambda src: {"width": pictures[src].width, "height": pictures[src].height}
-                if src in pictures
-                else None,
-            )
-        return body
-
-    def _featured_fields(self, picture):
-        if picture is None:
-            return {
-                "featured_image": "",
-                "featured_library_image_id": None,
-                "featured_image_width": None,
-                "featured_image_height": None,
-                "featured_image_renditions": [],
-                "featured_image_alt": "",
-                "featured_image_caption": "",
-                "featured_image_credit": "",
-            }
-        return {
-            "featured_image": picture.name,
-            "featured_library_image_id": picture.pk,
-            "featured_image_width": picture.width,
-            "featured_image_height": picture.height,
-            "featured_image_renditions": self.media.renditions_of(picture),
-            "featured_image_alt": picture.alt,
-            "featured_image_caption": picture.caption,
-            "featured_image_credit": picture.credit,
-        }
 
     # Writing -----------------------------------------------------------------------------
 

@@ -3,12 +3,12 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import CommandError
 
-from articles.importing.command import ImportCommand
-from articles.importing.media import MediaImporter
-from articles.importing.pages import PageWriter
-from articles.importing.records import Entry, Media, Person, Skipped, Term
-from articles.importing.wordpress import open_wxr
-from articles.importing.write import ArticleWriter
+from importers.command import ImportCommand
+from importers.media import MediaImporter
+from importers.pages import PageWriter
+from importers.records import Entry, Media, Person, Skipped, Term
+from importers.wordpress import open_wxr
+from importers.write import ArticleWriter
 
 
 class Command(ImportCommand):

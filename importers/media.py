@@ -4,7 +4,7 @@ A WordPress attachment becomes a library `Image` keyed by its source identity (t
 site and the attachment's post id), so importing the export again finds it instead of adding
 a copy. Its file comes from a local copy of `wp-content/uploads` (`--uploads DIR`, matched by
 the URL's path under `/wp-content/uploads/`), or, only when the operator asks for it with
-`--fetch-media`, from the network through `importing.download`. Either way the bytes pass the
+`--fetch-media`, from the network through `importers.download`. Either way the bytes pass the
 library's own checks (`library.uploads.add_image`: content sniffed, pixels capped, metadata
 dropped) before anything is stored.
 
@@ -25,9 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.images import make_renditions
-from articles.importing.download import DownloadError, fetch
-from articles.importing.run import ItemFailed
 from articles.text import clean_text
+from importers.download import DownloadError, fetch
+from importers.run import ItemFailed
 from library.models import Image
 from library.uploads import add_image, clean_image
 from library.validation import MAX_FILE_BYTES

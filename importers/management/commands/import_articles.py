@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.interchange import import_lines
+from importers.interchange.lines import import_lines
 
 
 class Command(BaseCommand):

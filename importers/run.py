@@ -1,6 +1,6 @@
 """What every importer shares: the run's tally, its transactions, its messages and its outputs.
 
-An `ImportRun` is handed to the writers (`importing.write`). It decides how much is written
+An `ImportRun` is handed to the writers (`importers.write`). It decides how much is written
 and when:
 
 - Normally each item is written in a transaction of its own (the writers group items into

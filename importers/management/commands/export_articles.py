@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from articles.interchange import ImageExporter, export_article, export_queryset
+from importers.interchange.export import ImageExporter, export_article, export_queryset
 
 
 class Command(BaseCommand):

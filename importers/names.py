@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Max
 
-from articles.importing.run import ItemFailed
-from articles.importing.slugs import ascii_slug
 from articles.models import Topic
-from articles.text import clean_text, name_key
+from articles.text import ascii_slug, clean_text, name_key
 from authors.models import Author
+from importers.run import ItemFailed
 
 TOPIC_MAX = Topic._meta.get_field("name").max_length
 

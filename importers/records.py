@@ -1,4 +1,4 @@
-"""What a source reader yields: plain records in Newsroom's terms, written by `importing.run`.
+"""What a source reader yields: plain records in Newsroom's terms, written by `importers.run`.
 
 A reader (`wordpress`, `feeds`) turns a source file into these records and never touches the
 database; the writer never looks at the source format. Text is already decoded, trimmed and

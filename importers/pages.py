@@ -6,7 +6,7 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 
 from articles.body import sanitise_body
-from articles.importing.slugs import ascii_slug, old_path
+from importers.slugs import ascii_slug, old_path
 
 
 class PageWriter:

@@ -4,11 +4,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from articles.importing.command import ImportCommand
-from articles.importing.download import DownloadError, fetch
-from articles.importing.feeds import MAX_FEED_BYTES, read_feed
-from articles.importing.media import MediaImporter
-from articles.importing.write import ArticleWriter
+from importers.command import ImportCommand
+from importers.download import DownloadError, fetch
+from importers.feeds import MAX_FEED_BYTES, read_feed
+from importers.media import MediaImporter
+from importers.write import ArticleWriter
 
 FEED_TYPES = (
     "application/rss+xml",

@@ -1,0 +1,19 @@
+"""Importing and exporting articles: one import engine and the readers of each source format.
+
+Readers (a source file into records):
+- `interchange/`: Newsroom's own JSON Lines format, read and written (`import_articles`,
+  `export_articles`); see docs/interchange-format.md.
+- `wordpress` (with `wp_fields`, `wp_body`, `wp_autop`): a WordPress WXR export.
+- `feeds/`: RSS 2.0 (and 0.9x, 1.0), Atom 1.0 and JSON Feed.
+- `records`: what a reader yields, in Newsroom's terms (the contract between readers and the
+  writer).
+
+The engine (records into the database):
+- `run`: what every importer shares: per-item transactions written in batches, dry runs,
+  strict runs, progress, the summary and the redirect map; `command`: the commands' shared
+  options.
+- `prepare` and `write`: entries checked and turned into article fields, then written in
+  batches; `names`: authors and topics; `pages`: WordPress pages as flat pages;
+  `media`: pictures into the library; `slugs`: source keys and old paths.
+- `download` and `url_vetting`: the one way an importer fetches anything from the network.
+"""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ImportersConfig(AppConfig):
+    """Bringing articles in from elsewhere, and taking them out again.
+
+    An app of its own because importing is a concern of its own: it reads other systems' files
+    (the interchange JSONL, WordPress exports, news feeds), fetches from the network and writes
+    through the rules `articles`, `authors` and `library` define. Those apps know nothing of
+    importers; dependencies flow one way, importers -> articles, authors, library -> newsroom.
+    It has no models.
+    """
+
+    name = "importers"

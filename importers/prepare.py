@@ -1,0 +1,218 @@
+"""Preparing imported entries for the writer: identity, fingerprint, and article fields.
+
+Everything here happens before a batch touches the database for writing: an entry is
+identified (source id, pictures, the fingerprint of its record), skipped when its article
+already holds that fingerprint, and otherwise checked and turned into article field values.
+`ArticleWriter` (`importers.write`) writes what this prepares.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, is_dataclass
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from articles.body import sanitise_body, set_image_attributes
+from articles.models import Article
+from articles.text import clean_text, name_key
+from authors.models import Author
+from importers.names import topic_name
+from importers.run import ItemFailed
+from importers.slugs import ascii_slug, old_path, source_key
+
+BATCH_SIZE = 500
+# More than this on one article is a tag cloud, not an index; a hostile file could otherwise
+# make an import create topics by the hundred thousand.
+MAX_TOPICS = 100
+HEADLINE_MAX = Article._meta.get_field("headline").max_length
+SLUG_MAX = Article._meta.get_field("slug").max_length
+AUTHOR_NAME_MAX = Author._meta.get_field("name").max_length
+
+
+# The addresses of a body's pictures, read before sanitising for the fingerprint only.
+_IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _plain(value):
+    """JSON for a record's fields (dataclasses by their fields, dates as ISO text)."""
+    if is_dataclass(value):
+        return value.__dict__
+    return str(value)
+
+
+def plain_text(html):
+    return " ".join(strip_tags(html or "").split())
+
+
+@dataclass
+class Prepared:
+    """An entry identified (source id, pictures, fingerprint) and, when it has changed,
+    checked and turned into field values; not yet written."""
+
+    entry: object
+    source_id: str
+    fields: dict  # Article field -> value
+    section: str
+    topics: list
+    fingerprint: str
+    old_paths: list
+    featured: object = None  # the library Picture shown at the top, if any
+
+
+class PreparingEntries:
+    """The preparing half of `ArticleWriter`: pure checks and conversions, one query at most.
+
+    Expects the writer's `run`, `media`, `section`, `default_section` and `source_system`,
+    and its `_map_unchanged` for the redirect map of an unchanged item.
+    """
+
+    def identify(self, entry):
+        """The entry's identity, pictures and fingerprint: all an unchanged item costs."""
+        featured = None
+        if self.media is not None:
+            if entry.lead_image_ref:
+                featured = self.media.for_id(entry.lead_image_ref)
+            elif entry.lead_image is not None:
+                featured = self.media.add(entry.lead_image, kind="lead image")
+        pictures = [featured] + [
+            self.media.for_address(unescape(src))
+            for src in _IMAGE_SOURCE.findall(entry.body_html)
+            if self.media is not None
+        ]
+        fingerprint = hashlib.sha256(
+            json.dumps(
+                [entry, self.section, self.default_section]
+                + [picture.fingerprint for picture in pictures if picture],
+                default=_plain,
+                sort_keys=True,
+            ).encode()
+        ).hexdigest()
+        old_paths = [path for path in map(old_path, entry.old_urls) if path]
+        return Prepared(
+            entry=entry,
+            source_id=source_key(entry.source_id),
+            fields={},
+            section="",
+            topics=[],
+            fingerprint=fingerprint,
+            old_paths=list(dict.fromkeys(old_paths)),
+            featured=featured,
+        )
+
+    def skip_unchanged(self, items):
+        """Count the items whose article holds their fingerprint already; return the others.
+
+        What an unchanged item needs (its fingerprint and address) is read as plain values in
+        one query, so a second run of a file neither loads nor converts its articles.
+        """
+        if not items:
+            return []
+        known = {
+            row[0]: row
+            for row in Article.objects.filter(
+                source_system=self.source_system,
+                source_id__in=[item.source_id for item in items],
+            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
+        }
+        changed = []
+        for item in items:
+            row = known.get(item.source_id)
+            if row is not None and row[1] == item.fingerprint:
+                self.run.count(item.entry.kind, "unchanged")
+                self._map_unchanged(item, *row[2:])
+            else:
+                changed.append(item)
+        return changed
+
+    def prepare(self, item):
+        """Check the entry's words and turn them into article fields (for a changed item)."""
+        entry = item.entry
+        headline = clean_text(entry.headline)
+        if not headline:
+            raise ItemFailed("it has no title.")
+        if len(headline) > HEADLINE_MAX:
+            raise ItemFailed(f"its title is longer than {HEADLINE_MAX} characters.")
+        slug = (ascii_slug(entry.slug) or ascii_slug(headline))[:SLUG_MAX].strip("-")
+        slug = slug or ascii_slug(f"{entry.kind}-{entry.source_id}")[:SLUG_MAX]
+
+        section = topic_name(self.section or entry.section or self.default_section, "section")
+        topics = [topic_name(name) for name in entry.topics]
+        if self.section and entry.section:
+            topics.insert(0, topic_name(entry.section))
+        seen, ordered = {name_key(section)}, []
+        for name in topics:
+            if name and name_key(name) not in seen:
+                seen.add(name_key(name))
+                ordered.append(name)
+        if len(ordered) > MAX_TOPICS:
+            self.run.note(entry.where, f"kept the first {MAX_TOPICS} of {len(ordered)} topics")
+            ordered = ordered[:MAX_TOPICS]
+
+        for person in entry.authors:
+            if len(clean_text(person.name or "")) > AUTHOR_NAME_MAX:
+                raise ItemFailed(
+                    f"its author's name is longer than {AUTHOR_NAME_MAX} characters."
+                )
+
+        for note in entry.notes:
+            self.run.note(entry.where, note)
+        published = entry.status == "published"
+        item.fields = {
+            "headline": headline,  # <- title
+            "slug": slug,  # <- post_name / the title
+            # <- excerpt / summary; control characters (NUL…) removed, as in every field
+            "standfirst": plain_text(clean_text(entry.standfirst or "", multiline=True)),
+            "body": self._body(clean_text(entry.body_html or "", multiline=True)),  # <- content
+            "status": Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+            "published_at": entry.published_at,
+            "updated_at": entry.updated_at,
+            **self._featured_fields(item.featured),
+        }
+        item.section, item.topics = section, ordered
+        return item
+
+    def _body(self, html):
+        """The sanitised body, its library pictures pointed at their media copies."""
+        pictures = {}
+
+        def rewrite(src):
+            picture = self.media.for_address(src) if self.media is not None else None
+            if picture is None:
+                return src
+            pictures[picture.url] = picture
+            return picture.url
+
+        body = sanitise_body(html, rewrite_src=rewrite)
+        if pictures:
+            body = set_image_attributes(
+                body,
+                lambda src: {"width": pictures[src].width, "height": pictures[src].height}
+                if src in pictures
+                else None,
+            )
+        return body
+
+    def _featured_fields(self, picture):
+        if picture is None:
+            return {
+                "featured_image": "",
+                "featured_library_image_id": None,
+                "featured_image_width": None,
+                "featured_image_height": None,
+                "featured_image_renditions": [],
+                "featured_image_alt": "",
+                "featured_image_caption": "",
+                "featured_image_credit": "",
+            }
+        return {
+            "featured_image": picture.name,
+            "featured_library_image_id": picture.pk,
+            "featured_image_width": picture.width,
+            "featured_image_height": picture.height,
+            "featured_image_renditions": self.media.renditions_of(picture),
+            "featured_image_alt": picture.alt,
+            "featured_image_caption": picture.caption,
+            "featured_image_credit": picture.credit,
+        }
