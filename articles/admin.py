@@ -7,9 +7,9 @@ from articles.admin_preview import PreviewAdminMixin
 from articles.admin_revisions import RevisionAdminMixin
 from articles.admin_topics import TopicAdmin  # noqa: F401  (registers itself)
 from articles.admin_workflow import WorkflowAdminMixin
-from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic
 from articles.text import clean_text
+from library.images import make_renditions
 from library.models import Image as LibraryImage
 from library.uploads import clean_image
 

@@ -24,10 +24,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from articles.images import make_renditions
 from articles.text import clean_text
 from importers.download import DownloadError, fetch
 from importers.run import ItemFailed
+from library.images import make_renditions
 from library.models import Image
 from library.uploads import add_image, clean_image
 from library.validation import MAX_FILE_BYTES

@@ -6,7 +6,7 @@ the missing ones of a crop the first time it is asked for.
 
 from django.utils.html import format_html, format_html_join
 
-from articles.images import BODY_IMAGE_SIZES
+from library.images import BODY_IMAGE_SIZES
 from library.renditions import crop_for, ensure_renditions
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from articles.images import BODY_IMAGE_SIZES, StoredSizeImageField
+from library.images import BODY_IMAGE_SIZES, StoredSizeImageField
 
 
 class Image(models.Model):

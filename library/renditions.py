@@ -2,12 +2,12 @@
 
 The uncropped set (WebP and a JPEG or PNG fallback at `LIBRARY_WIDTHS`) is made on upload;
 crops (`aspect="16:9"`, `"1:1"` …) are made the first time a page or caller asks for them and
-are cut around the picture's focal point (`articles.images.crop_box`). What exists is recorded
-in `Image.renditions` (records as `articles.images.make_rendition_set` describes), so asking
+are cut around the picture's focal point (`library.images.crop_box`). What exists is recorded
+in `Image.renditions` (records as `library.images.make_rendition_set` describes), so asking
 again reads that list: no storage lookup, no query, nothing written.
 """
 
-from articles.images import RENDITION_WIDTHS, Crop, make_rendition_set, widths_for
+from library.images import RENDITION_WIDTHS, Crop, make_rendition_set, widths_for
 
 # A small copy for lists and pickers (the admin, the body editor's image chooser), which also
 # serves narrow screens; then the widths article pages use.
@@ -82,7 +82,7 @@ def crop_rendition(image, width, aspect):
     """The records (WebP first, then the fallback) of the `width`-pixel crop of `aspect`.
 
     The crop is centred on the image's focal point and clamped to the picture
-    (`articles.images.crop_box`); it is made once, on the first call, and recorded. A crop
+    (`library.images.crop_box`); it is made once, on the first call, and recorded. A crop
     narrower than `width` gives its own full width instead. [] if the picture has no
     renditions (animated, missing or unreadable).
     """

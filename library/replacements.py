@@ -11,9 +11,9 @@ The old file and its renditions stay in storage, as revisions may still name the
 from django.db.models import Q
 
 from articles.body import set_image_attributes
-from articles.images import make_renditions
 from articles.models import Article
 from articles.revisions import record_revision
+from library.images import make_renditions
 from library.markup import body_image_attributes
 from library.models import ImageReplacement
 

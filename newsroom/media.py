@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-# The picture types the library and the importers store (library.validation, articles.images).
+# The picture types the library and the importers store (library.validation, library.images).
 # Not SVG: it can carry script.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
 # A file opened on its own may load nothing and run nothing, even if a browser sniffs it as HTML.

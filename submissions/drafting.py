@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import Truncator
 
-from articles.images import make_renditions
 from articles.models import Article
 from articles.text import ascii_slug
+from library.images import make_renditions
 from library.uploads import add_image
 from submissions.models import Submission, SubmissionFile
 

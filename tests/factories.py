@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.images import make_renditions
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from authors.models import Author
+from library.images import make_renditions
 
 
 def image_file(name="picture.jpg", size=(1200, 675), color=(40, 90, 160), fmt="JPEG"):

@@ -32,8 +32,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.images import rendition_name
 from articles.models import Article
+from library.images import rendition_name
 from library.models import Image
 from tests.conftest import parse, text_of
 from tests.factories import (

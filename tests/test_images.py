@@ -14,10 +14,10 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.body import sanitise_body
-from articles.images import make_renditions, rendition_name
 from articles.models import Article
 from articles.views import card_queryset
 from importers.interchange import images as interchange
+from library.images import make_renditions, rendition_name
 from tests.conftest import parse
 from tests.factories import ArticleFactory, SectionFactory, image_file, with_renditions
 from tests.test_import_articles import draw, record, run_import, write_jsonl

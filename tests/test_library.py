@@ -24,7 +24,7 @@ from PIL import ExifTags, ImageCms
 from PIL import Image as Pillow
 
 from articles.body import sanitise_body
-from articles.images import crop_box
+from library.images import crop_box
 from library.models import Image
 from library.renditions import crop_rendition, ensure_renditions
 from library.uploads import add_image, clean_image

@@ -48,7 +48,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-# The attributes that point an `<img>` at smaller copies of its picture (see articles.images).
+# The attributes that point an `<img>` at smaller copies of its picture (see library.images).
 RESPONSIVE_ATTRIBUTES = frozenset({"srcset", "sizes"})
 
 _SRCSET_DESCRIPTOR = re.compile(r"(?:[1-9]\d*w|\d+(?:\.\d+)?x)?")

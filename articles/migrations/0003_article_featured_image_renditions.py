@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 default=list,
                 editable=False,
-                help_text="The widths in pixels of the smaller WebP copies made of the featured image (see articles.images). Filled when an image is uploaded or imported, never by hand.",
+                help_text="The widths in pixels of the smaller WebP copies made of the featured image (see library.images). Filled when an image is uploaded or imported, never by hand.",
             ),
         ),
     ]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles.body import sanitise_body
-from articles.images import StoredSizeImageField
 from articles.models.topics import Topic, TopicItem, TopicsManager
+from library.images import StoredSizeImageField
 
 
 def public_condition(prefix=""):
@@ -115,7 +115,7 @@ class Article(models.Model):
         blank=True,
         editable=False,
         help_text="The widths in pixels of the smaller WebP copies made of the featured image "
-        "(see articles.images). Filled when an image is uploaded or imported, never by hand.",
+        "(see library.images). Filled when an image is uploaded or imported, never by hand.",
     )
     featured_image_alt = models.CharField(
         max_length=300,

@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
-from articles.images import make_renditions
 from importers.interchange.reading import LineError
+from library.images import make_renditions
 from library.uploads import EXTENSIONS, clean_image
 
 
@@ -45,7 +45,7 @@ class ImageStore:
     Nothing is copied as sent: every picture passes `library.uploads.clean_image`, as an
     upload does.
 
-    Renditions (articles.images) are made at most once per stored name and import, however
+    Renditions (library.images) are made at most once per stored name and import, however
     many articles share the picture.
     """
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from articles.body import sanitise_body, set_image_attributes
-from articles.images import BODY_IMAGE_SIZES, srcset
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
@@ -18,6 +17,7 @@ from articles.revisions import record_revision
 from articles.text import name_key
 from authors.models import Author
 from importers.interchange.reading import LineError
+from library.images import BODY_IMAGE_SIZES, srcset
 
 # Writing ---------------------------------------------------------------------------------
 

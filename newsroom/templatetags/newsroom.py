@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.body import sanitise_body
-from articles.images import srcset
+from library.images import srcset
 from newsroom import structured_data as schema
 
 register = template.Library()

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from articles.fragments import bump_content_version
-from articles.images import make_renditions
 from articles.models import Article
+from library.images import make_renditions
 
 
 class Command(BaseCommand):
