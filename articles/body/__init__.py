@@ -12,7 +12,7 @@ Each of those changes on its own, so each has a module: `sanitising`, `embeds`, 
 from articles.body.adverts import ADVERT, Block, place_adverts
 from articles.body.embeds import EMBED_PROVIDERS, embed_for_url
 from articles.body.rendering import _content_blocks, render_body, split_blocks
-from articles.body.sanitising import (
+from newsroom.sanitising import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     RESPONSIVE_ATTRIBUTES,

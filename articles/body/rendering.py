@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from articles.body.adverts import Block, place_adverts
 from articles.body.embeds import embed_for_url
-from articles.body.sanitising import sanitise_body
+from newsroom.sanitising import sanitise_body
 
 _VOID_TAGS = {"br", "hr", "img"}
 
