@@ -1,8 +1,10 @@
-"""Sanitising: the one definition of what HTML an article body may hold.
+"""Sanitising: the one definition of what stored HTML may hold, in article bodies and flat pages.
 
-`sanitise_body` runs on every save and import; `set_image_attributes` edits `<img>` tags and
-sanitises again. The allowed tags, attributes and URL schemes live here, and the admin's body
-editor reads them, so this module changes only when the stored structure does.
+`sanitise_body` runs on every save and import of an article body (`articles.body` re-exports it)
+and of a flat page (`newsroom.signals`), and again as a flat page is shown; `set_image_attributes`
+edits `<img>` tags and sanitises again. The allowed tags, attributes and URL schemes live here,
+and the admin's body editor reads them, so this module changes only when the stored structure
+does. It lives in the shell, below every content app, because the shell's own flat pages need it.
 """
 
 import re

@@ -4,9 +4,9 @@ cleaned as they are saved, and the Site row kept in step with SITE_URL."""
 from django.contrib.flatpages.models import FlatPage
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from articles.body import sanitise_body
 from newsroom.chrome import forget_chrome
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.sanitising import sanitise_body
 from newsroom.site_domain import fill_placeholder_domain
 
 

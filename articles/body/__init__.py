@@ -5,8 +5,9 @@ Storage keeps sanitised HTML only (`sanitise_body`, run on every save and import
 allowed provider's address into an embed (the WordPress convention), and places advert slots
 between paragraphs by one policy (`settings.NEWSROOM_ADVERTS`).
 
-Each of those changes on its own, so each has a module: `sanitising`, `embeds`, `adverts` and
-`rendering`. The names callers use are re-exported here, where they have always been.
+Each of those changes on its own, so each has a module: `embeds`, `adverts` and `rendering`
+here, and sanitising in `newsroom.sanitising` (the shell's flat pages hold the same HTML, so the
+rule lives below both). The names callers use are re-exported here, where they have always been.
 """
 
 from articles.body.adverts import ADVERT, Block, place_adverts

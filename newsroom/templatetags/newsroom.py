@@ -1,3 +1,7 @@
+"""The site's own template tags and filters: dates and times as readers see them, advert slots,
+stored files, structured data and flat pages. Nothing here knows a content app's models; tags
+about articles live in `articles_tags`."""
+
 import json
 import logging
 
@@ -5,12 +9,11 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.body import sanitise_body
-from library.images import srcset
 from newsroom import structured_data as schema
+from newsroom.sanitising import sanitise_body
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -54,47 +57,6 @@ def advert_slot(variant=""):
     """
     modifier = f" advert--{variant}" if variant else ""
     return format_html('<div class="advert{}"><p class="advert__label">Advert</p></div>', modifier)
-
-
-@register.simple_tag
-def picture(article, sizes, eager=False, css_class=""):
-    """The article's featured image: a `<picture>` offering its WebP renditions, or a plain `<img>`.
-
-    `sizes` says how wide the image is shown (the `sizes` attribute); `eager` marks the picture
-    that is the page's largest paint: fetched first, never lazily. Reads only fields of the
-    article; a queryset that defers `featured_image_renditions` gets the plain `<img>` rather
-    than a query per card.
-    """
-    if not article.featured_image:
-        return ""
-    attributes = {
-        "class": css_class or None,
-        "src": article.featured_image.url,
-        "alt": article.featured_image_alt,
-        "width": article.featured_image_width,
-        "height": article.featured_image_height,
-        "fetchpriority": "high" if eager else None,
-        "loading": None if eager else "lazy",
-        "decoding": "async",
-    }
-    img = format_html(
-        "<img{}>",
-        format_html_join(
-            "",
-            ' {}="{}"',
-            ((name, value) for name, value in attributes.items() if value is not None),
-        ),
-    )
-    deferred = "featured_image_renditions" in article.get_deferred_fields()
-    widths = [] if deferred else article.featured_image_renditions
-    if not widths:
-        return img
-    return format_html(
-        '<picture><source type="image/webp" srcset="{}" sizes="{}">{}</picture>',
-        srcset(article.featured_image.name, widths),
-        sizes,
-        img,
-    )
 
 
 @register.filter
