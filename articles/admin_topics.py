@@ -10,9 +10,9 @@ from django.db.models.deletion import ProtectedError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from articles.fragments import bump_content_version
 from articles.models import RESERVED_SLUGS, Article, Topic, TopicItem
 from articles.redirects import record_topic_move
+from newsroom.fragments import bump_content_version
 
 
 def merge_topics(*, topics, into):

@@ -2,9 +2,25 @@ from django.apps import AppConfig
 
 
 class ArticlesConfig(AppConfig):
+    """Articles and topics: the newsroom's content, its workflow, body and public rule."""
+
     name = "articles"
 
     def ready(self):
-        from articles import fragments
+        """Register what the articles app adds to the site: its revisions, sitemaps, the caches
+        its models retire, and the header's sections."""
+        # Inside ready(): models may be imported only once the app registry is ready (Django's
+        # loading order, not an import cycle).
+        from articles import revisions
+        from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+        from articles.sitemaps import ArticleSitemap, NewsSitemap, TopicSitemap
+        from newsroom import chrome, fragments, sitemaps
 
-        fragments.connect()
+        revisions.register_models()
+        sitemaps.register("articles", ArticleSitemap, order=10)
+        sitemaps.register("topics", TopicSitemap, order=20)
+        sitemaps.register(sitemaps.NEWS, NewsSitemap, order=90)
+        fragments.retire_on_change(Article, ArticleAuthor, RelatedLink, TopicItem, content=True)
+        # Topics in the navigation are the header's sections.
+        fragments.retire_on_change(Topic, content=True, chrome=True)
+        chrome.set_navigation(Topic.objects.navigation)

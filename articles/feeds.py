@@ -28,10 +28,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
 
-from articles.fragments import content_version
 from articles.models import ArticleAuthor, Topic, TopicItem
 from articles.views import author_articles, card_queryset, topic_articles
 from authors.models import Author
+from newsroom.fragments import content_version
 from newsroom.models import SiteSettings
 
 FEED_SIZE = 30

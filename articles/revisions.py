@@ -1,4 +1,5 @@
-"""Revisions of articles: registering them with django-reversion, and recording them.
+"""Revisions of articles: registering them with django-reversion (`register_models`, from
+`ArticlesConfig.ready`), and recording them.
 
 django-reversion stores the revisions. An article's revision holds the article's own fields and
 its related rows (byline, topics, related links), so a restore brings all of them back; the
@@ -54,19 +55,30 @@ __all__ = [
     "fingerprint",
     "keep_imported_state",
     "record_revision",
+    "register_models",
     "word_diff",
 ]
 
-# The search vector is written by a database trigger from the text it indexes, so it is not
-# worth keeping; restoring an old one would only be overwritten.
-reversion.register(ArticleAuthor)
-reversion.register(TopicItem)
-reversion.register(RelatedLink)
-reversion.register(
-    Article,
-    exclude=("search_vector",),
-    follow=tuple(relation for relation, _, _ in RELATIONS.values()),
-)
+
+def register_models():
+    """Have django-reversion keep the article with its byline, topics and related links.
+
+    Called once, by `ArticlesConfig.ready`. The admin's `VersionAdmin` registers the models it
+    shows, with defaults of its own, when the admin is built (django.contrib.admin's `ready`
+    runs before this app's); these registrations replace those.
+    """
+    # The search vector is written by a database trigger from the text it indexes, so it is
+    # not worth keeping; restoring an old one would only be overwritten.
+    follow = tuple(relation for relation, _, _ in RELATIONS.values())
+    for model, options in (
+        (ArticleAuthor, {}),
+        (TopicItem, {}),
+        (RelatedLink, {}),
+        (Article, {"exclude": ("search_vector",), "follow": follow}),
+    ):
+        if reversion.is_registered(model):
+            reversion.unregister(model)
+        reversion.register(model, **options)
 
 
 # History and restoring ---------------------------------------------------------------------

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from articles.body import render_body
-from articles.fragments import content_version
 from articles.models import Article, Topic, TopicItem, public_condition
 from authors.models import Author
 from newsroom.chrome import get_chrome
+from newsroom.fragments import content_version
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
@@ -45,7 +45,7 @@ def topic_counts():
 
     An article counts once for a topic, whether it is tagged with it, has it as its section, or
     both. Two grouped queries over the archive (about 250 ms at 100,000 articles on PostgreSQL),
-    so the result is cached under the content version (see articles.fragments).
+    so the result is cached under the content version (see newsroom.fragments).
     """
     key = f"newsroom:topic-counts:{content_version()}"
     counts = cache.get(key)
@@ -78,7 +78,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     """The public article page at /<section>/<slug>/.
 
     One query for the article. The rendered article and the rail are cached fragments (see
-    `articles.fragments`); the querysets behind them are handed to the template unevaluated and
+    `newsroom.fragments`); the querysets behind them are handed to the template unevaluated and
     run only when a fragment is rebuilt: one query each for the byline, topics, related links,
     corrections and rail, whatever their length.
     """

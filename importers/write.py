@@ -27,7 +27,6 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.fragments import bump_content_version
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.preview_links import is_takedown, revoke_preview_links
 from articles.redirects import published_url, record_move
@@ -36,6 +35,7 @@ from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.run import ItemFailed, describe_error
 from importers.slugs import old_path
+from newsroom.fragments import bump_content_version
 
 
 class ArticleWriter(PreparingEntries):

@@ -2,10 +2,18 @@ from django.apps import AppConfig
 
 
 class NewsroomConfig(AppConfig):
+    """The site shell: settings, site-wide pieces, caching helpers and the registries (sitemaps,
+    navigation, cached fragments) that content apps fill in their own `ready()`."""
+
     name = "newsroom"
     verbose_name = "Site"
 
     def ready(self):
-        from newsroom import signals
+        # Inside ready(): models may be imported only once the app registry is ready (Django's
+        # loading order, not an import cycle).
+        from django.contrib.flatpages.sitemaps import FlatPageSitemap
+
+        from newsroom import signals, sitemaps
 
         signals.connect()
+        sitemaps.register("pages", FlatPageSitemap, order=40)

@@ -18,7 +18,7 @@ the database), so signing in keeps working.
 
 What is lost while Redis is away is bounded: a content-version bump or a dropped key that
 did not reach Redis leaves at most NEWSROOM_FRAGMENT_SECONDS of stale fragments, and the
-header and footer at most `newsroom.chrome.CACHE_SECONDS`, once Redis is back.
+header and footer at most `newsroom.fragments.CHROME_SECONDS`, once Redis is back.
 """
 
 import logging

@@ -1,25 +1,31 @@
 """The header and footer every public page shares, built once and kept in the cache.
 
 Building it costs five queries (settings with its links, navigation sections, footer pages);
-`newsroom.signals` drops the cached copy whenever one of its sources is saved or deleted, so
-pages after the first pay nothing for it.
+`newsroom.fragments` keeps it and drops the cached copy whenever one of its sources is saved or
+deleted (each app names its sources in its `AppConfig.ready`), so pages after the first pay
+nothing for it.
+
+The navigation's sections are topics, which the shell does not know: the app that owns them
+gives the function that lists them (`set_navigation`, from its `AppConfig.ready`).
 """
 
-from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 
+from newsroom import fragments
 from newsroom.models import FooterLink, SiteSettings
 
-CACHE_KEY = "newsroom:site-chrome:v2"
-# Edits clear the cache at once; the time limit bounds staleness in a process that did not see
-# the edit (each process has its own cache unless REDIS_URL is set).
-CACHE_SECONDS = 5 * 60
+_navigation = list
+
+
+def set_navigation(sections):
+    """Say where the header's sections come from: `sections()` returns objects with `pk`, `name`,
+    `slug` and `get_absolute_url()`, in menu order."""
+    global _navigation
+    _navigation = sections
 
 
 def build_chrome():
-    """Return plain data for the header and footer. Touches settings, links, topics and pages."""
-    from articles.models import Topic
-
+    """Return plain data for the header and footer. Touches settings, links, sections and pages."""
     settings = SiteSettings.load()
     saved = not settings._state.adding
     if saved:
@@ -50,19 +56,11 @@ def build_chrome():
         ],
         "sections": [
             {"id": t.pk, "name": t.name, "slug": t.slug, "url": t.get_absolute_url()}
-            for t in Topic.objects.navigation()
+            for t in _navigation()
         ],
     }
 
 
 def get_chrome():
-    chrome = cache.get(CACHE_KEY)
-    if chrome is None:
-        chrome = build_chrome()
-        cache.set(CACHE_KEY, chrome, CACHE_SECONDS)
-    return chrome
-
-
-def forget_chrome(**kwargs):
-    """Signal receiver: the next page rebuilds the header and footer."""
-    cache.delete(CACHE_KEY)
+    """The header and footer's data, from the cache when it is there (see `build_chrome`)."""
+    return fragments.get_chrome(build_chrome)

@@ -3,14 +3,13 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
-from articles.fragments import content_version
+from newsroom.fragments import cached
 
 
 def page_url(path, number):
@@ -71,11 +70,7 @@ class CappedCountPaginator(Paginator):
         if self.cache_key is None:
             rows = self._count_rows()
         else:
-            key = f"newsroom:count:{content_version()}:{self.cache_key}"
-            rows = cache.get(key)
-            if rows is None:
-                rows = self._count_rows()
-                cache.set(key, rows, settings.NEWSROOM_FRAGMENT_SECONDS)
+            rows = cached("count", self._count_rows, self.cache_key)
         return min(rows, self.max_rows)
 
     @cached_property

@@ -300,7 +300,7 @@ NEWSROOM_PUBLIC_CACHE = {
     "s_maxage": env_int("CACHE_S_MAXAGE", 300),
     "stale_while_revalidate": env_int("CACHE_STALE_WHILE_REVALIDATE", 600),
 }
-# How long a cached page fragment may live; edits retire fragments at once (articles.fragments).
+# How long a cached page fragment may live; edits retire fragments at once (newsroom.fragments).
 NEWSROOM_FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 60)
 # How long readers are asked to wait (Retry-After) while the database is unreachable
 # (newsroom.faults).

@@ -1,104 +1,53 @@
-"""What crawlers read: sitemaps (sitemaps.org 0.9), the Google News sitemap and robots.txt.
+"""What crawlers read: the sitemap index and its sitemaps (sitemaps.org 0.9), the Google News
+sitemap and robots.txt.
 
-Every list of articles goes through `Article.objects.published()`, so a draft or a scheduled
-article reaches no crawler before it reaches readers. Addresses are made as Django's sitemap
-views make them: the current Site's domain and the scheme of the request.
+The shell knows no content: each app registers its sitemaps here from its `AppConfig.ready`
+(`register`), and the index, the section pages and the news sitemap read what was registered.
+Addresses are made as Django's sitemap views make them: the current Site's domain and the scheme
+of the request.
 
 Queries: the index costs a count per sitemap and the newest change of the two article
 sitemaps (seven); a sitemap page costs a count and the page (two), and the news sitemap one
 more for the publication's name.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.contrib.flatpages.sitemaps import FlatPageSitemap
-from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
-from django.db.models import Max
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
-from articles.models import Article, Topic
-from articles.views import topic_counts
-from authors.models import Author
 from newsroom.models import SiteSettings
 
-
-class ArticleSitemap(Sitemap):
-    """Every public article, 5,000 to a page."""
-
-    limit = 5000
-
-    def items(self):
-        # Oldest first: a new article lands on the last page, so the earlier pages stay the
-        # same (and cached) as the archive grows.
-        return (
-            Article.objects.published()
-            .select_related("section")
-            .only("headline", "slug", "published_at", "updated_at", "section__slug")
-            .order_by("published_at", "id")
-        )
-
-    def lastmod(self, article):
-        # The editor's "updated" time rather than `modified`, which every save moves: crawlers
-        # trust a lastmod that changes when readers would see a change, and the page and the
-        # feeds show this one.
-        return article.updated_at or article.published_at
-
-    def get_latest_lastmod(self):
-        """The newest `lastmod`, in one query (Django's default would read every item)."""
-        latest = Max(Coalesce("updated_at", "published_at"))
-        return self.items().aggregate(latest=latest)["latest"]
-
-
-class NewsSitemap(ArticleSitemap):
-    """Public articles of the last two days, newest first, for Google News."""
-
-    limit = 1000  # the most Google News reads from one news sitemap
-    window = timedelta(hours=48)  # Google News only takes articles of the last two days
-
-    def items(self):
-        return (
-            super()
-            .items()
-            .filter(published_at__gte=timezone.now() - self.window)
-            .order_by("-published_at", "-id")
-        )
-
-
-class TopicSitemap(Sitemap):
-    """Sections and topics with at least one public article, at their own addresses."""
-
-    def items(self):
-        return Topic.objects.filter(pk__in=topic_counts()).order_by("name")
-
-
-class AuthorSitemap(Sitemap):
-    """Authors with at least one public article."""
-
-    def items(self):
-        return Author.objects.with_public_articles().order_by("name")
-
-
-SECTIONS = {
-    "articles": ArticleSitemap,
-    "topics": TopicSitemap,
-    "authors": AuthorSitemap,
-    "pages": FlatPageSitemap,
-}
-# The index lists the news sitemap too. Its address is what the section pattern gives "news"
+# {name: sitemap class}, in the order the index lists them. The URL configuration hands these
+# very dicts to Django's views, so they are filled in place as apps register.
+INDEX = {}
+# The sitemaps served at sitemap-<name>.xml by the section pattern: all but the news sitemap.
+# The index lists that one too, at the address the section pattern would give it
 # (sitemap-news.xml); the news route, which comes first, serves it with its own template.
-INDEX = {**SECTIONS, "news": NewsSitemap}
+SECTIONS = {}
+NEWS = "news"
+_places = {}
+
+
+def register(name, sitemap, *, order):
+    """List `sitemap` in the index as sitemap-<name>.xml, at place `order` (lowest first).
+
+    The name "news" is the Google News sitemap, served by `news_sitemap`. Call it from an
+    `AppConfig.ready`.
+    """
+    _places[name] = order
+    ranked = sorted({**INDEX, name: sitemap}.items(), key=lambda item: _places[item[0]])
+    INDEX.clear()
+    INDEX.update(ranked)
+    SECTIONS.clear()
+    SECTIONS.update((key, value) for key, value in ranked if key != NEWS)
 
 
 def news_sitemap(request):
     """The Google News sitemap: each article with the publication, its time and headline."""
     response = sitemap_views.sitemap(
-        request, {"news": NewsSitemap}, template_name="sitemaps/news.xml"
+        request, {NEWS: INDEX[NEWS]}, template_name="sitemaps/news.xml"
     )
     response.context_data.update(
         publication_name=SiteSettings.load().brand_name,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview_links
-from articles.fragments import content_version
 from articles.models import Article
+from newsroom.fragments import content_version
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
 

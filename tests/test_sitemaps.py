@@ -14,8 +14,8 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from newsroom.models import SiteSettings
-from newsroom.sitemaps import ArticleSitemap
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

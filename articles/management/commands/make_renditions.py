@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.fragments import bump_content_version
 from articles.models import Article
 from library.images import make_renditions
+from newsroom.fragments import bump_content_version
 
 
 class Command(BaseCommand):

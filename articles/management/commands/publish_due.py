@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles.fragments import bump_content_version
 from articles.models import Article
 from articles.workflow import publication_due
+from newsroom.fragments import bump_content_version
 from newsroom.templatetags.newsroom import dateline
 
 

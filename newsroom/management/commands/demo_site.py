@@ -21,9 +21,9 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.fragments import bump_content_version
 from articles.models import Article, Topic
 from articles.text import name_key
+from newsroom.fragments import bump_content_version
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
 from newsroom.site_domain import set_site_domain
 
