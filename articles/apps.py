@@ -8,12 +8,14 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         """Register what the articles app adds to the site: its revisions, sitemaps, the caches
-        its models retire, and the header's sections."""
+        its models retire, the header's sections, and its use of library pictures."""
         # Inside ready(): models may be imported only once the app registry is ready (Django's
         # loading order, not an import cycle).
         from articles import revisions
         from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+        from articles.picture_replacements import PICTURE_USE
         from articles.sitemaps import ArticleSitemap, NewsSitemap, TopicSitemap
+        from library import uses
         from newsroom import chrome, fragments, sitemaps
 
         revisions.register_models()
@@ -24,3 +26,4 @@ class ArticlesConfig(AppConfig):
         # Topics in the navigation are the header's sections.
         fragments.retire_on_change(Topic, content=True, chrome=True)
         chrome.set_navigation(Topic.objects.navigation)
+        uses.register(PICTURE_USE)

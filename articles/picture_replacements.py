@@ -1,11 +1,12 @@
-"""Who may change a library picture, and what replacing its file does to the articles using it.
+"""Library pictures in articles: which articles show a picture, and what replacing its file
+does to them.
 
-A picture on a published article is the newsroom's, not its uploader's: contributors (no
-`articles.edit_any_article`) change and delete only pictures they uploaded that no published
-article uses; editors change any. Replacing a file is recorded (`ImageReplacement`) and every
-article showing the picture is moved to the new file (its featured image with fresh
-renditions, and each `<img>` of the old file in its body) and keeps a revision saying so.
-The old file and its renditions stay in storage, as revisions may still name them.
+The media library knows nothing of articles; `ArticlesConfig.ready` registers `PICTURE_USE` with
+it (`library.uses`), so that the library's admin can ask whether a published article shows a
+picture (contributors may then no longer change it; holders of `articles.edit_any_article`
+may) and have the articles follow a replaced file: each article showing the picture is moved to
+the new file (its featured image with fresh renditions, and each `<img>` of the old file in its
+body) and keeps a revision saying so.
 """
 
 from django.db.models import Q
@@ -15,7 +16,7 @@ from articles.models import Article
 from articles.revisions import record_revision
 from library.images import make_renditions
 from library.markup import body_image_attributes
-from library.models import ImageReplacement
+from library.uses import PictureUse
 
 
 def articles_using(image, file_name=None):
@@ -34,22 +35,10 @@ def in_published_use(image):
     return articles_using(image).filter(status=Article.Status.PUBLISHED).exists()
 
 
-def may_alter_image(user, image, action="change"):
-    """Whether `user` may `action` ("change" or "delete") `image` (None: any picture).
-
-    Queries the articles using the picture only for contributors."""
-    if not user.has_perm(f"library.{action}_image"):
-        return False
-    if image is None or image.pk is None or user.has_perm("articles.edit_any_article"):
-        return True
-    return image.uploaded_by_id == user.pk and not in_published_use(image)
-
-
 def follow_replacement(image, *, old_name, by):
-    """Record that `image`'s file `old_name` was replaced by its current one, and show the new
-    file wherever the old one was. Returns the `ImageReplacement`.
-
-    Call it after the new file is stored and its renditions made."""
+    """Show `image`'s current file in every article that showed its file `old_name`; returns
+    how many articles changed. `library.uses.follow_replacement` calls it and records the
+    replacement."""
     old_url = image.file.storage.url(old_name)
     changed = 0
     featured_renditions = None
@@ -83,10 +72,11 @@ def follow_replacement(image, *, old_name, by):
                 user=by,
             )
             changed += 1
-    return ImageReplacement.objects.create(
-        image=image,
-        replaced_by=by,
-        old_name=old_name,
-        new_name=image.file.name,
-        articles_changed=changed,
-    )
+    return changed
+
+
+PICTURE_USE = PictureUse(
+    in_published_use=in_published_use,
+    follow_replacement=follow_replacement,
+    editor_permission="articles.edit_any_article",
+)

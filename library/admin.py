@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from library.forms import ImageForm
 from library.models import Image
 from library.renditions import ensure_renditions, recorded
-from library.replacements import follow_replacement, may_alter_image
+from library.uses import follow_replacement, may_alter_image
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -34,7 +34,7 @@ class ImageAdmin(admin.ModelAdmin):
     """The media library. Uploads are checked and cleaned by the form (library.forms); the
     renditions are made once the file is stored, and the list flags pictures that cannot yet
     go on a published article (no alt text or no credit). Who may change or delete a picture,
-    and what replacing its file does, is library.replacements' rule."""
+    and what replacing its file does, is library.uses' rule."""
 
     form = ImageForm
     list_display = [

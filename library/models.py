@@ -117,7 +117,7 @@ class ImageReplacement(models.Model):
     """A record of a library picture's file being replaced: who, when, and which file for which.
 
     Replacing the file of a picture changes every article that shows it, so editors can see
-    each replacement on the picture's page (library.replacements makes these)."""
+    each replacement on the picture's page (library.uses makes these)."""
 
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="replacements")
     replaced_by = models.ForeignKey(
@@ -132,7 +132,7 @@ class ImageReplacement(models.Model):
 
     class Meta:
         ordering = ["-replaced_at", "-id"]
-        # Written only by library.replacements and shown on the picture's page; no one edits
+        # Written only by library.uses and shown on the picture's page; no one edits
         # these in the admin, and the roles (articles 0005) would not know new permissions.
         default_permissions = ()
 
