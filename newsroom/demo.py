@@ -1,46 +1,14 @@
-"""Dress a fresh database as the demo site: brand, sections, footer pages and an editor account.
-
-Articles come separately, through `import_articles demo/articles.jsonl`. Safe to run again.
-
-The demo's articles carry fixed dates, which age: run weeks later, the site would have no news
-of the last two days (an empty Google News sitemap, a "latest" list from last month). So the
-published demo articles are moved forward by whole days, together, until the newest is less
-than a day old; their order, spacing and times of day stay as written. Drafts and scheduled
-articles keep their dates. The importer leaves the moved rows alone on the next run (their
-lines are unchanged), and the next `demo_site` moves them again only if they have aged.
+"""The shell's part of the demo site: brand, network and social links, footer pages and one
+demo account per role. `manage.py demo_site` (articles) calls it, and adds the sections and
+brings the demo articles' dates forward. Safe to run again.
 """
-
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.db.models import F, Max
-from django.urls import reverse
-from django.utils import timezone
 
-from articles.models import Article, Topic
-from articles.text import name_key
-from newsroom.fragments import bump_content_version
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
-from newsroom.site_domain import set_site_domain
 
-# The `source.system` of the lines of demo/articles.jsonl.
-DEMO_SOURCE = "demo"
-
-SECTIONS = [
-    ("News", "What is happening in Britain and beyond, told straight and fast."),
-    ("Film and TV", "Premieres, box sets and the stories behind the screen."),
-    ("Music", "New releases, live reviews and the artists worth your time."),
-    ("Tech", "Gadgets, apps and the people building what comes next."),
-    ("Features", "Longer reads, interviews and stories that take their time."),
-    ("Celebrity", "The famous, the newly famous and the briefly famous."),
-    ("Politics", "Westminster, town halls and the decisions that shape daily life."),
-    ("Weird", "The strange, the baffling and the wonderfully odd."),
-    ("Community", "Readers, neighbours and local heroes making a difference."),
-]
 NETWORK = [
     ("Newsroom Sport", "https://sport.example.com/"),
     ("Newsroom Gaming", "https://gaming.example.com/"),
@@ -107,90 +75,52 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def bring_demo_dates_forward(now=None):
-    """Move the published demo articles forward by whole days so that the newest one is less
-    than a day old; returns the number of days (0 when they are recent already)."""
-    now = now or timezone.now()
-    published = Article.objects.filter(
-        source_system=DEMO_SOURCE, status=Article.Status.PUBLISHED, published_at__lte=now
+def dress_site(site):
+    """Give `site` the demo brand, its network and social links, and the footer pages."""
+    site_settings = SiteSettings.load()
+    site_settings.brand_name = "Newsroom"
+    site_settings.tagline = "News, culture and the wonderfully odd, from a newsroom that checks."
+    site_settings.network_name = "Newsroom Group"
+    site_settings.network_url = "https://group.example.com/"
+    site_settings.submit_url = "/submit/"
+    site_settings.save()
+
+    NetworkLink.objects.filter(site_settings=site_settings).delete()
+    NetworkLink.objects.bulk_create(
+        NetworkLink(site_settings=site_settings, name=name, url=url, position=position)
+        for position, (name, url) in enumerate(NETWORK)
     )
-    newest = published.aggregate(newest=Max("published_at"))["newest"]
-    days = (now - newest).days if newest else 0
-    if days > 0:
-        shift = timedelta(days=days)
-        published.update(
-            published_at=F("published_at") + shift, updated_at=F("updated_at") + shift
+    SocialLink.objects.filter(site_settings=site_settings).delete()
+    SocialLink.objects.bulk_create(
+        SocialLink(site_settings=site_settings, network=network, url=url, position=position)
+        for position, (network, url) in enumerate(SOCIAL)
+    )
+    FooterLink.objects.filter(site_settings=site_settings).delete()
+    for position, (url, title, content) in enumerate(PAGES):
+        page, _ = FlatPage.objects.update_or_create(
+            url=url, defaults={"title": title, "content": content}
         )
-        bump_content_version()
-    return days
+        page.sites.add(site)
+        FooterLink.objects.create(site_settings=site_settings, page=page, position=position)
 
 
-class Command(BaseCommand):
-    help = "Set up the demo site's brand, sections, footer pages and a demo editor account."
+def make_demo_accounts(warn):
+    """One staff account per role, each with `DEMO_PASSWORD`; `warn` is told of a missing role.
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        site = set_site_domain(name="Newsroom")
-        days = bring_demo_dates_forward()
-        if days:
-            self.stdout.write(f"Demo articles moved {days} days forward, to read as recent.")
-        site_settings = SiteSettings.load()
-        site_settings.brand_name = "Newsroom"
-        site_settings.tagline = (
-            "News, culture and the wonderfully odd, from a newsroom that checks."
+    Returns the accounts as "username (role)" text."""
+    user_model = get_user_model()
+    for username, role in DEMO_ACCOUNTS:
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com", "is_staff": True}
         )
-        site_settings.network_name = "Newsroom Group"
-        site_settings.network_url = "https://group.example.com/"
-        site_settings.submit_url = "/submit/"
-        site_settings.save()
-
-        for order, (name, description) in enumerate(SECTIONS):
-            topic = Topic.objects.by_key([name]).get(name_key(name)) or Topic(name=name)
-            # The import left its sections out of the menu; the demo places them there.
-            topic.description, topic.in_navigation, topic.in_menu, topic.navigation_order = (
-                description,
-                True,
-                True,
-                order,
-            )
-            topic.save()
-
-        NetworkLink.objects.filter(site_settings=site_settings).delete()
-        NetworkLink.objects.bulk_create(
-            NetworkLink(site_settings=site_settings, name=name, url=url, position=position)
-            for position, (name, url) in enumerate(NETWORK)
-        )
-        SocialLink.objects.filter(site_settings=site_settings).delete()
-        SocialLink.objects.bulk_create(
-            SocialLink(site_settings=site_settings, network=network, url=url, position=position)
-            for position, (network, url) in enumerate(SOCIAL)
-        )
-        FooterLink.objects.filter(site_settings=site_settings).delete()
-        for position, (url, title, content) in enumerate(PAGES):
-            page, _ = FlatPage.objects.update_or_create(
-                url=url, defaults={"title": title, "content": content}
-            )
-            page.sites.add(site)
-            FooterLink.objects.create(site_settings=site_settings, page=page, position=position)
-
-        user_model = get_user_model()
-        for username, role in DEMO_ACCOUNTS:
-            user, created = user_model.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@example.com", "is_staff": True}
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.is_superuser = role == "Administrator"
-                user.save()
-            # The roles come from a migration; a database emptied since (as a test server's
-            # is) gets the group by name, without the migration's permissions.
-            group, made = Group.objects.get_or_create(name=role)
-            if made:
-                self.stderr.write(f"The {role} role was missing; run migrate to give it rights.")
-            user.groups.add(group)
-        names = ", ".join(f"{username} ({role})" for username, role in DEMO_ACCOUNTS)
-        self.stdout.write(
-            f"Demo accounts at {reverse('admin:index')}: {names}; "
-            f"each with the password {DEMO_PASSWORD!r}."
-        )
-        self.stdout.write("Demo site settings, sections and footer pages are in place.")
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_superuser = role == "Administrator"
+            user.save()
+        # The roles come from a migration; a database emptied since (as a test server's
+        # is) gets the group by name, without the migration's permissions.
+        group, made = Group.objects.get_or_create(name=role)
+        if made:
+            warn(f"The {role} role was missing; run migrate to give it rights.")
+        user.groups.add(group)
+    return ", ".join(f"{username} ({role})" for username, role in DEMO_ACCOUNTS)
