@@ -17,7 +17,6 @@ from django.utils import formats, timezone
 
 from articles.models import Article, Topic
 from articles.revision_state import Entry, entries
-from authors.models import Author
 
 
 class Names:
@@ -35,7 +34,9 @@ class Names:
             article_ids.update(row["target_id"] for row in state.rows.get("related_links", []))
         # A posted topic that does not exist yet is named, not numbered (see articles.merging).
         self.topics = Topic.objects.only("name").in_bulk(_numbers(topic_ids))
-        self.authors = Author.objects.only("name").in_bulk(_numbers(author_ids))
+        # Through the byline's relation: the articles app sits below authors (docs/architecture.md).
+        authors = Article._meta.get_field("authors").related_model.objects
+        self.authors = authors.only("name").in_bulk(_numbers(author_ids))
         self.articles = Article.objects.only("headline").in_bulk(_numbers(article_ids))
 
     def topic(self, pk):

@@ -11,7 +11,6 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from articles.body import render_body
 from articles.models import Article, Topic, TopicItem, public_condition
-from authors.models import Author
 from newsroom.chrome import get_chrome
 from newsroom.fragments import content_version
 from newsroom.pages import PublicListMixin, PublicPageMixin
@@ -102,12 +101,14 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         context = super().get_context_data(**kwargs)
+        # Authors read through the article's relation: articles sits below authors.
+        authors = Article._meta.get_field("authors").related_model.objects
         context.update(
             current_section=article.section.slug if article.section else None,
             content_version=content_version(),
             fragment_seconds=settings.NEWSROOM_FRAGMENT_SECONDS,
             body=render_body(article.body),
-            byline=Author.objects.filter(article_links__article=article).order_by(
+            byline=authors.filter(article_links__article=article).order_by(
                 "article_links__position", "article_links__id"
             ),
             topics=Topic.objects.filter(items__content_object=article).order_by(

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from articles.models import public_condition
+
 
 class AuthorQuerySet(models.QuerySet):
     def with_public_articles(self):
         """Authors with at least one public article, annotated with `article_total`."""
-        from articles.models import public_condition
-
         # A join and a filtered count: a subquery here costs twice as much on a large archive.
         return self.annotate(
             article_total=models.Count(
