@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from library import markup
 from library.images import BODY_IMAGE_SIZES, StoredSizeImageField
+from library.renditions import thumbnail
 
 
 class Image(models.Model):
@@ -92,21 +94,17 @@ class Image(models.Model):
         Makes and records a crop's renditions the first time that `aspect` is asked for (one
         UPDATE); afterwards reads only this row's fields.
         """
-        from library.markup import picture_html
-
-        return picture_html(self, sizes, aspect=aspect, eager=eager, css_class=css_class, alt=alt)
+        return markup.picture_html(
+            self, sizes, aspect=aspect, eager=eager, css_class=css_class, alt=alt
+        )
 
     def figure_html(self, sizes=BODY_IMAGE_SIZES):
         """The `<figure>` an article body holds for this picture (see library.markup)."""
-        from library.markup import figure_html
-
-        return figure_html(self, sizes)
+        return markup.figure_html(self, sizes)
 
     @property
     def thumbnail_url(self):
         """The address of the smallest uncropped WebP copy, else of the original. No I/O."""
-        from library.renditions import thumbnail
-
         record = thumbnail(self)
         if record:
             return self.file.storage.url(record["name"])

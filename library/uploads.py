@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 from PIL import Image, ImageOps, JpegImagePlugin
 
+from library.models import Image as LibraryImage
 from library.renditions import ensure_renditions
 from library.validation import check_image_upload
 
@@ -135,8 +136,6 @@ def add_image(*, file, uploaded_by=None, **fields):
     model's other fields (alt_text, caption, credit, source_note, focal_x, focal_y). Raises
     `ValidationError` for a file the library does not take; nothing is stored then.
     """
-    from library.models import Image as LibraryImage
-
     cleaned = clean_image(file)
     image = LibraryImage(
         file=cleaned.file,
