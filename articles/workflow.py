@@ -19,6 +19,7 @@ A refused step raises `WorkflowError` (the article is not fit for it) or `Permis
 
 import html
 
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.dispatch import Signal
@@ -27,6 +28,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
+from articles.revisions import add_to_revision, keep_imported_state
 
 Status = Article.Status
 
@@ -109,10 +111,6 @@ def _save(article, by, comment, *fields):
 
     The step is kept as a revision when django-reversion follows articles.
     """
-    import reversion
-
-    from articles.revisions import add_to_revision, keep_imported_state
-
     def save():
         # Counted in the database, so a save in between is never undone by this one.
         article.version = models.F("version") + 1
