@@ -59,9 +59,11 @@ test: export SECRET_KEY ?= test-only-insecure-key
 test: $(STAMP) $(NODE_STAMP) browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, the migrations check, and which app may import which (docs/architecture.md).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 bench: export SECRET_KEY ?= bench-only-insecure-key
 bench: $(STAMP)
