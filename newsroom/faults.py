@@ -26,7 +26,6 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -71,9 +70,6 @@ def note_database_error(sender, request=None, **kwargs):
     error = sys.exc_info()[1]
     if request is not None and isinstance(error, DATABASE_UNAVAILABLE):
         setattr(request, _MARK, error)
-
-
-got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")
 
 
 class DatabaseUnavailableMiddleware:

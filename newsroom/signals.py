@@ -1,10 +1,13 @@
 """The shell's signals: flat pages cleaned as they are saved, the cached header and footer
-retired when one of the shell's sources of it changes, and the Site row kept in step with
-SITE_URL. Connected by `NewsroomConfig.ready`; content apps connect their own in theirs."""
+retired when one of the shell's sources of it changes, the Site row kept in step with SITE_URL,
+and requests that failed for want of a database marked for a 503 (`newsroom.faults`).
+Connected by `NewsroomConfig.ready`; content apps connect their own in theirs."""
 
 from django.contrib.flatpages.models import FlatPage
+from django.core.signals import got_request_exception
 from django.db.models.signals import post_migrate, pre_save
 
+from newsroom.faults import note_database_error
 from newsroom.fragments import retire_on_change
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
 from newsroom.sanitising import sanitise_body
@@ -21,3 +24,4 @@ def connect():
     post_migrate.connect(fill_placeholder_domain, dispatch_uid="newsroom-sync-site-domain")
     pre_save.connect(clean_flat_page, sender=FlatPage, dispatch_uid="newsroom-clean-flat-page")
     retire_on_change(SiteSettings, NetworkLink, SocialLink, FooterLink, FlatPage, chrome=True)
+    got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

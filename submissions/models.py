@@ -3,8 +3,6 @@ import uuid
 from pathlib import Path
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils import timezone
 
 from submissions.storage import private_storage
@@ -150,7 +148,6 @@ class SubmissionFile(models.Model):
         return self.original_name
 
 
-@receiver(post_delete, sender=SubmissionFile)
 def delete_stored_file(sender, instance, **kwargs):
     # A submitter who asks us to delete what they sent means the file too, not only the row;
     # after the commit, so that a rolled-back delete keeps its file.
