@@ -101,6 +101,15 @@ def safe_srcset(value):
     return value
 
 
+class SanitisedHTML(str):
+    """HTML as `sanitise_body` returned it. Sanitising it again would change nothing, so
+    `sanitise_body` hands it back as it is: a body the admin's form sanitised is not sanitised
+    a second time by `Article.save()`. Anything made from it (joined, replaced) is a plain
+    `str` again, and sanitised again."""
+
+    __slots__ = ()
+
+
 def sanitise_body(html, *, rewrite_src=None, responsive=True):
     """Return `html` with everything outside the allowed structure removed.
 
@@ -108,9 +117,12 @@ def sanitise_body(html, *, rewrite_src=None, responsive=True):
     event handlers, inline styles and non-http(s)/mailto URLs are dropped, and so is a `srcset`
     naming anything else. `rewrite_src`, if given, maps each `<img src>` to a new value
     (importers use it to point at copied files). `responsive=False` drops `srcset` and `sizes`.
+    The result is a `SanitisedHTML`, which this returns unchanged when given it again.
     """
+    if isinstance(html, SanitisedHTML) and rewrite_src is None and responsive:
+        return html
     if not html:
-        return ""
+        return SanitisedHTML("")
 
     # nh3 calls this from Rust and ignores exceptions it raises: return None to drop a value.
     def filter_attribute(tag, attribute, value):
@@ -126,15 +138,17 @@ def sanitise_body(html, *, rewrite_src=None, responsive=True):
             return value if _SIZES.fullmatch(value) else None
         return value
 
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=filter_attribute,
+    return SanitisedHTML(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            clean_content_tags={"script", "style"},
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+            attribute_filter=filter_attribute,
+        )
     )
 
 
