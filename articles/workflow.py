@@ -15,6 +15,13 @@ through these functions or `publish_problems`, so the rules live here once:
 
 A refused step raises `WorkflowError` (the article is not fit for it) or `PermissionDenied`
 (the person may not take it), both with a message for the editor.
+
+Every save that may change an article's publication goes through `Publication`, whoever
+makes it (the change form, the steps here, restores, the importers): it owns the publication
+time, the `version` bump, the revision comment, revoking share links on a takedown and
+redirecting a moved address. `come_due` is the scheduler's part (`manage.py publish_due`).
+Permissions are checked by the callers acting for a person; scripts and importers act as the
+system.
 """
 
 import html

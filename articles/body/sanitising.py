@@ -138,18 +138,19 @@ def sanitise_body(html, *, rewrite_src=None, responsive=True):
             return value if _SIZES.fullmatch(value) else None
         return value
 
-    return SanitisedHTML(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            clean_content_tags={"script", "style"},
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-            attribute_filter=filter_attribute,
-        )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        attribute_filter=filter_attribute,
     )
+    # A carriage return written as `&#13;` comes out raw, and parsing HTML turns a raw one into
+    # a line feed: done here, the result is what sanitising it again would give.
+    return SanitisedHTML(clean.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class _ImageFinder(HTMLParser):
