@@ -4,7 +4,7 @@ A restore brings back content: every field an editor sets, the byline, topics an
 links. It never brings back the workflow's state (status, first publication, "Updated"): an
 old revision of a live article was often recorded while it was a draft, and bringing that
 back would take the article down. On a live article the restore is a change like any other,
-recorded as a minor fix, an update or a correction through `workflow.record_change`.
+recorded as a minor fix, an update or a correction through `workflow.note_change`.
 
 `apply_fields` and `replace_rows` are also how a stale save keeps what someone else saved
 meanwhile (see `articles.merging`).
@@ -54,7 +54,7 @@ def restore_revision(*, version, by, change_kind=None, correction_note=""):
     "Updated" times stay as they are, whoever restores; a deleted article is created again as
     a draft. On an article that stays public, `change_kind` (and `correction_note` for a
     correction) says what the restore means for readers, as for any save of a public article
-    (see `workflow.record_change`). Only `version`'s article is restored, even when its
+    (see `workflow.note_change`). Only `version`'s article is restored, even when its
     revision also recorded other articles (a bulk action's). Authors, topics and linked
     articles deleted since are left out and named in the result. A published article whose
     address changes leaves a redirect from the old one, as a save in the admin does.

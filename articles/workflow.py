@@ -358,12 +358,3 @@ def note_change(*, article, kind, note="", by):
     article.updated_at = timezone.now()
     return None
 
-
-def record_change(*, article, kind, note="", by):
-    """`note_change` for an article saved already: saves `updated_at` itself, which also moves
-    `modified` on and so retires the article's cached fragments."""
-    with transaction.atomic():
-        correction = note_change(article=article, kind=kind, note=note, by=by)
-        if ChangeKind(kind) != ChangeKind.MINOR:
-            article.save(update_fields=["updated_at", "modified"])
-    return correction
