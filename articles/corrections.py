@@ -2,7 +2,7 @@
 first. A correction to an article readers cannot see (a draft, scheduled or unpublished) is
 left out, by the one publication rule (`public_condition`) applied across the relation.
 
-Corrections are written by `articles.workflow.record_change`.
+Corrections are written by `articles.workflow.note_change`.
 """
 
 from datetime import UTC

@@ -19,6 +19,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 # EMBED_PROVIDERS: the hosts `embed_for_url` turns into embeds; the editor refuses other
 # addresses before they are inserted.
 from articles.body import EMBED_PROVIDERS, URL_SCHEMES, sanitise_body
+from newsroom.sanitising import SanitisedHTML
 
 # The media library's staff-only search (library.views.image_search): GET ?q=&page= answers
 # {"results": [{"id", "thumbnail", "alt", "caption", "credit", "width", "height", "html"}],
@@ -89,7 +90,9 @@ def clean_body(html):
     and empty when nothing was written."""
     if not html or _EMPTY_DOCUMENT.fullmatch(html):
         return ""
-    return _TRAILING_EMPTY_PARAGRAPHS.sub("", sanitise_body(html))
+    # Still the sanitiser's output without its last empty paragraphs: kept marked as such, so
+    # the article's save does not sanitise it again.
+    return SanitisedHTML(_TRAILING_EMPTY_PARAGRAPHS.sub("", sanitise_body(html)))
 
 
 class ArticleBodyWidget(AdminProseEditorWidget):

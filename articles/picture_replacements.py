@@ -12,6 +12,7 @@ body) and keeps a revision saying so.
 from django.db.models import Q
 
 from articles.body import set_image_attributes
+from articles.featured import use_library_picture
 from articles.models import Article
 from articles.revisions import record_revision
 from library.images import make_renditions
@@ -52,8 +53,14 @@ def follow_replacement(image, *, old_name, by):
         if article.featured_library_image_id == image.pk or article.featured_image == old_name:
             if featured_renditions is None:
                 featured_renditions = make_renditions(image.file.name)
-            article.featured_image = image.file.name  # measures the new file
-            article.featured_image_renditions = featured_renditions
+            use_library_picture(
+                article,
+                image,
+                alt=article.featured_image_alt,
+                caption=article.featured_image_caption,
+                credit=article.featured_image_credit,
+                renditions=featured_renditions,
+            )
             fields += [
                 "featured_image",
                 "featured_image_width",

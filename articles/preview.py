@@ -1,5 +1,5 @@
 """Previews: any article, whatever its status, in the real article template, for its editors in
-the admin (see articles.admin_preview) and, through a share link that expires and can be revoked
+the admin (see articles.admin.preview) and, through a share link that expires and can be revoked
 (articles.preview_links), for anyone they share it with.
 
 A preview is never for the public record: it carries `noindex` (meta tag and X-Robots-Tag),

@@ -3,9 +3,10 @@ takedown.
 
 A link is a `PreviewLink` row named by a random token. It works for `PREVIEW_LINK_DAYS` days
 from when it is made, unless it is revoked first: by an editor on the change form
-(articles.admin_preview), or by whatever takes a published article down (unpublishing, sending
-it back to draft, a save, a restore or a re-import that moves its status away from published).
-Deleting an article deletes its links.
+(articles.admin.preview), or by whatever takes a published article down (unpublishing, sending
+it back to draft, a save or a re-import that moves its status away from published), all of
+which call `revoke_if_taken_down` through `workflow.Publication.finish`. Deleting an article
+deletes its links.
 """
 
 import re

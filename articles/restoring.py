@@ -4,7 +4,7 @@ A restore brings back content: every field an editor sets, the byline, topics an
 links. It never brings back the workflow's state (status, first publication, "Updated"): an
 old revision of a live article was often recorded while it was a draft, and bringing that
 back would take the article down. On a live article the restore is a change like any other,
-recorded as a minor fix, an update or a correction through `workflow.record_change`.
+recorded as a minor fix, an update or a correction through `workflow.note_change`.
 
 `apply_fields` and `replace_rows` are also how a stale save keeps what someone else saved
 meanwhile (see `articles.merging`).
@@ -13,13 +13,13 @@ meanwhile (see `articles.merging`).
 from dataclasses import dataclass
 
 import reversion
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from reversion.models import Version
 
 from articles import workflow
 from articles.links import is_safe_link_address
 from articles.models import Article
-from articles.redirects import published_url, record_move
 from articles.revisions import (
     BOOKKEEPING,
     PUBLICATION,
@@ -54,7 +54,7 @@ def restore_revision(*, version, by, change_kind=None, correction_note=""):
     "Updated" times stay as they are, whoever restores; a deleted article is created again as
     a draft. On an article that stays public, `change_kind` (and `correction_note` for a
     correction) says what the restore means for readers, as for any save of a public article
-    (see `workflow.record_change`). Only `version`'s article is restored, even when its
+    (see `workflow.note_change`). Only `version`'s article is restored, even when its
     revision also recorded other articles (a bulk action's). Authors, topics and linked
     articles deleted since are left out and named in the result. A published article whose
     address changes leaves a redirect from the old one, as a save in the admin does.
@@ -72,12 +72,14 @@ def restore_revision(*, version, by, change_kind=None, correction_note=""):
         created = current is None
         if created:
             current = Article(pk=article_id, created_by_id=state.fields.get("created_by_id"))
-        old_url = None if created else published_url(current)
+        elif not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not change this article.")
+        # What was stored, for the one publication path (the status itself is not restored).
+        publication = workflow.Publication.new() if created else workflow.Publication.of(current)
         reversion.set_user(by)
         reversion.set_comment(f"{'Recovered' if created else 'Restored'} revision {number}.")
         names = Names(state)
         apply_fields(current, state, exclude=NOT_RESTORED)
-        current.version = 1 if created else current.version + 1
         if current.section_id and current.section_id not in names.topics:
             left_out.append("The section has been deleted since; the article has none now.")
             current.section_id = None
@@ -87,19 +89,15 @@ def restore_revision(*, version, by, change_kind=None, correction_note=""):
                 current.created_by_id = None
         _check_unique(current)
         _check_publishable(current, state, names)
-        current.save()
-        new_url = published_url(current)
-        moved = old_url and new_url and old_url != new_url
-        if moved and record_move(old_url=old_url, new_url=new_url) is None:
-            left_out.append(f"The old address {old_url} could not be redirected.")
-        left_out += replace_rows(current, state, names)
         if change_kind and current.is_public:
             try:
-                workflow.record_change(
+                workflow.note_change(
                     article=current, kind=change_kind, note=correction_note, by=by
                 )
             except workflow.WorkflowError as error:
                 raise RestoreError(str(error)) from None
+        left_out += publication.save(current, by=by)
+        left_out += replace_rows(current, state, names)
         add_to_revision(current)
     return RestoreResult(current, number, created, left_out)
 

@@ -15,6 +15,13 @@ through these functions or `publish_problems`, so the rules live here once:
 
 A refused step raises `WorkflowError` (the article is not fit for it) or `PermissionDenied`
 (the person may not take it), both with a message for the editor.
+
+Every save that may change an article's publication goes through `Publication`, whoever
+makes it (the change form, the steps here, restores, the importers): it owns the publication
+time, the `version` bump, the revision comment, revoking share links on a takedown and
+redirecting a moved address. `come_due` is the scheduler's part (`manage.py publish_due`).
+Permissions are checked by the callers acting for a person; scripts and importers act as the
+system.
 """
 
 import html
@@ -28,7 +35,9 @@ from django.utils.html import strip_tags
 
 from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
+from articles.redirects import published_url, record_move
 from articles.revisions import add_to_revision, keep_imported_state
+from newsroom.fragments import bump_content_version
 
 Status = Article.Status
 
@@ -59,14 +68,21 @@ class WorkflowError(Exception):
 
 
 def can_publish(user):
+    """Whether `user` may publish, schedule, unpublish and take down articles: the one rule the
+    admin's choices, actions, buttons and saves, restores and previews all ask."""
     return user.has_perm("articles.publish_article")
+
+
+def can_edit_any(user):
+    """Whether `user` may change articles others started (an editor, not a contributor)."""
+    return user.has_perm("articles.edit_any_article")
 
 
 def can_edit(user, article):
     """Whether `user` may change `article` (one permission lookup, cached on the user)."""
     if not user.has_perm("articles.change_article"):
         return False
-    if user.has_perm("articles.edit_any_article"):
+    if can_edit_any(user):
         return True
     if article.pk is None:
         return True
@@ -106,30 +122,142 @@ def publish_problems(article, *, byline=True):
     return problems
 
 
-def _save(article, by, comment, *fields):
-    """Save the step's fields, moving `version` on so an editor's open copy is seen as stale.
+class Publication:
+    """A change to an article's publication, from how it was stored to how it is saved now.
 
-    The step is kept as a revision when django-reversion follows articles.
+    The one path for every save that may publish, schedule, unpublish or take down an article,
+    or move a published article's address: the change form, the bulk actions and steps above,
+    restores and the importers. Read what was stored first, change the article, then:
+
+        publication = Publication.read(article.pk)   # or Publication.of(loaded), or .new()
+        ...                                          # set the article's fields
+        publication.save(article, by=user)           # or prepare(); your own save; finish()
+
+    `prepare` gives "Published" with no time the time of now and moves `version` on (so an
+    editor's open copy is seen as stale); `finish` revokes the share links of an article
+    taken down and redirects a published article's old address; `comment` names the move for
+    its revision. Permissions are the caller's: see `check`.
     """
-    def save():
-        # Counted in the database, so a save in between is never undone by this one.
-        article.version = models.F("version") + 1
-        article.save(update_fields=[*fields, "version", "modified"])
-        article.refresh_from_db(fields=["version"])
-        if reversion.is_active():
-            # Recorded again with the counted version: the save's own record holds the
-            # expression, which a revision cannot be read back from.
-            add_to_revision(article)
 
+    def __init__(self, *, status=None, published_at=None, updated_at=None, url=None, version=0):
+        self.status = status  # None for an article not saved before
+        self.published_at = published_at
+        self.updated_at = updated_at
+        self.url = url  # its published address (see `redirects.published_url`), if any
+        self.version = version
+
+    @classmethod
+    def new(cls):
+        """For an article being created."""
+        return cls()
+
+    @classmethod
+    def of(cls, article):
+        """From `article` as it was loaded, before any change (touches `article.section`)."""
+        if article.pk is None:
+            return cls()
+        return cls(
+            status=article.status,
+            published_at=article.published_at,
+            updated_at=article.updated_at,
+            url=published_url(article),
+            version=article.version,
+        )
+
+    @classmethod
+    def read(cls, pk):
+        """As stored now, locking the article's row until the transaction ends (one query)."""
+        stored = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("section")
+            .only(*PUBLICATION_FIELDS, "version", "slug", "section__slug")
+            .get(pk=pk)
+        )
+        return cls.of(stored)
+
+    def moves(self, article):
+        """Whether saving `article` would publish, schedule, unpublish or retime it, which
+        needs `can_publish` (moving between draft and in review does not)."""
+        stored = (self.status or Status.DRAFT, self.published_at, self.updated_at)
+        status_moved = article.status != stored[0] and not (
+            article.status in OPEN_STATUSES and stored[0] in OPEN_STATUSES
+        )
+        times = (article.published_at, article.updated_at)
+        return status_moved or times != stored[1:]
+
+    def check(self, article, *, by):
+        """Refuse (PermissionDenied) a move `by` may not make, whatever a form posted."""
+        if self.moves(article):
+            _require_publisher(by)
+
+    def prepare(self, article):
+        """Before the article's save: its publication time and its version."""
+        article.published_at = publication_time(article.status, article.published_at)
+        article.version = self.version + 1
+
+    def comment(self, article):
+        """The move in words, for the revision that keeps it ("" when the status stays)."""
+        if article.status == self.status:
+            return ""
+        if article.status == Status.PUBLISHED:
+            at = article.published_at
+            return "Published." if at is None or at <= timezone.now() else (
+                f"Scheduled for {at.isoformat()}."
+            )
+        return {
+            Status.IN_REVIEW: "Submitted for review.",
+            Status.DRAFT: "Sent back to draft.",
+            Status.UNPUBLISHED: "Unpublished.",
+        }[article.status]
+
+    def finish(self, article, *, by=None):
+        """After the article's save: stop the share links of an article taken down, and
+        redirect a published article's old address to its new one. Returns sentences for
+        the editor about what could not be done. `by` is None for the system (an import)."""
+        left_out = []
+        revoke_if_taken_down(article, was=self.status, by=by)
+        new_url = published_url(article)
+        moved = self.url and new_url and self.url != new_url
+        if moved and record_move(old_url=self.url, new_url=new_url) is None:
+            left_out.append(
+                f"The old address {self.url} could not be redirected: it is too long to record."
+            )
+        return left_out
+
+    def save(self, article, *, by=None, update_fields=None):
+        """`prepare`, the article's one save (only `update_fields` and the bookkeeping, when
+        given), then `finish`; returns what `finish` returns."""
+        self.prepare(article)
+        if update_fields is not None:
+            update_fields = {*update_fields, "published_at", "version", "modified"}
+        with transaction.atomic():
+            article.save(update_fields=update_fields)
+            return self.finish(article, by=by)
+
+
+def publication_time(status, published_at):
+    """The publication time an article saved with `status` gets: "Published" with no time
+    means now; any other time, or status, keeps what it has."""
+    if status == Status.PUBLISHED and published_at is None:
+        return timezone.now()
+    return published_at
+
+
+# What `Publication` reads of the stored article, besides its address and version.
+PUBLICATION_FIELDS = ("status", "published_at", "updated_at")
+
+
+def _save(article, by, *fields):
+    """Save a step's fields as a publication change, kept as a revision of its own. Locks the
+    article's row first (one query); a save in between is never undone by this one."""
     with transaction.atomic():
-        if reversion.is_registered(Article):
-            keep_imported_state(article.pk)
-            with reversion.create_revision():
-                reversion.set_user(by)
-                reversion.set_comment(comment)
-                save()
-        else:
-            save()
+        publication = Publication.read(article.pk)
+        keep_imported_state(article.pk)
+        with reversion.create_revision():
+            reversion.set_user(by)
+            reversion.set_comment(publication.comment(article))
+            publication.save(article, by=by, update_fields=fields)
+            add_to_revision(article)
 
 
 def _require_publisher(user):
@@ -149,7 +277,7 @@ def submit_for_review(*, article, by):
         status = article.get_status_display().lower()
         raise WorkflowError(f"Only drafts go to review; this one is {status}.")
     article.status = Status.IN_REVIEW
-    _save(article, by, "Submitted for review.", "status")
+    _save(article, by, "status")
 
 
 def send_back_to_draft(*, article, by):
@@ -160,10 +288,8 @@ def send_back_to_draft(*, article, by):
         raise WorkflowError("It is already a draft.")
     if article.status not in OPEN_STATUSES:
         _require_publisher(by)
-    was, article.status = article.status, Status.DRAFT
-    with transaction.atomic():
-        _save(article, by, "Sent back to draft.", "status")
-        revoke_if_taken_down(article, was=was, by=by)
+    article.status = Status.DRAFT
+    _save(article, by, "status")
 
 
 def publish_article(*, article, by, at=None):
@@ -185,8 +311,7 @@ def publish_article(*, article, by, at=None):
         at = article.published_at if article.published_at and article.published_at <= now else now
     article.status = Status.PUBLISHED
     article.published_at = at
-    comment = "Published." if at <= now else f"Scheduled for {at.isoformat()}."
-    _save(article, by, comment, "status", "published_at")
+    _save(article, by, "status", "published_at")
 
 
 def unpublish_article(*, article, by):
@@ -196,20 +321,27 @@ def unpublish_article(*, article, by):
     _require_editor_of(by, article)
     if article.status != Status.PUBLISHED:
         raise WorkflowError("It is not published.")
-    was, article.status = article.status, Status.UNPUBLISHED
-    with transaction.atomic():
-        _save(article, by, "Unpublished.", "status")
-        revoke_if_taken_down(article, was=was, by=by)
+    article.status = Status.UNPUBLISHED
+    _save(article, by, "status")
 
 
-def record_change(*, article, kind, note="", by):
-    """Record what a save of a public article meant for readers; returns the Correction, if any.
+def come_due(articles):
+    """The side effects of scheduled `articles` becoming public, which changes no row:
+    `publication_due` for each, and the cached fragments (the latest rail, the topic counts)
+    that should now show them retired, since no save retires them."""
+    for article in articles:
+        publication_due.send(sender=Article, article=article)
+    if articles:
+        bump_content_version()
 
-    A minor fix records nothing. An update moves `updated_at` on to now ("Updated …" on the
-    page, dateModified in its metadata, the feeds and the sitemap). A correction does the same
-    and keeps `note` as a Correction, shown on the article and on the corrections page.
-    Saves `updated_at` itself (the article's own save has already happened), which also moves
-    `modified` on and so retires the article's cached fragments.
+
+def note_change(*, article, kind, note="", by):
+    """Note on `article`, before its save, what the save means for readers; returns the
+    Correction, if any (saved already: the article exists).
+
+    A minor fix notes nothing. An update moves `updated_at` on to now ("Updated …" on the page,
+    dateModified in its metadata, the feeds and the sitemap). A correction does the same and
+    keeps `note` as a Correction, shown on the article and on the corrections page.
     """
     kind = ChangeKind(kind)
     _require_editor_of(by, article)
@@ -219,14 +351,10 @@ def record_change(*, article, kind, note="", by):
         return None
     if kind == ChangeKind.CORRECTION and not note.strip():
         raise WorkflowError("Write the correction note readers will see.")
-    correction = None
-    with transaction.atomic():
-        now = timezone.now()
-        if kind == ChangeKind.CORRECTION:
-            correction = Correction.objects.create(
-                article=article, note=note.strip(), created_by=by
-            )
-            now = correction.created
-        article.updated_at = now
-        article.save(update_fields=["updated_at", "modified"])
-    return correction
+    if kind == ChangeKind.CORRECTION:
+        correction = Correction.objects.create(article=article, note=note.strip(), created_by=by)
+        article.updated_at = correction.created
+        return correction
+    article.updated_at = timezone.now()
+    return None
+

@@ -15,6 +15,7 @@ from html import unescape
 from django.utils.html import strip_tags
 
 from articles.body import sanitise_body, set_image_attributes
+from articles.featured import no_picture_fields, picture_fields
 from articles.models import Article
 from articles.text import clean_text, name_key
 from authors.models import Author
@@ -196,23 +197,14 @@ class PreparingEntries:
 
     def _featured_fields(self, picture):
         if picture is None:
-            return {
-                "featured_image": "",
-                "featured_library_image_id": None,
-                "featured_image_width": None,
-                "featured_image_height": None,
-                "featured_image_renditions": [],
-                "featured_image_alt": "",
-                "featured_image_caption": "",
-                "featured_image_credit": "",
-            }
-        return {
-            "featured_image": picture.name,
-            "featured_library_image_id": picture.pk,
-            "featured_image_width": picture.width,
-            "featured_image_height": picture.height,
-            "featured_image_renditions": self.media.renditions_of(picture),
-            "featured_image_alt": picture.alt,
-            "featured_image_caption": picture.caption,
-            "featured_image_credit": picture.credit,
-        }
+            return no_picture_fields()
+        return picture_fields(  # the one way a library picture becomes the featured image
+            pk=picture.pk,
+            name=picture.name,
+            width=picture.width,
+            height=picture.height,
+            renditions=self.media.renditions_of(picture),
+            alt=picture.alt,
+            caption=picture.caption,
+            credit=picture.credit,
+        )

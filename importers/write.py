@@ -28,9 +28,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, TopicItem
-from articles.preview_links import is_takedown, revoke_preview_links
-from articles.redirects import published_url, record_move
 from articles.text import name_key
+from articles.workflow import Publication
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.run import ItemFailed, describe_error
@@ -137,7 +136,7 @@ class ArticleWriter(PreparingEntries):
             sections=[item.section for item in items],
         )
         now = timezone.now()
-        new, updated, outcomes, old_urls, old_status = [], [], [], {}, {}
+        new, updated, outcomes, publications = [], [], [], {}
         for item in items:
             article = existing.get(item.source_id)
             if article is None:
@@ -145,8 +144,7 @@ class ArticleWriter(PreparingEntries):
                 new.append(article)
                 outcomes.append("created")
             else:
-                old_urls[article.pk] = published_url(article)
-                old_status[article.pk] = article.status
+                publications[article.pk] = Publication.of(article)  # as it was stored
                 updated.append(article)
                 outcomes.append("updated")
                 article.version += 1
@@ -175,12 +173,11 @@ class ArticleWriter(PreparingEntries):
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
                  "source_fingerprint", "modified", "version"],
             )
-        taken_down = [a for a in updated if is_takedown(old_status[a.pk], a.status)]
-        if taken_down:
-            revoke_preview_links(*taken_down)
+        for article in updated:  # share links of a takedown, an old address's redirect
+            publications[article.pk].finish(article)
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics)
-        self._redirects(items, articles, old_urls)
+        self._redirects(items, articles)
         self._revisions(articles)
         transaction.on_commit(bump_content_version)
         return outcomes
@@ -228,15 +225,13 @@ class ArticleWriter(PreparingEntries):
             ]
         ArticleAuthor.objects.bulk_create(rows)
 
-    def _redirects(self, items, articles, old_urls):
+    def _redirects(self, items, articles):
         """Old permalinks (and an updated article's old address) lead to the new address."""
         moves = {}
         for item, article in zip(items, articles, strict=True):
             new_url = self._map_redirects(item, article)
             if new_url is None:
                 continue
-            if old_urls.get(article.pk) and old_urls[article.pk] != new_url:
-                record_move(old_url=old_urls[article.pk], new_url=new_url)
             if self.make_redirects:
                 for path in item.old_paths:
                     if path != new_url:

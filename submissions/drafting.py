@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import Truncator
 
+from articles.featured import use_library_picture
 from articles.models import Article
 from articles.text import ascii_slug
-from library.images import make_renditions
 from library.uploads import add_image
 from submissions.models import Submission, SubmissionFile
 
@@ -92,17 +92,7 @@ def draft_article_from(*, submission, by):
             for stored in submission.files.filter(kind=SubmissionFile.Kind.IMAGE)
         ]
         if images:
-            # As the article admin does when an editor picks a picture from the library.
-            featured = images[0]
-            article.featured_library_image = featured
-            article.featured_image = featured.file.name
-            # Copied rather than measured again: the library has them already.
-            article.featured_image_width = featured.width
-            article.featured_image_height = featured.height
-            article.featured_image_alt = featured.alt_text
-            article.featured_image_caption = featured.caption
-            article.featured_image_credit = featured.credit
-            article.featured_image_renditions = make_renditions(featured.file.name)
+            use_library_picture(article, images[0])
         article.save()
         submission.article = article
         submission.status = Submission.Status.USED

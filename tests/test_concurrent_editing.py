@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin_concurrent import StaleCheckForm
+from articles.admin.concurrency import StaleCheckForm
 from articles.models import Article, RelatedLink
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors

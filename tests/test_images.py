@@ -402,7 +402,7 @@ def test_an_image_uploaded_in_the_admin_gets_renditions(editor):
 def test_an_admin_edit_that_keeps_the_image_makes_no_renditions(editor, pictured):
     url = reverse("admin:articles_article_change", args=[pictured.pk])
     form = admin_form(headline="Renamed", slug=pictured.slug)
-    with mock.patch("articles.admin.make_renditions") as made:
+    with mock.patch("articles.featured.make_renditions") as made:
         assert editor.post(url, form).status_code == 302
     assert made.call_count == 0
     assert Article.objects.get(pk=pictured.pk).featured_image_renditions == [480, 800, 1200]

@@ -6,7 +6,7 @@ from django.contrib.redirects.models import Redirect
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin_topics import merge_topics
+from articles.admin.topics import merge_topics
 from articles.models import Article, Topic, TopicItem
 from articles.redirects import published_url, record_move
 from tests.conftest import parse, text_of

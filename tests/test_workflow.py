@@ -331,7 +331,7 @@ def test_publish_due_runs_side_effects_for_articles_that_just_came_due():
         for _ in range(2):  # a second run over the same window does the same again
             out = io.StringIO()
             with mock.patch(
-                "articles.management.commands.publish_due.bump_content_version"
+                "articles.workflow.bump_content_version"
             ) as bump:
                 call_command("publish_due", "--since", "10", stdout=out)
             assert bump.call_count == 1
@@ -345,7 +345,7 @@ def test_publish_due_runs_side_effects_for_articles_that_just_came_due():
 
 def test_publish_due_with_nothing_due_changes_nothing():
     out = io.StringIO()
-    with mock.patch("articles.management.commands.publish_due.bump_content_version") as bump:
+    with mock.patch("articles.workflow.bump_content_version") as bump:
         call_command("publish_due", stdout=out)
     assert bump.call_count == 0
     assert out.getvalue() == "0 articles became public in the last 10 minutes.\n"

@@ -21,7 +21,7 @@ def fill_keys_and_merge(apps, schema_editor):
     duplicated = {key: topics for key, topics in groups.items() if len(topics) > 1}
     if duplicated:
         # The merge is the admin's (real models): it records redirects and retires caches.
-        from articles.admin_topics import merge_topics
+        from articles.admin.topics import merge_topics
         from articles.models import Topic as LiveTopic
 
         for topics in duplicated.values():

@@ -67,7 +67,7 @@ class PreviewLink(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         # Who may make or revoke an article's links is who may change the article
-        # (articles.admin_preview); permissions of their own would only mislead.
+        # (articles.admin.preview); permissions of their own would only mislead.
         default_permissions = ()
 
     def __str__(self):

@@ -11,10 +11,9 @@ from django.urls import Resolver404, resolve
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
-from articles.preview_links import revoke_if_taken_down
-from articles.redirects import published_url, record_move
 from articles.revisions import record_revision
 from articles.text import name_key
+from articles.workflow import Publication
 from authors.models import Author
 from importers.interchange.reading import LineError
 from library.images import BODY_IMAGE_SIZES, srcset
@@ -112,9 +111,8 @@ def write_line(line, images):
         if article is not None and article.source_fingerprint == line.fingerprint:
             return "unchanged"
         outcome = "created" if article is None else "updated"
-        was = None if article is None else article.status
         article = article or Article(source_system=line.source_system, source_id=line.source_id)
-        old_url = published_url(article)  # the address readers know, if it is published
+        publication = Publication.of(article)  # its status and the address readers know
 
         stored_body = {
             src: images.store(checked, "articles/body") for src, checked in line.body_images.items()
@@ -183,8 +181,7 @@ def write_line(line, images):
         if outcome == "updated":  # an editor's change form opened before this import is stale
             article.version += 1
         article.save()
-        record_move(old_url=old_url, new_url=published_url(article))
-        revoke_if_taken_down(article, was=was)
+        publication.finish(article)  # share links of a takedown, an old address's redirect
 
         # topics, in the line's order
         TopicItem.objects.filter(content_object=article).delete()

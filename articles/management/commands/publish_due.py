@@ -1,11 +1,12 @@
+"""`manage.py publish_due`: the side effects of scheduled articles becoming public."""
+
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from articles.models import Article
-from articles.workflow import publication_due
-from newsroom.fragments import bump_content_version
+from articles.workflow import come_due
 from newsroom.templatetags.newsroom import dateline
 
 
@@ -39,15 +40,12 @@ class Command(BaseCommand):
             .defer("body", "search_vector")
             .order_by("published_at", "pk")
         )
+        # The side effects of becoming public, the one way (see `workflow.come_due`).
+        come_due(due)
         for article in due:
-            publication_due.send(sender=Article, article=article)
             self.stdout.write(
                 f"{dateline(article.published_at)}  {article.get_absolute_url()}  "
                 f"{article.headline}"
             )
-        if due:
-            # A scheduled article coming due changes no row, so nothing else retires the
-            # fragments (the latest rail, the topic counts) that should now show it.
-            bump_content_version()
         noun = "article" if len(due) == 1 else "articles"
         self.stdout.write(f"{len(due)} {noun} became public in the last {since} minutes.")

@@ -1,13 +1,13 @@
-"""The article admin's previews and moved addresses.
+"""The article admin's previews and share links.
 
 - A preview page per article (admin/articles/article/<id>/preview/) for whoever may change it.
 - Share links (articles.preview_links) on the change form: its live links with who made each,
   when, when it expires and when it was last opened; buttons to make one and to revoke one or
-  all (POSTs of their own, outside the article's form). A save that takes a published article
-  down revokes them all.
+  all (POSTs of their own, outside the article's form).
 - "View on site" opens the preview while the article is not public, rather than a 404.
-- Saving a published article under a new slug or section leaves a permanent redirect from its
-  old address (articles.redirects).
+
+A save that takes a published article down revokes its links, and one that moves a published
+article's address redirects the old one: both are the publication path's (`workflow.Publication`).
 """
 
 import re
@@ -20,9 +20,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from articles import preview_links
-from articles.models import Article
 from articles.preview import ArticlePreviewView
-from articles.redirects import published_url, record_move
 from newsroom.templatetags.newsroom import dateline
 
 # A link's id as the revoke buttons post it: ASCII digits, few enough for any integer column.
@@ -131,34 +129,6 @@ class PreviewAdminMixin:
                 share_link_revoke_url=self._admin_url("share_link_revoke", obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def save_model(self, request, obj, form, change):
-        """Save; when a published article's address changes, redirect the old one; when its
-        status moves away from published, revoke its share links.
-
-        One query more when the slug or section changed: the address as stored.
-        """
-        old_url = None
-        if change and {"slug", "section"} & set(form.changed_data):
-            stored = (
-                Article.objects.select_related("section")
-                .only("status", "slug", "section", "section__slug")
-                .get(pk=obj.pk)
-            )
-            old_url = published_url(stored)
-        super().save_model(request, obj, form, change)
-        if change:
-            # The form's initial status is the stored one, read when this request opened it.
-            preview_links.revoke_if_taken_down(obj, was=form.initial.get("status"), by=request.user)
-        if not old_url:
-            return
-        new_url = published_url(obj)
-        if new_url and new_url != old_url and record_move(old_url=old_url, new_url=new_url) is None:
-            self.message_user(
-                request,
-                f"The old address {old_url} could not be redirected: it is too long to record.",
-                messages.WARNING,
-            )
 
 
 def _is_live(article):

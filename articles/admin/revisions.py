@@ -6,13 +6,12 @@ be compared, and one restored.
 
 Optimistic locking: the change form carries the article's `version` and a fingerprint of what
 the editor loaded; a save from an older version is merged with what was saved meanwhile (the
-form's side is in `articles.admin_concurrent`, the rules in `articles.merging`).
+form's side is in `articles.admin.concurrency`, the rules in `articles.merging`).
 """
 
 from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,15 +20,9 @@ from django.utils.text import get_text_list
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import restoring, revisions
-from articles.admin_concurrent import (
-    LOCK_FIELDS,
-    LoadedStateField,
-    LoadedVersionField,
-    StaleCheckForm,
-    StaleSave,
-)
-from articles.admin_workflow import ChangeKindForm
+from articles import restoring, revisions, workflow
+from articles.admin.concurrency import LOCK_FIELDS, StaleSave
+from articles.admin.forms import ChangeKindForm
 from articles.models import Article
 
 
@@ -64,51 +57,30 @@ class RevisionAdminMixin(VersionAdmin):
             fieldsets = [*fieldsets, (None, {"fields": [LOCK_FIELDS], "classes": ["hidden"]})]
         return fieldsets
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if "fields" not in kwargs:
-            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
-        if kwargs["fields"] is not None:
-            kwargs["fields"] = [name for name in kwargs["fields"] if name not in LOCK_FIELDS]
-        form = super().get_form(request, obj, change, **kwargs)
-        if not self._lockable(request, obj):
-            return form
-        # Not required: a form without them (a script's POST) saves without the check.
-        attrs = {
-            "loaded_version": LoadedVersionField(required=False, min_value=1),
-            "loaded_state": LoadedStateField(required=False),
-            "history_url": self._url("history", quote(obj.pk)),
-        }
-        return type(form.__name__, (StaleCheckForm, form), attrs)
-
-    def save_model(self, request, obj, form, change):
-        """Claim the next version before writing: in the same transaction as the save, the
-        conditional update both closes the gap after the form's check and locks the row."""
+    def claim_version(self, form, publication):
+        """Refuse (StaleSave) a save whose version someone else's save overtook after the
+        form's check. `publication` read the stored version with the row locked, so none
+        comes in between now and the article's save."""
+        loaded = form.cleaned_data.get("loaded_version")
         merge = getattr(form, "merge", None)
-        if change and merge is not None:
-            # A stale save: what someone else saved meanwhile stays (see StaleCheckForm).
-            restoring.apply_fields(obj, merge.current, only=merge.kept_fields())
-            kept = [entry.label for entry in merge.theirs if entry not in merge.mine]
-            if kept:
-                messages.info(
-                    request,
-                    f"{form.merged_by} saved this article while you were editing it. Their "
-                    f"changes to {get_text_list(kept, 'and')} were kept with yours.",
-                )
-        if change:
-            loaded = form.cleaned_data.get("loaded_version")
-            if merge is not None:
-                loaded = merge.version
-            rows = Article.objects.filter(pk=obj.pk)
-            if loaded is not None:
-                rows = rows.filter(version=loaded)
-            if not rows.update(version=F("version") + 1):
-                raise StaleSave
-            obj.version = (
-                loaded + 1
-                if loaded is not None
-                else Article.objects.values_list("version", flat=True).get(pk=obj.pk)
+        if merge is not None:
+            loaded = merge.version
+        if loaded is not None and loaded != publication.version:
+            raise StaleSave
+
+    def keep_theirs(self, request, obj, form):
+        """On a stale save, what someone else saved meanwhile stays (see StaleCheckForm)."""
+        merge = getattr(form, "merge", None)
+        if merge is None:
+            return
+        restoring.apply_fields(obj, merge.current, only=merge.kept_fields())
+        kept = [entry.label for entry in merge.theirs if entry not in merge.mine]
+        if kept:
+            messages.info(
+                request,
+                f"{form.merged_by} saved this article while you were editing it. Their "
+                f"changes to {get_text_list(kept, 'and')} were kept with yours.",
             )
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -286,9 +258,7 @@ class RevisionAdminMixin(VersionAdmin):
 
     def _can_recover(self, request):
         """Recovering lists every deleted article's headline: editors' business only."""
-        return self.has_add_permission(request) and request.user.has_perm(
-            f"{self.opts.app_label}.edit_any_article"
-        )
+        return self.has_add_permission(request) and workflow.can_edit_any(request.user)
 
     def changelist_view(self, request, extra_context=None):
         # reversion's change list template shows "Recover deleted articles" on this flag.

@@ -96,7 +96,6 @@ class MergeTopicsForm(forms.Form):
         return target
 
 
-@admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
     list_display = [

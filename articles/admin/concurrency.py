@@ -43,7 +43,8 @@ class LoadedStateField(forms.CharField):
 
 
 class StaleCheckForm:
-    """Mixed into the article change form: merges a save made from an older version.
+    """Mixed into the article change form (`ArticleAdminForm`, which declares the fields
+    `LOCK_FIELDS` for an existing article): merges a save made from an older version.
 
     What the other person saved stays, what this editor changed is applied, and where both
     changed the same entry the form comes back showing both values, for the editor to choose
@@ -58,7 +59,7 @@ class StaleCheckForm:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if not self.is_bound and self.instance.pk is not None:
             state = revisions.ArticleState.of_article(self.instance)
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_state"].initial = json.dumps(revisions.fingerprint(state))
