@@ -18,9 +18,12 @@ from articles.models import Article, Topic, TopicItem
 from articles.revisions import article_versions, keep_imported_state, record_revision
 from authors.models import Author
 from importers.interchange import writing
+from importers.records import Person
 from tests.conftest import parse
 from tests.factories import AuthorFactory, png_declaring
 from tests.test_import_articles import draw, record, snapshot, write_jsonl
+from tests.test_import_writer import entry
+from tests.test_import_writer import run_import as run_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +339,17 @@ def test_an_author_created_in_the_admin_is_never_overwritten_by_an_import(tmp_pa
 
     assert ok, err
     assert "  author: 0 created, 0 updated, 0 unchanged, 0 skipped, 0 failed, 1 kept" in out
+    rosa = Author.objects.get(slug="rosa-field")
+    assert (rosa.role, rosa.bio) == ("Editor", "Her own words.")
+    assert [a.slug for a in Article.objects.get().byline] == ["rosa-field"]
+
+
+def test_the_wordpress_and_feed_engine_never_overwrites_an_existing_author():
+    AuthorFactory(slug="rosa-field", name="Rosa Field", role="Editor", bio="Her own words.")
+
+    run = run_engine([entry(1, authors=[Person(name="Rosa Field", bio="The export's words.")])])
+
+    assert run.tally["author"] == {"unchanged": 1}
     rosa = Author.objects.get(slug="rosa-field")
     assert (rosa.role, rosa.bio) == ("Editor", "Her own words.")
     assert [a.slug for a in Article.objects.get().byline] == ["rosa-field"]

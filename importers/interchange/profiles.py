@@ -32,8 +32,9 @@ def profile_fingerprint(author):
 
 
 def edited_elsewhere(author):
-    """Whether the import must leave this existing author's profile alone."""
-    return not author.import_fingerprint or author.import_fingerprint != profile_fingerprint(author)
+    """Whether the import must leave this existing author's profile alone: someone else has
+    changed it since an import wrote it, or made it (no fingerprint, which no digest equals)."""
+    return author.import_fingerprint != profile_fingerprint(author)
 
 
 class Profiles:
