@@ -62,6 +62,11 @@ class Author(models.Model):
         related_name="author",
         help_text="The staff account that writes as this author, if they log in to the admin.",
     )
+    # Set only by `import_articles`: a digest of the profile (name, role, bio, photo) as the
+    # import last wrote it. While the profile still matches it, no editor has changed it and
+    # the import may bring it up to date; once it differs, the import leaves it alone. Empty for
+    # authors made anywhere else, which imports never overwrite.
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,8 @@
 
 Readers (a source file into records):
 - `interchange/`: Newsroom's own JSON Lines format, read and written (`import_articles`,
-  `export_articles`); see docs/interchange-format.md.
+  `export_articles`); see docs/interchange-format.md. It has its own line writer (a line
+  carries whole articles with their pictures) but runs on the engine below.
 - `wordpress` (with `wp_fields`, `wp_body`, `wp_autop`): a WordPress WXR export.
 - `feeds/`: RSS 2.0 (and 0.9x, 1.0), Atom 1.0 and JSON Feed.
 - `records`: what a reader yields, in Newsroom's terms (the contract between readers and the
@@ -11,7 +12,7 @@ Readers (a source file into records):
 The engine (records into the database):
 - `run`: what every importer shares: per-item transactions written in batches, dry runs,
   strict runs, progress, the summary and the redirect map; `command`: the commands' shared
-  options.
+  options; `history`: the one rule for the revisions an import keeps.
 - `prepare` and `write`: entries checked and turned into article fields, then written in
   batches; `names`: authors and topics; `pages`: WordPress pages as flat pages;
   `media`: pictures into the library; `slugs`: source keys and old paths.

@@ -1,4 +1,5 @@
-"""The options and the ending every import command shares (import_wordpress, import_feed)."""
+"""The options and the ending every import command shares (import_articles, import_wordpress,
+import_feed)."""
 
 from pathlib import Path
 
@@ -15,6 +16,9 @@ class ImportCommand(BaseCommand):
     `SourceRefused` before anything is written) and returns `(label, write)`, where
     `write(run)` writes the records.
     """
+
+    # What `--source NAME` means for this command's files.
+    source_help = "The source system name that keys imported items (default: from the file)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,7 +40,7 @@ class ImportCommand(BaseCommand):
             "--source",
             dest="source_system",
             metavar="NAME",
-            help="The source system name that keys imported items (default: from the file).",
+            help=self.source_help,
         )
 
     def load(self, source, options):

@@ -1,7 +1,7 @@
 """What every importer shares: the run's tally, its transactions, its messages and its outputs.
 
-An `ImportRun` is handed to the writers (`importers.write`). It decides how much is written
-and when:
+An `ImportRun` is handed to the writers (`importers.write`, `importers.interchange`). It
+decides how much is written and when:
 
 - Normally each item is written in a transaction of its own (the writers group items into
   batches and replay a failed batch item by item, so one bad item costs only itself).
@@ -11,9 +11,10 @@ and when:
 - `--strict` runs everything inside one transaction and stops at the first failure, which
   rolls the whole run back: all or nothing.
 
-Every item ends in one outcome per kind (created, updated, unchanged, skipped, failed); the
-final summary counts them, failures are reported with where they are and why, and the old
-addresses that now redirect are collected for `--redirect-map`.
+Every item ends in one outcome per kind (created, updated, unchanged, skipped, failed, and
+for authors whose profile an editor changed, kept); the final summary counts them, failures
+are reported with where they are and why, and the old addresses that now redirect are
+collected for `--redirect-map`.
 """
 
 import csv
@@ -26,6 +27,9 @@ from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
+# Outcomes only some kinds have, shown when they happen: "kept" is an author profile an editor
+# has changed, which the import leaves as the editor made it (`importers.interchange.profiles`).
+RARE_OUTCOMES = ("kept",)
 # How often a run without a terminal says how far it has got.
 PLAIN_PROGRESS_EVERY = 1000
 
@@ -126,7 +130,8 @@ class ImportRun:
     def summary_lines(self):
         lines = []
         for kind, outcomes in self.tally.items():
-            counts = ", ".join(f"{outcomes[outcome]} {outcome}" for outcome in OUTCOMES)
+            shown = [*OUTCOMES, *(outcome for outcome in RARE_OUTCOMES if outcomes[outcome])]
+            counts = ", ".join(f"{outcomes[outcome]} {outcome}" for outcome in shown)
             lines.append(f"  {kind}: {counts}")
         return lines
 

@@ -16,20 +16,18 @@ An article already imported is recognised by its source identity (`source_system
 of the same file reads the database once per batch and writes nothing.
 """
 
-import reversion
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.text import name_key
 from articles.workflow import Publication
+from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.run import ItemFailed, describe_error
@@ -274,34 +272,6 @@ class ArticleWriter(PreparingEntries):
         return new_url
 
     def _revisions(self, articles):
-        """One revision for the batch's articles that have a history, each with its byline
-        and topics: an import overwriting an editor's work keeps both sides of it.
-
-        Articles new from the import get no revision here: at archive scale that would cost
-        more than the articles themselves. Their imported state joins their history just
-        before anything first changes them (`articles.revisions.keep_imported_state`).
-        """
-        if self.run.dry_run:
-            return
-        ids = [str(article.pk) for article in articles if article.version > 1]
-        with_history = set(
-            Version.objects.get_for_model(Article)
-            .filter(object_id__in=ids)
-            .values_list("object_id", flat=True)
-            if ids
-            else ()
-        )
-        articles = [article for article in articles if str(article.pk) in with_history]
-        if not articles:
-            return
-        prefetch_related_objects(
-            articles, "article_authors__author", "topic_items__tag", "related_links"
-        )
-        with reversion.create_revision():
-            reversion.set_comment(f"Imported from {self.source_label}.")
-            for article in articles:
-                for link in article.article_authors.all():
-                    reversion.add_to_revision(link)
-                for topic_item in article.topic_items.all():
-                    reversion.add_to_revision(topic_item)
-                reversion.add_to_revision(article)
+        """One revision of the batch's overwritten articles (`importers.history`)."""
+        if not self.run.dry_run:  # rolled back anyway: spare the work
+            keep_overwritten_history(articles, comment=f"Imported from {self.source_label}.")

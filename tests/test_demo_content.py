@@ -24,7 +24,7 @@ def demo_site(db, demo_folder):
 
 
 def test_the_demo_imports_every_line(demo_site):
-    assert "30 lines: 30 created, 0 updated, 0 unchanged, 0 failed." in demo_site
+    assert "article: 30 created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in demo_site
     assert Article.objects.published().count() == 27
     sections = set(Article.objects.values_list("section__name", flat=True))
     assert {
@@ -169,7 +169,7 @@ def test_the_demo_reads_as_recent_so_the_news_sitemap_is_not_empty(client, demo_
 def test_loading_the_demo_again_keeps_it_recent_and_imports_nothing(demo_site, demo_folder):
     before = dict(Article.objects.values_list("source_id", "published_at"))
     report = load_demo(demo_folder)
-    assert "30 lines: 0 created, 0 updated, 30 unchanged, 0 failed." in report
+    assert "article: 0 created, 0 updated, 30 unchanged, 0 skipped, 0 failed" in report
     assert dict(Article.objects.values_list("source_id", "published_at")) == before
 
 

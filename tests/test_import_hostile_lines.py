@@ -7,6 +7,7 @@ import creates (they are sections, but stay out of the site's menu until an edit
 
 import io
 import json
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -131,8 +132,8 @@ def test_a_second_line_with_the_same_source_is_reported_so_reruns_change_nothing
     ok_again, out_again, err_again = run_import(path)
 
     assert "in.jsonl, line 2: it has the same source (oldcms, story-1) as line 1." in err
-    assert "3 lines: 2 created, 0 updated, 0 unchanged, 1 failed." in out
-    assert "3 lines: 0 created, 0 updated, 2 unchanged, 1 failed." in out_again
+    assert "article: 2 created, 0 updated, 0 unchanged, 0 skipped, 1 failed" in out
+    assert "article: 0 created, 0 updated, 2 unchanged, 0 skipped, 1 failed" in out_again
     assert snapshot() == before
     assert Article.objects.get(source_id="story-1").headline == "Story Number 1"
 
@@ -224,6 +225,17 @@ def lines(draw):
     return json.dumps(line)
 
 
+def article_counts(out):
+    """The outcomes of the summary's article line: {"created": 2, …}; none for an empty file."""
+    counts = Counter()
+    for line in out.splitlines():
+        if line.startswith("  article: "):
+            for part in line.removeprefix("  article: ").split(", "):
+                number, outcome = part.split()
+                counts[outcome] += int(number)
+    return counts
+
+
 @settings(
     max_examples=30,
     deadline=None,
@@ -238,16 +250,18 @@ def test_any_file_imports_or_reports_every_line_and_a_second_run_changes_nothing
     try:
         ok, out, err = run_import(path)
         assert "Traceback" not in out + err
-        summary = out.strip().splitlines()[-1]
-        assert summary.startswith(f"Imported generated.jsonl: {counted} lines:")
-        failed = int(summary.split(", ")[-1].split()[0])
+        assert "Imported generated.jsonl:" in out
+        counts = article_counts(out)
+        assert sum(counts.values()) == counted  # every line has an outcome
+        failed = counts["failed"]
         assert err.count("generated.jsonl, line ") == failed
+        assert err.count("(article not imported)") == failed
         assert ok == (failed == 0)
 
         before = snapshot()
         ok_again, out_again, err_again = run_import(path)
         assert "Traceback" not in out_again + err_again
-        assert f"0 created, 0 updated, {counted - failed} unchanged, {failed} failed." in out_again
+        assert article_counts(out_again) == Counter(unchanged=counted - failed, failed=failed)
         assert snapshot() == before
     finally:
         Article.objects.all().delete()

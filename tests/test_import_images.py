@@ -152,7 +152,7 @@ def test_a_truncated_jpeg_fails_its_line_and_nothing_of_it_is_created(tmp_path):
     )
     assert not ok
     assert "a.jsonl, line 2: featured_image: 'images/cut.jpg': The picture is incomplete" in err
-    assert "2 lines: 1 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert "article: 1 created, 0 updated, 0 unchanged, 0 skipped, 1 failed" in out
     assert list(Article.objects.values_list("source_id", flat=True)) == ["story-1"]
     assert stored_files() == []
 
@@ -202,6 +202,6 @@ def test_stored_names_come_from_the_cleaned_bytes_and_a_second_run_changes_nothi
     before = stored_files()
 
     ok, out, _ = run_import(tmp_path, *lines, files=files)
-    assert ok and "0 created, 0 updated, 1 unchanged, 0 failed" in out
+    assert ok and "article: 0 created, 0 updated, 1 unchanged, 0 skipped, 0 failed" in out
     assert Article.objects.get().featured_image.name == name
     assert stored_files() == before

@@ -1,7 +1,14 @@
 """Image files a JSONL line names: checked against the file's folder, cleaned, stored once.
 
 An `ImageStore` lives for one import run, so a picture several lines share is cleaned,
-stored and given renditions once.
+stored and given renditions once. The checks are the media library's own
+(`library.uploads.clean_image`, which calls `library.validation.check_image_upload`): a file an
+editor could not upload cannot be imported either.
+
+A dry run stores nothing: names are worked out as a real run would, no file is written. Files a
+run stores are held back as pending until the line (or, under `--strict`, the whole run) that
+stored them is written: `keep` lets them stay, `discard` deletes them with their renditions,
+so a line that fails leaves no file behind.
 """
 
 import hashlib
@@ -16,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
 from importers.interchange.reading import LineError
-from library.images import make_renditions
+from library.images import make_renditions, rendition_name
 from library.uploads import EXTENSIONS, clean_image
 
 
@@ -49,11 +56,13 @@ class ImageStore:
     many articles share the picture.
     """
 
-    def __init__(self, base_dir):
+    def __init__(self, base_dir, *, dry_run=False):
         self.base_dir = Path(base_dir).resolve()
+        self.dry_run = dry_run
         self.cleaned = {}  # resolved path -> CheckedFile
         self.stored = {}
         self.rendition_widths = {}
+        self.pending = []  # names this run stored that no written line holds yet
 
     def local_path(self, src, where):
         if not isinstance(src, str) or not src.strip():
@@ -106,27 +115,50 @@ class ImageStore:
             data=data,
         )
 
-    def store(self, checked, folder):
-        """Store a cleaned image under a name made from its cleaned bytes; reuse if present."""
+    @staticmethod
+    def name_for(checked, folder):
+        """The name a cleaned image is stored under in `folder`, made from its cleaned bytes."""
         short = checked.cleaned_digest[:16]
         # Exports name files by their stored names, which already start with a digest: that of
         # the stored bytes, which are the source bytes when the export is imported again.
         stem = checked.path.stem.rsplit(f"{checked.digest[:16]}-", 1)[-1]
         stem = stem.rsplit(f"{short}-", 1)[-1]
-        name = f"{folder}/{short}-{slugify(stem) or 'image'}{checked.suffix}"
+        return f"{folder}/{short}-{slugify(stem) or 'image'}{checked.suffix}"
+
+    def store(self, checked, folder):
+        """Store a cleaned image under `name_for` its bytes; reuse it if present."""
+        name = self.name_for(checked, folder)
         if name not in self.stored:
-            if not default_storage.exists(name):
+            if not self.dry_run and not default_storage.exists(name):
                 data = checked.data or self._clean(checked.path).data
                 saved = default_storage.save(name, ContentFile(data))
                 if saved != name:  # a storage that renames on collision: keep its name
                     name = saved
+                self.pending.append(name)
             self.stored[name] = StoredImage(name, checked.width, checked.height)
             # Stored: the import need not hold the cleaned bytes any longer.
             self.cleaned[checked.path] = checked._replace(data=b"")
         return self.stored[name]
 
     def renditions_of(self, stored):
-        """The widths of the stored image's WebP renditions, made now if missing."""
+        """The widths of the stored image's WebP renditions, made now if missing (none in a
+        dry run)."""
         if stored.name not in self.rendition_widths:
-            self.rendition_widths[stored.name] = make_renditions(stored.name)
+            self.rendition_widths[stored.name] = (
+                [] if self.dry_run else make_renditions(stored.name)
+            )
         return self.rendition_widths[stored.name]
+
+    def keep(self):
+        """The files stored so far belong to written lines: they stay."""
+        self.pending = []
+
+    def discard(self):
+        """Delete the files stored since the last `keep`, with their renditions: what they
+        were stored for was rolled back."""
+        for name in self.pending:
+            widths = self.rendition_widths.pop(name, [])
+            for rendition in [rendition_name(name, width) for width in widths] + [name]:
+                default_storage.delete(rendition)
+            self.stored.pop(name, None)
+        self.pending = []

@@ -17,6 +17,7 @@ from articles.body import sanitise_body
 from articles.links import validate_link_address
 from articles.models import Article, Topic
 from articles.text import ascii_slug, clean_text, name_key
+from importers.run import ItemFailed
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
 # The keys a line may carry; others are ignored (newer files import into older versions).
@@ -39,8 +40,15 @@ SOURCE_SYSTEM_MAX = Article._meta.get_field("source_system").max_length
 SOURCE_ID_MAX = Article._meta.get_field("source_id").max_length
 
 
-class LineError(Exception):
+class LineError(ItemFailed):
     """A line that cannot be imported; the message says which field and why."""
+
+
+def field_errors(error):
+    """A model's `ValidationError` in one line, each field named as the format names it."""
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"`{key}`: {' '.join(msgs)}" for key, msgs in error.message_dict.items())
+    return " ".join(error.messages)
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -120,8 +128,11 @@ class ParsedLine:
     fingerprint: str
 
 
-def parse_line(raw, images):
-    """Validate one decoded JSON value; raise LineError naming the first problem found."""
+def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
+    """Validate one decoded JSON value; raise LineError naming the first problem found.
+
+    `default_system` keys a line whose `source` names no system (`import_articles --source`).
+    """
     record = _object(raw, "The line")
     headline = _text(record, "headline", required=True, max_length=255)
     if "body_html" not in record or not isinstance(record["body_html"], str):
@@ -147,7 +158,7 @@ def parse_line(raw, images):
 
     source = record.get("source") or {}
     source = _object(source, "`source`")
-    source_system = _identity(source, "system", SOURCE_SYSTEM_MAX) or DEFAULT_SOURCE_SYSTEM
+    source_system = _identity(source, "system", SOURCE_SYSTEM_MAX) or default_system
     source_id = _identity(source, "id", SOURCE_ID_MAX) or slug
 
     topics, seen = [], set()

@@ -1,21 +1,28 @@
-"""Writing one parsed line: the article, its authors, topics, related links and images, in one
-transaction; an unchanged line (same fingerprint) is left alone.
+"""Writing one parsed line: the article, its authors, topics, related links and images.
+
+`LineWriter.write` runs inside the run's item transaction (`ImportRun.item`), so a line
+failing at any point leaves nothing of it in the database; an unchanged line (same
+fingerprint) is left alone. What the engine shares with the other importers is used as they
+use it: the revision rule (`importers.history`), the redirect map (`ImportRun.redirect`) and
+the tally.
 """
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import Resolver404, resolve
 
 from articles.body import sanitise_body, set_image_attributes
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
-from articles.revisions import record_revision
+from articles.redirects import published_url
 from articles.text import name_key
 from articles.workflow import Publication
-from authors.models import Author
-from importers.interchange.reading import LineError
+from importers.history import keep_overwritten_history
+from importers.interchange.profiles import Profiles
+from importers.interchange.reading import LineError, field_errors
 from library.images import BODY_IMAGE_SIZES, srcset
 
 # Writing ---------------------------------------------------------------------------------
@@ -36,30 +43,6 @@ def _section(name):
 def _topics(names):
     """Topics for `names` in the same order (see `name_key`), the missing ones created."""
     return Topic.objects.for_names(names)
-
-
-def _authors(entries, images):
-    """Authors for the line's entries in byline order, created or brought up to date by slug."""
-    existing = Author.objects.in_bulk([data["slug"] for data in entries], field_name="slug")
-    authors = []
-    for data in entries:
-        author = existing.get(data["slug"]) or Author(slug=data["slug"])
-        # name/role/bio/photo <- authors[].name/role/bio/photo
-        wanted = {key: data[key] for key in ("name", "role", "bio") if data[key] is not None}
-        if data["photo"]:
-            wanted["photo"] = images.store(data["photo"], "authors").name
-        if author.pk is None or any(
-            str(getattr(author, key) or "") != value for key, value in wanted.items()
-        ):
-            for key, value in wanted.items():
-                setattr(author, key, value)
-            try:
-                author.full_clean(validate_unique=False)
-            except ValidationError as error:
-                raise LineError(f"author {data['slug']!r}: {_describe(error)}") from None
-            author.save()
-        authors.append(author)
-    return authors
 
 
 def _free_slug(slug, article_pk):
@@ -95,12 +78,35 @@ def _articles_for_paths(paths):
     return {path: found[slug] for path, slug in slugs.items() if slug in found}
 
 
-def write_line(line, images):
-    """Create or update the article for a parsed line. Returns "created", "updated" or "unchanged".
+class LineWriter:
+    """Writes parsed lines for one run: articles, and their authors through `Profiles`.
 
-    Runs in a transaction: any failure leaves the database as it was.
+    `label` names the file in revision comments ("Imported from articles.jsonl.").
     """
-    with transaction.atomic():
+
+    def __init__(self, run, images, *, label):
+        self.run = run
+        self.images = images
+        self.label = label
+        self.profiles = Profiles(run, images)
+
+    def write(self, line):
+        """Create or update the article for a parsed line; returns "created", "updated" or
+        "unchanged". Call it inside the run's item transaction."""
+        self.profiles.start_line()
+        try:
+            # A savepoint of its own, so that what the database refused is rolled back here and
+            # reported in the line's own words.
+            with transaction.atomic():
+                outcome = self._write(line)
+        except DatabaseError as error:
+            raise LineError(f"the database refused it ({error}).".replace("\n", " ")) from None
+        self.run.count("article", outcome)
+        self.profiles.written()
+        return outcome
+
+    def _write(self, line):
+        images = self.images
         article = (
             # Lock the article row only; its section is read for the old address.
             Article.objects.select_for_update(of=("self",))
@@ -177,11 +183,16 @@ def write_line(line, images):
                 validate_constraints=False,
             )
         except ValidationError as error:
-            raise LineError(_describe(error)) from None
+            raise LineError(field_errors(error)) from None
         if outcome == "updated":  # an editor's change form opened before this import is stale
             article.version += 1
         article.save()
         publication.finish(article)  # share links of a takedown, an old address's redirect
+        new_url = published_url(article)
+        if publication.url and new_url and publication.url != new_url:  # a --redirect-map line
+            self.run.redirect(
+                f"{settings.SITE_URL}{publication.url}", f"{settings.SITE_URL}{new_url}"
+            )
 
         # topics, in the line's order
         TopicItem.objects.filter(content_object=article).delete()
@@ -193,7 +204,7 @@ def write_line(line, images):
         ArticleAuthor.objects.filter(article=article).delete()
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, author=author, position=position)
-            for position, author in enumerate(_authors(line.authors, images))
+            for position, author in enumerate(self.profiles.for_line(line.authors))
         )
         # related_links, in order; paths to articles here link the article itself
         RelatedLink.objects.filter(article=article).delete()
@@ -208,8 +219,9 @@ def write_line(line, images):
             )
             for position, link in enumerate(line.related_links)
         )
-        record_revision(article, comment=f"{outcome.capitalize()} by import.")
-    return outcome
+        if not self.run.dry_run:  # rolled back anyway: spare the work
+            keep_overwritten_history([article], comment=f"Imported from {self.label}.")
+        return outcome
 
 
 def link_pending_related():
@@ -223,9 +235,3 @@ def link_pending_related():
             linked.append(link)
     RelatedLink.objects.bulk_update(linked, ["target"])
     return len(linked)
-
-
-def _describe(error):
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"`{key}`: {' '.join(msgs)}" for key, msgs in error.message_dict.items())
-    return " ".join(error.messages)

@@ -1,42 +1,44 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from importers.interchange.lines import import_lines
+from articles.text import clean_text
+from importers.command import ImportCommand
+from importers.interchange.lines import LineImporter
+from importers.interchange.reading import DEFAULT_SOURCE_SYSTEM, SOURCE_SYSTEM_MAX
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import articles from a JSON Lines file in the interchange format "
-        "(docs/interchange-format.md). "
-        "Re-importing is safe: articles are matched on their source identity."
+        "(docs/interchange-format.md). Re-importing is safe: articles are matched on their "
+        "source identity. A bad line is reported and skipped; the others are imported."
+    )
+    source_help = (
+        f"The source system of lines whose `source` names none (default: {DEFAULT_SOURCE_SYSTEM})."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The .jsonl file; image paths are relative to its folder.")
+        parser.add_argument(
+            "source",
+            metavar="FILE",
+            help="The .jsonl file; image paths are relative to its folder.",
+        )
+        super().add_arguments(parser)
 
-    def handle(self, *args, file, **options):
-        path = Path(file)
+    def load(self, source, options):
+        path = Path(source)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file.")
-        progress = self.stdout.isatty()
+            raise CommandError(f"{source}: no such file.")
+        source_system = clean_text(options["source_system"] or "") or DEFAULT_SOURCE_SYSTEM
+        if len(source_system) > SOURCE_SYSTEM_MAX:
+            raise CommandError(f"--source is longer than {SOURCE_SYSTEM_MAX} characters.")
 
-        def report(number, outcome, message):
-            if outcome == "failed":
-                if progress:
-                    self.stdout.write("")
-                self.stderr.write(f"{path.name}, line {number}: {message} (line skipped)")
-            elif progress:
-                self.stdout.write(f"\rline {number}: {outcome}   ", ending="")
-            elif options["verbosity"] > 1:
-                self.stdout.write(f"line {number}: {outcome}")
+        def write(run):
+            importer = LineImporter(run, path.parent, label=path.name, source_system=source_system)
+            # Read as bytes and decode line by line, so one badly encoded line is reported and
+            # skipped like any other bad line.
+            with path.open("rb") as lines:
+                importer.import_lines(lines)
 
-        # Read as bytes and decode line by line, so one badly encoded line is reported and
-        # skipped like any other bad line.
-        with path.open("rb") as lines:
-            result = import_lines(lines, path.parent, report=report)
-        if progress:
-            self.stdout.write("")
-        self.stdout.write(f"Imported {path.name}: {result.summary()}")
-        if result.failed:
-            raise CommandError(f"{result.failed} line(s) failed; see the messages above.")
+        return path.name, write
