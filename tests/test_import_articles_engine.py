@@ -263,6 +263,31 @@ def test_a_changed_line_keeps_exactly_one_revision_of_its_edited_article_per_run
     assert versions_of(Article.objects.get(source_id="story-4")) == []
 
 
+def test_a_line_without_a_source_keeps_its_imported_state_when_an_editor_first_changes_it(
+    tmp_path,
+):
+    line = record(1)
+    del line["source"]
+    assert run_import(write_jsonl(tmp_path / "a.jsonl", line))[0]
+    imported = Article.objects.get()
+    assert imported.source_system == "newsroom" and versions_of(imported) == []
+
+    edit_as_an_editor(imported, standfirst="An editor's standfirst.")
+
+    assert versions_of(imported) == ["As imported (from newsroom).", "Edited by an editor."]
+    first = article_versions(imported).first()
+    assert first.field_dict["standfirst"] == "Summary of story 1."
+
+
+def test_an_article_written_here_has_no_imported_state_to_keep(django_user_model):
+    article = Article.objects.create(headline="Written here", body="<p>Words.</p>")
+    assert article.source_system == "newsroom"
+
+    edit_as_an_editor(article, standfirst="Changed.")
+
+    assert versions_of(article) == ["Edited by an editor."]
+
+
 # Authors ---------------------------------------------------------------------------------------
 
 
