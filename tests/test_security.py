@@ -182,6 +182,9 @@ def test_permissions_policy_turns_off_what_the_site_never_uses(reader, article):
 
 def test_a_server_error_page_also_carries_the_policy_and_shows_no_details(client, settings):
     settings.ROOT_URLCONF = "tests.error_urls"
+    # A key of this test's own, long and random: a short one from the environment ("t") would
+    # turn up in any page by chance.
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
     client.raise_request_exception = False
     response = client.get("/broken/")
     assert response.status_code == 500
