@@ -40,6 +40,8 @@ from library.uploads import add_image
 from tests.browser import launch
 from tests.factories import AuthorFactory, SectionFactory
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "artifacts" / "e2e"
 # Generous for a loaded CI machine, but bounded: a stuck step fails within seconds, not hours.

@@ -421,6 +421,7 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
     assert errors == []
 
 
+@pytest.mark.browser
 def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browser_page):
     """Every node and mark of ours matches the sanitiser: loading a body and reading the
     editor's HTML back gives the body, byte for byte (one page load per sample)."""
@@ -437,6 +438,7 @@ def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browse
     assert changed == {}
 
 
+@pytest.mark.browser
 def test_writing_with_an_embed_and_a_library_image(live_server, browser_page):
     """An embed is one unit: the caret lands in a new paragraph after it, so the sentence typed
     next is its own paragraph, and the page shows both the embed and the sentence."""

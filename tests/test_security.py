@@ -432,6 +432,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+@pytest.mark.browser
 def test_a_browser_reports_no_policy_violation_on_an_article(live_server, article):
     with sync_playwright() as playwright:
         browser = launch(playwright)
