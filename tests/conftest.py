@@ -27,15 +27,18 @@ Markers (registered in pyproject.toml; `make test-fast` leaves the three out):
   with its reason, which `-ra` lists: it is never counted as passed there.
 """
 
+import importlib
 import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
@@ -126,8 +129,20 @@ def member(django_user_model, role, username, **fields):
         username, f"{username}@example.com", PASSWORD, is_staff=True, **fields
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
     return user
+
+
+def role_group(name):
+    """The role's group. The data migrations made the groups, but a live-server test's database
+    is emptied between tests, so they are made again (idempotently) with the migrations' code."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        editor = SimpleNamespace(connection=connection)
+        importlib.import_module("articles.migrations.0005_roles").create_roles(apps, editor)
+        importlib.import_module("submissions.migrations.0002_desk_roles").grant(apps, editor)
+        group = Group.objects.get(name=name)
+    return group
 
 
 def signed_in(user):
