@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup demo lint bench bench-listings lighthouse browser-tools clean
+.PHONY: run test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ run: demo
 test: export SECRET_KEY ?= test-only-insecure-key
 test: $(STAMP) $(NODE_STAMP) browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick run while working: everything but the tests marked browser, postgres or services
+# (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.
+test-fast: export SECRET_KEY ?= test-only-insecure-key
+test-fast: export DATABASE_URL =
+test-fast: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest -n auto -m "not browser and not postgres and not services" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

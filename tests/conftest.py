@@ -56,6 +56,14 @@ def plain_http():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """Every persona has a password and the sign-in tests try dozens: a deliberately slow hash
+    would spend most of the run on them, and no test is about the hash itself."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_site(settings, tmp_path):
     """Each test gets its own media folder, an empty cache and plain static file names."""
