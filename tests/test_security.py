@@ -348,9 +348,8 @@ def test_the_admin_can_live_at_its_own_address(client, editor, urls_with):
     assert client.get(reverse("admin:articles_article_add")).status_code == 200
 
 
-def test_the_admin_policy_allows_the_editors_import_map_and_no_other_inline_script(client, editor):
-    client.force_login(editor.user)
-    response = client.get(reverse("admin:articles_article_add"))
+def test_the_admin_policy_allows_the_editors_import_map_and_no_other_inline_script(editor):
+    response = editor.get(reverse("admin:articles_article_add"))
     policy = csp(response)
     assert "'unsafe-inline'" not in policy["script-src"]
     inline = [s for s in parse(response).select("script") if not s.has_attr("src")]
