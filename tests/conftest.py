@@ -16,15 +16,19 @@ so several people can act in one test; a signed-in persona's account is its `.us
   tests about what only the role-free superuser sees.
 
 Accounts a test needs beyond these (staff with no permission at all, one bare permission) are
-made in that test module with `member()` and `signed_in()` and named for what they may do. Every persona's password is `PASSWORD`, for tests that sign in through
-the login form or a browser.
+made in that test module with `member()` and `signed_in()` and named for what they may do.
+Every persona's password is `PASSWORD`, for tests that sign in through the login form or a
+browser.
 
-Markers (registered in pyproject.toml; `make test-fast` leaves the three out):
+Markers (registered in pyproject.toml; `make test-fast` leaves the three out, `make test` runs
+them all):
 
 - `browser`: starts Chromium (tests/browser.py).
-- `services`: needs a running service or an outside tool: Redis, Java with vnu.jar.
+- `services`: needs a running service or an outside tool besides the database: Redis, Java
+  with vnu.jar.
 - `postgres`: only means something on PostgreSQL. On another database such a test is skipped
-  with its reason, which `-ra` lists: it is never counted as passed there.
+  with its reason, which `-ra` lists: it is never counted as passed there. (What only the
+  fallback does is skipped on PostgreSQL the same way, with `skipif`; see test_search.)
 """
 
 import importlib
