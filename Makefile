@@ -54,17 +54,17 @@ run: demo
 	@echo "Serving Newsroom on $(HOST):$(PORT) as $(SITE_URL)/ (admin: $(SITE_URL)/$${ADMIN_URL:-admin/})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Tests run with DEBUG off, as production does; the key below is for the test run only.
-test: export SECRET_KEY ?= test-only-insecure-key
-test: $(STAMP) $(NODE_STAMP) browser-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-
 # The quick run while working: everything but the tests marked browser, postgres or services
 # (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.
 test-fast: export SECRET_KEY ?= test-only-insecure-key
 test-fast: export DATABASE_URL =
 test-fast: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto -m "not browser and not postgres and not services" $(PYTEST_ARGS)
+
+# Tests run with DEBUG off, as production does; the key below is for the test run only.
+test: export SECRET_KEY ?= test-only-insecure-key
+test: $(STAMP) $(NODE_STAMP) browser-tools
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
