@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup demo lint bench bench-listings lighthouse browser-tools clean
+.PHONY: run test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ run: export SITE_URL := $(SITE_URL)
 run: demo
 	@echo "Serving Newsroom on $(HOST):$(PORT) as $(SITE_URL)/ (admin: $(SITE_URL)/$${ADMIN_URL:-admin/})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The quick run while working: everything but the tests marked browser, postgres or services
+# (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.
+test-fast: export SECRET_KEY ?= test-only-insecure-key
+test-fast: export DATABASE_URL =
+test-fast: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest -n auto -m "not browser and not postgres and not services" $(PYTEST_ARGS)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.
 test: export SECRET_KEY ?= test-only-insecure-key

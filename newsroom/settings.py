@@ -1,10 +1,8 @@
 """Newsroom's one settings module. Every per-host value comes from the environment (or from
 a local .env file beside manage.py, for what the environment leaves unset).
 
-Variables: DEBUG, SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
-DATABASE_URL (default: SQLite under var/), REDIS_URL (optional cache), TIME_ZONE, MEDIA_ROOT,
-STATIC_ROOT, SITE_URL, ADVERT_FIRST_AFTER, ADVERT_EVERY, ADVERT_MAX, RETRY_AFTER, LOG_LEVEL; the
-security ones (HTTPS, ADMIN_URL, login lockout, SERVE_MEDIA) are listed in docs/security.md.
+docs/configuration.md lists every variable read here, with its default and an example;
+tests/test_configuration_doc.py keeps the two in step.
 """
 
 import os

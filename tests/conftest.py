@@ -1,15 +1,53 @@
+"""What every test module shares: the people who use the site, a clean site per test, the demo.
+
+Personas (one meaning per name). Each is a `django.test.Client` of its own, with its own cookies,
+so several people can act in one test; a signed-in persona's account is its `.user`:
+
+- `reader`: an anonymous member of the public (pytest-django's `client`).
+- `contributor`, `other_contributor`: staff in the Contributor group (articles' 0005_roles
+  migration). They write and change their own drafts and send them to review; they may not
+  publish (`articles.publish_article`) or change others' articles (`articles.edit_any_article`).
+- `editor`, `other_editor`: staff in the Editor group: they publish, schedule and unpublish, and
+  change anyone's article. `other_editor` is a second desk for two people on one article.
+- `administrator`: staff in the Administrator group: an editor who also manages accounts, groups,
+  site settings and the site's domain. Not a superuser.
+- `onlooker`: staff in no group who may only look at articles in the admin.
+- `superuser`: an account that holds every permission without being granted any, for the few
+  tests about what only the role-free superuser sees.
+
+Accounts a test needs beyond these (staff with no permission at all, one bare permission) are
+made in that test module with `member()` and `signed_in()` and named for what they may do.
+Every persona's password is `PASSWORD`, for tests that sign in through the login form or a
+browser.
+
+Markers (registered in pyproject.toml; `make test-fast` leaves the three out, `make test` runs
+them all):
+
+- `browser`: starts Chromium (tests/browser.py).
+- `services`: needs a running service or an outside tool besides the database: Redis, Java
+  with vnu.jar.
+- `postgres`: only means something on PostgreSQL. On another database such a test is skipped
+  with its reason, which `-ra` lists: it is never counted as passed there. (What only the
+  fallback does is skipped on PostgreSQL the same way, with `skipif`; see test_search.)
+"""
+
+import importlib
 import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import override_settings
+from django.db import connection
+from django.test import Client, override_settings
 
 from articles import body
 
@@ -19,6 +57,14 @@ def plain_http():
     """Tests speak http to the test client and the live server, so production's redirect to
     https is off for the run (before any live server starts); test_security turns it back on."""
     with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """Every persona has a password and the sign-in tests try dozens: a deliberately slow hash
+    would spend most of the run on them, and no test is about the hash itself."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 
@@ -73,10 +119,96 @@ def load_demo(folder):
     return out.getvalue()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` are skipped, with the reason, on any other database."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+# Personas -----------------------------------------------------------------------------------
+
+PASSWORD = "a-long-password-1"
+
+
+def member(django_user_model, role, username, **fields):
+    """A new staff account in the named role's group ("Contributor", "Editor",
+    "Administrator"), or in no group when `role` is None."""
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", PASSWORD, is_staff=True, **fields
+    )
+    if role:
+        user.groups.add(role_group(role))
+    return user
+
+
+def role_group(name):
+    """The role's group. The data migrations made the groups, but a live-server test's database
+    is emptied between tests, so they are made again (idempotently) with the migrations' code."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        editor = SimpleNamespace(connection=connection)
+        importlib.import_module("articles.migrations.0005_roles").create_roles(apps, editor)
+        importlib.import_module("submissions.migrations.0002_desk_roles").grant(apps, editor)
+        group = Group.objects.get(name=name)
+    return group
+
+
+def signed_in(user):
+    """A client of its own, signed in as `user`, who is its `.user`."""
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
 @pytest.fixture
 def reader(client):
     """An anonymous member of the public."""
     return client
+
+
+@pytest.fixture
+def contributor(django_user_model):
+    return signed_in(member(django_user_model, "Contributor", "cora"))
+
+
+@pytest.fixture
+def other_contributor(django_user_model):
+    return signed_in(member(django_user_model, "Contributor", "colin"))
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return signed_in(member(django_user_model, "Editor", "eddie"))
+
+
+@pytest.fixture
+def other_editor(django_user_model):
+    return signed_in(member(django_user_model, "Editor", "erin"))
+
+
+@pytest.fixture
+def administrator(django_user_model):
+    return signed_in(member(django_user_model, "Administrator", "ada"))
+
+
+@pytest.fixture
+def onlooker(django_user_model):
+    """Staff in no group who may look at articles in the admin but change nothing."""
+    user = member(django_user_model, None, "on")
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    return signed_in(user)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return signed_in(
+        django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    )
 
 
 def parse(response):

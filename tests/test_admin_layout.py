@@ -14,6 +14,8 @@ from articles.models import RelatedLink
 from tests.browser import launch, overflowing, screenshot_folder
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = [1280, 1920]
 # Long enough to show whether the boxes are wide enough for real text.
 HEADLINE = "Council approves the harbour wall rebuild after a two-year campaign by residents"

@@ -12,14 +12,6 @@ from tests.conftest import parse, text_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-long-123")
-    )
-    return client
-
-
 def author_data(photo):
     return {
         "name": "Rosa Field",

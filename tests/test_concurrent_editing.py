@@ -3,12 +3,11 @@ only what the second changed; where both changed a field, the second chooses. No
 lost."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from articles.admin.concurrency import StaleCheckForm
 from articles.models import Article, RelatedLink
-from tests.conftest import parse, text_of
+from tests.conftest import member, parse, signed_in, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
 from tests.test_revisions import change_form_data, change_url, versions_of
 
@@ -17,20 +16,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def make_editor(django_user_model):
-    """A logged-in client for a new editor, each with their own session."""
+    """A signed-in client for a new editor with a full name (the warnings name who saved), each
+    with their own session; more than the `editor` and `other_editor` personas, for three."""
 
     def make(username, full_name):
         first, last = full_name.split()
-        user = django_user_model.objects.create_superuser(
-            username,
-            f"{username}@example.com",
-            "a-long-password-1",
-            first_name=first,
-            last_name=last,
+        return signed_in(
+            member(django_user_model, "Editor", username, first_name=first, last_name=last)
         )
-        client = Client()
-        client.force_login(user)
-        return client
 
     return make
 

@@ -19,17 +19,12 @@ from articles.models import Article, Correction
 from newsroom.templatetags.newsroom import dateline
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
-from tests.test_roles import change_url, errors_of, form_data, member, signed_in
+from tests.test_roles import change_url, errors_of, form_data
 
 pytestmark = pytest.mark.django_db
 
 CORRECTIONS_URL = "/corrections/"
 FEED_URL = "/corrections/rss/"
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return signed_in(member(django_user_model, "Editor", "eddie"))
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ Screenshots of the contributor's filled form and of the published page are writt
 var/artifacts/e2e/ (not committed); their paths are printed.
 """
 
-import importlib
 import io
 import re
 from pathlib import Path
@@ -25,11 +24,9 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -38,14 +35,16 @@ from playwright.sync_api import expect
 from articles.models import Article
 from library.uploads import add_image
 from tests.browser import launch
+from tests.conftest import PASSWORD
 from tests.factories import AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "artifacts" / "e2e"
 # Generous for a loaded CI machine, but bounded: a stuck step fails within seconds, not hours.
 STEP_TIMEOUT_MS = 15_000
 PAGE_LOAD_TIMEOUT_MS = 30_000
-PASSWORD = "a-long-password-1"
 
 HEADLINE = "Harbour wall rebuilt after winter storms"
 SLUG = "harbour-wall-rebuilt-after-winter-storms"
@@ -79,42 +78,16 @@ def jpeg_bytes(size, color):
 
 
 @pytest.fixture
-def roles():
-    """The role groups. The data migration made them, but a live-server test's database is
-    flushed between tests, so make them again (idempotently) with the migration's own code."""
-    migration = importlib.import_module("articles.migrations.0005_roles")
-    migration.create_roles(apps, SimpleNamespace(connection=connection))
-
-
-def member(django_user_model, role, username):
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def contributor(roles, django_user_model):
-    return member(django_user_model, "Contributor", "cora")
-
-
-@pytest.fixture
-def editor(roles, django_user_model):
-    return member(django_user_model, "Editor", "eddie")
-
-
-@pytest.fixture
 def newsroom(contributor):
     """What the newsroom already has: a section, an author (the contributor's own byline) and
     a credited picture in the media library."""
     SectionFactory(name="Politics")
     section = SectionFactory(name=SECTION)
     AuthorFactory(name="Prakash Rao")
-    author = AuthorFactory(name=AUTHOR, slug="priya-natarajan", user=contributor)
+    author = AuthorFactory(name=AUTHOR, slug="priya-natarajan", user=contributor.user)
     picture = add_image(
         file=SimpleUploadedFile("harbour-wall.jpg", jpeg_bytes((1600, 1000), (60, 110, 160))),
-        uploaded_by=contributor,
+        uploaded_by=contributor.user,
         alt_text=INLINE_ALT,
         caption=INLINE_CAPTION,
         credit=INLINE_CREDIT,
@@ -328,12 +301,12 @@ def test_a_contributor_writes_an_editor_publishes_a_reader_reads(
 
     # 1. The contributor writes the article and sends it to review.
     writer = Session(browser, live_server.url, "the contributor")
-    writer.log_in(contributor)
+    writer.log_in(contributor.user)
     write_and_submit(writer, newsroom)
 
     article = Article.objects.get(slug=SLUG)
     assert article.status == Article.Status.IN_REVIEW
-    assert article.created_by == contributor
+    assert article.created_by == contributor.user
     assert article.headline == HEADLINE
     assert article.standfirst == STANDFIRST
     assert article.section == newsroom.section
@@ -350,7 +323,7 @@ def test_a_contributor_writes_an_editor_publishes_a_reader_reads(
 
     # 2. An editor previews it and publishes it.
     desk = Session(browser, live_server.url, "the editor")
-    desk.log_in(editor)
+    desk.log_in(editor.user)
     preview_and_publish(desk, article)
 
     article.refresh_from_db()

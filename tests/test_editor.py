@@ -21,7 +21,7 @@ from articles.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, embed_for_url, sanit
 from articles.editor import EMBED_PROVIDERS, EXTENSIONS_MODULE, LIBRARY_SEARCH_URL_NAME
 from articles.models import Article, RelatedLink
 from tests.browser import launch
-from tests.conftest import parse, text_of
+from tests.conftest import PASSWORD, parse, text_of
 from tests.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,18 +70,6 @@ EDITOR_SAMPLES = {
     "embed": f"<p>Before.</p><p>{YOUTUBE}</p><p>After.</p>",
     "text with entities": "<p>Café &amp; bar &lt;3 &nbsp;x — “quoted”</p><p></p><p>End.</p>",
 }
-
-
-@pytest.fixture
-def editor_user(django_user_model):
-    return django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-
-
-@pytest.fixture
-def editor(client, editor_user):
-    """A newsroom editor signed in to the admin."""
-    client.force_login(editor_user)
-    return client
 
 
 def body_textarea(page):
@@ -372,7 +360,7 @@ LIBRARY_RESULT = {
 
 
 @pytest.fixture
-def browser_page(live_server, editor_user, settings, monkeypatch):
+def browser_page(live_server, editor, settings, monkeypatch):
     """A signed-in editor's browser tab on the live server, with the library's JSON mounted.
 
     The library's search is answered by the tab itself with `LIBRARY_RESULT`, so this tests the
@@ -410,8 +398,8 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
             " document.documentElement.dataset.bodyEditor = 'ready' })"
         )
         page.goto(f"{live_server.url}{reverse('admin:login')}")
-        page.fill("#id_username", "ed")
-        page.fill("#id_password", "a-long-password-1")
+        page.fill("#id_username", editor.user.username)
+        page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         yield page
         browser.close()
@@ -421,6 +409,7 @@ def browser_page(live_server, editor_user, settings, monkeypatch):
     assert errors == []
 
 
+@pytest.mark.browser
 def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browser_page):
     """Every node and mark of ours matches the sanitiser: loading a body and reading the
     editor's HTML back gives the body, byte for byte (one page load per sample)."""
@@ -437,6 +426,7 @@ def test_the_editor_reads_and_writes_stored_bodies_unchanged(live_server, browse
     assert changed == {}
 
 
+@pytest.mark.browser
 def test_writing_with_an_embed_and_a_library_image(live_server, browser_page):
     """An embed is one unit: the caret lands in a new paragraph after it, so the sentence typed
     next is its own paragraph, and the page shows both the embed and the sentence."""

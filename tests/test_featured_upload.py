@@ -13,14 +13,6 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-long-123")
-    )
-    return client
-
-
 def draft_data(**extra):
     return {
         "headline": "Draft With Picture",
@@ -96,12 +88,12 @@ def test_an_uploaded_featured_picture_joins_the_library(editor):
     assert LibraryImage.objects.count() == 1
 
 
-def test_a_picture_chosen_from_the_library_becomes_the_featured_image(editor, django_user_model):
+def test_a_picture_chosen_from_the_library_becomes_the_featured_image(editor):
     from library.uploads import add_image
 
     picture = add_image(
         file=upload("harbour.jpg", "JPEG"),
-        uploaded_by=django_user_model.objects.get(),
+        uploaded_by=editor.user,
         alt_text="Boats in the harbour",
         caption="Morning at the harbour.",
         credit="Jane Doe / Newsroom",

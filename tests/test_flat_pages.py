@@ -31,11 +31,6 @@ def assert_nothing_leads_away(html):
     assert "evil.example" not in str(page)
 
 
-@pytest.fixture
-def editor(admin_client):
-    return admin_client
-
-
 def test_a_page_written_in_the_admin_is_cleaned_when_saved(editor, reader):
     add = reverse("admin:flatpages_flatpage_add")
     form = parse(editor.get(add)).select_one("form#flatpage_form")

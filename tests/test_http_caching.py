@@ -61,11 +61,8 @@ def test_a_changed_article_is_sent_again(reader, article, django_capture_on_comm
     assert b"A different headline" in again.content
 
 
-def test_admin_pages_are_not_publicly_cacheable(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-long-1234")
-    )
-    response = client.get("/admin/")
+def test_admin_pages_are_not_publicly_cacheable(editor):
+    response = editor.get("/admin/")
     assert "public" not in response.get("Cache-Control", "")
     assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 

@@ -368,13 +368,6 @@ def test_make_renditions_backfills_once(pictured):
     assert again.getvalue().startswith("1 featured images without renditions: 0 given")
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    client.force_login(user)
-    return client
-
-
 def admin_form(**fields):
     return {
         "headline": "Pictured In The Admin",

@@ -12,7 +12,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,17 +90,6 @@ def library_image(content=None, name="harbour.jpg", **fields):
 
 
 # Personas -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor_user(django_user_model):
-    return django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-
-
-@pytest.fixture
-def editor(client, editor_user):
-    client.force_login(editor_user)
-    return client
 
 
 def admin_upload(client, file, **fields):
@@ -437,11 +425,11 @@ def test_the_template_tag_crops_and_sizes_the_img_to_the_crop():
 # The admin ------------------------------------------------------------------------------
 
 
-def test_an_editor_uploads_through_the_admin_end_to_end(editor, editor_user):
+def test_an_editor_uploads_through_the_admin_end_to_end(editor):
     response = admin_upload(editor, upload("harbour.jpg", picture((1000, 600))), focal_x="0.3")
     assert response.status_code == 302, file_errors(response)
     image = Image.objects.get()
-    assert image.uploaded_by == editor_user
+    assert image.uploaded_by == editor.user
     assert (image.width, image.height, image.focal_x) == (1000, 600, 0.3)
     assert image.credit == "Jane Doe / Newsroom"
     assert {r["width"] for r in image.renditions} == {240, 480, 800}
@@ -453,19 +441,17 @@ def test_an_editor_uploads_through_the_admin_end_to_end(editor, editor_user):
     assert "Required to publish" in text_of(page)  # the help texts editors read
 
 
-def test_an_edit_keeps_the_uploader_and_the_renditions(client, editor_user, django_user_model):
-    image = library_image(uploaded_by=editor_user, alt_text="Old words", credit="Agency")
-    other = django_user_model.objects.create_superuser("al", "al@example.com", "a-long-pass-2")
-    client.force_login(other)
+def test_an_edit_keeps_the_uploader_and_the_renditions(editor, other_editor):
+    image = library_image(uploaded_by=editor.user, alt_text="Old words", credit="Agency")
     with mock.patch("library.admin.ensure_renditions") as made:
-        response = client.post(
+        response = other_editor.post(
             reverse("admin:library_image_change", args=[image.pk]),
             {"alt_text": "New words", "credit": "Agency", "focal_x": "0.5", "focal_y": "0.5"},
         )
     assert response.status_code == 302
     assert made.call_count == 0
     image.refresh_from_db()
-    assert (image.alt_text, image.uploaded_by) == ("New words", editor_user)
+    assert (image.alt_text, image.uploaded_by) == ("New words", editor.user)
     assert len(image.renditions) == 4
 
 
@@ -541,28 +527,17 @@ def test_the_list_costs_the_same_queries_for_more_pictures(editor, django_assert
 # The body editor's JSON -----------------------------------------------------------------
 
 
-@pytest.fixture
-def contributor(client, django_user_model):
-    """Staff who may see the library (as the roles give writers), not a superuser."""
-    user = django_user_model.objects.create_user("cy", "cy@example.com", "a-long-pass-3")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(Permission.objects.get(codename="view_image"))
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.urls(__name__)
 def test_the_search_answers_only_staff_who_may_see_the_library(client, django_user_model):
     url = reverse("library:image-search")
     assert url == "/library/images/search/"
     anonymous = client.get(url)
     assert anonymous.status_code == 403 and "error" in anonymous.json()
-    reader = django_user_model.objects.create_user("re", "re@example.com", "a-long-pass-4")
-    client.force_login(reader)
+    account = django_user_model.objects.create_user("re", "re@example.com", "a-long-pass-4")
+    client.force_login(account)  # a reader's own account, not staff
     assert client.get(url).status_code == 403
-    reader.is_staff = True  # staff without the library's view permission
-    reader.save()
+    account.is_staff = True  # staff without the library's view permission
+    account.save()
     assert client.get(url).status_code == 403
 
 

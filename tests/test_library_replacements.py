@@ -16,19 +16,8 @@ from library.models import Image, ImageReplacement
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory
 from tests.test_library import library_image, picture, upload
-from tests.test_roles import member, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contributor(django_user_model):
-    return signed_in(member(django_user_model, "Contributor", "cora"))
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return signed_in(member(django_user_model, "Editor", "eddie"))
 
 
 def change_url(image):

@@ -112,6 +112,7 @@ def describe_message(page, message):
     return f"{page} {where}: {message['message']}\n      {extract}"
 
 
+@pytest.mark.services
 def test_every_page_type_is_valid_html(client, demo_pages, tmp_path):
     require_vnu()
     wrong_status, files = [], {}
@@ -186,6 +187,7 @@ def describe_target(target):
     return " >> ".join(" ".join(part) if isinstance(part, list) else part for part in target)
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_type_passes_axe(live_server, demo_pages, browser):
     axe = Axe()
@@ -228,6 +230,7 @@ LEAD_CARD_BOXES = """() => {
 }"""
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_public_pages_hold_their_layout_at_every_width(live_server, demo_pages, browser):
     """At each width: nothing sticks out sideways, the lead card keeps its picture beside its

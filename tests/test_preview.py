@@ -5,10 +5,8 @@ off the public site."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,27 +19,6 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_a
 pytestmark = pytest.mark.django_db
 
 NOINDEX = {"name": "robots", "content": "noindex"}
-
-
-@pytest.fixture
-def editor(django_user_model):
-    """Logged in to the admin with every permission; a client of its own, beside `reader`."""
-    client = Client()
-    user = django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def onlooker(django_user_model):
-    """Staff who may look at articles in the admin but not change them."""
-    client = Client()
-    user = django_user_model.objects.create_user("on", "on@example.com", "a-long-password-1")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.management import call_command
 from django.db import connection
@@ -27,32 +26,12 @@ from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
 from tests.test_import_wordpress import import_wordpress, post, write, wxr
 from tests.test_preview import assert_invalid_link_page
-from tests.test_roles import CHANGELIST_URL, change_url, form_data, member, signed_in
+from tests.test_roles import CHANGELIST_URL, change_url, form_data
 from tests.test_workflow import messages_of, run_action
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return signed_in(member(django_user_model, "Editor", "eddie"))
-
-
-@pytest.fixture
-def contributor(django_user_model):
-    return signed_in(member(django_user_model, "Contributor", "cora"))
-
-
-@pytest.fixture
-def onlooker(django_user_model):
-    """Staff who may look at articles in the admin but not change them."""
-    user = django_user_model.objects.create_user("on", "on@example.com", "a-long-password-1")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
-    return signed_in(user)
 
 
 @pytest.fixture
@@ -396,9 +375,9 @@ def test_moving_the_status_away_from_published_in_the_form_revokes_the_links(
 
 
 def test_a_takedown_in_the_form_revokes_a_link_another_editor_made_meanwhile(
-    editor, reader, live, django_user_model
+    editor, other_editor, reader, live
 ):
-    colleague = signed_in(member(django_user_model, "Editor", "erin"))
+    colleague = other_editor
     data = form_data(editor.get(change_url(live)))  # opened before the colleague's link
     url = make_link(colleague, live)
 

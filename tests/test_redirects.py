@@ -3,7 +3,6 @@ from every old address, straight to the current one, never in a loop."""
 
 import pytest
 from django.contrib.redirects.models import Redirect
-from django.test import Client
 from django.urls import reverse
 
 from articles.admin.topics import merge_topics
@@ -21,15 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    """Logged in to the admin with every permission; a client of its own, beside `reader`."""
-    client = Client()
-    user = django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -14,32 +14,18 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from articles.models import Article
-from tests.conftest import parse, text_of
+
+# test_workflow imports member and signed_in from here.
+from tests.conftest import member, parse, signed_in, text_of  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def member(django_user_model, role, username):
-    """A staff account in the named role's group."""
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", "a-long-password-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def form_data(response):
@@ -89,26 +75,6 @@ def new_article(client, **changes):
 def errors_of(response):
     page = parse(response)
     return " ".join(text_of(node) for node in page.select(".errorlist, .errornote"))
-
-
-@pytest.fixture
-def contributor(django_user_model):
-    return signed_in(member(django_user_model, "Contributor", "cora"))
-
-
-@pytest.fixture
-def other_contributor(django_user_model):
-    return signed_in(member(django_user_model, "Contributor", "colin"))
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return signed_in(member(django_user_model, "Editor", "eddie"))
-
-
-@pytest.fixture
-def administrator(django_user_model):
-    return signed_in(member(django_user_model, "Administrator", "ada"))
 
 
 def draft_by(client, **fields):

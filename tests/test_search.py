@@ -1,7 +1,8 @@
 """Search at /search/?q=: PostgreSQL full-text search, or the substring fallback elsewhere.
 
-Every test runs on both databases. Where they differ by design (ranking, the stored search
-vector), a test says what each one does.
+Every test runs on both databases unless marked. Where they differ by design (ranking, the
+stored search vector, snippets), a test marked `postgres` says what PostgreSQL does (skipped
+elsewhere) and one marked `FALLBACK_ONLY` what the fallback does (skipped on PostgreSQL).
 """
 
 from datetime import timedelta
@@ -20,6 +21,9 @@ from tests.factories import ArticleFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
+FALLBACK_ONLY = pytest.mark.skipif(
+    ON_POSTGRESQL, reason="the substring fallback only: PostgreSQL searches its stored vector"
+)
 
 
 def search(client, query, **params):
@@ -111,22 +115,33 @@ def test_matched_words_are_highlighted_in_the_snippet(reader):
     assert "zeppelin landed in Leeds this morning" in text_of(card.select_one(".card__standfirst"))
 
 
-def test_hostile_article_text_is_escaped_in_the_snippet(reader):
+@pytest.fixture
+def hostile_snippet(reader):
+    """The search result's snippet of an article whose text looks like markup."""
     ArticleFactory(
         headline="Airship",
         standfirst='Zeppelin <script>alert(1)</script> & <b onclick="x()">bold</b> claims.',
         body="<p>The zeppelin &amp; its crew &lt;script&gt; landed.</p>",
     )
-    snippet = search(reader, "zeppelin").select_one(".card__standfirst")
-    assert {element.name for element in snippet.find_all(True)} == {"mark"}
-    text = text_of(snippet)
-    if ON_POSTGRESQL:
-        # ts_headline leaves tag-like text out of snippets; the body's entities are decoded once,
-        # not shown as "&amp;".
-        assert "Zeppelin alert(1) & bold claims." in text
-        assert "The zeppelin & its crew <script> landed" in text
-    else:
-        assert '<script>alert(1)</script> & <b onclick="x()">bold</b>' in text
+    return search(reader, "zeppelin").select_one(".card__standfirst")
+
+
+def test_hostile_article_text_is_escaped_in_the_snippet(hostile_snippet):
+    assert {element.name for element in hostile_snippet.find_all(True)} == {"mark"}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_snippet_leaves_tag_like_text_out(hostile_snippet):
+    # ts_headline leaves tag-like text out of snippets; the body's entities are decoded once,
+    # not shown as "&amp;".
+    text = text_of(hostile_snippet)
+    assert "Zeppelin alert(1) & bold claims." in text
+    assert "The zeppelin & its crew <script> landed" in text
+
+
+@FALLBACK_ONLY
+def test_the_fallback_snippet_shows_tag_like_text_as_text(hostile_snippet):
+    assert '<script>alert(1)</script> & <b onclick="x()">bold</b>' in text_of(hostile_snippet)
 
 
 def test_snippets_allow_no_markup_but_the_highlight():
@@ -264,63 +279,97 @@ def test_a_repeat_search_costs_one_query_whatever_the_number_of_results(reader):
     assert few == many == 1  # the page; the count is cached from the first request
 
 
-def test_an_edit_is_searchable_at_once(reader):
+# The stored search vector -------------------------------------------------------------------
+# Each fixture below changes an article in one way; the first test of each says it is found at
+# once on every database, a test marked `postgres` what PostgreSQL stored for it.
+
+
+@pytest.fixture
+def edited():
     article = ArticleFactory(headline="Zeppelin over Leeds")
     article.headline = "Submarine under Hull"
     article.save()
+    return article
+
+
+def test_an_edit_is_searchable_at_once(reader, edited):
     assert headlines(search(reader, "zeppelin")) == []
     assert headlines(search(reader, "submarine")) == ["Submarine under Hull"]
-    if ON_POSTGRESQL:
-        # The trigger rewrote the stored vector: headline words carry weight A.
-        vector = stored_vector(article)
-        assert "'submarin':1A" in vector and "'hull':3A" in vector
-        assert "zeppelin" not in vector
-    else:
-        # The fallback reads the text itself; the stored vector stays empty.
-        assert stored_vector(article) is None
 
 
-def test_a_bulk_update_is_searchable_at_once(reader):
+@pytest.mark.postgres
+def test_on_postgresql_an_edit_rewrites_the_stored_vector(edited):
+    # The trigger rewrote the stored vector: headline words carry weight A.
+    vector = stored_vector(edited)
+    assert "'submarin':1A" in vector and "'hull':3A" in vector
+    assert "zeppelin" not in vector
+
+
+@pytest.fixture
+def bulk_updated():
     article = ArticleFactory(headline="Airship", body="<p>A zeppelin.</p>")
     Article.objects.filter(pk=article.pk).update(
         body="<p>A <em>submarine</em> instead.</p>", standfirst="Hull news."
     )
+    return article
+
+
+def test_a_bulk_update_is_searchable_at_once(reader, bulk_updated):
     assert headlines(search(reader, "zeppelin")) == []
     assert headlines(search(reader, "submarine")) == ["Airship"]
     assert headlines(search(reader, "hull")) == ["Airship"]
-    if ON_POSTGRESQL:
-        vector = stored_vector(article)
-        assert "'submarin':" in vector and "'hull':" in vector
-        # Tags are stripped before indexing: "em" is not a word of the article.
-        assert "'em'" not in vector
-    else:
-        assert stored_vector(article) is None
 
 
-def test_a_stray_write_to_the_vector_is_recomputed(reader):
+@pytest.mark.postgres
+def test_on_postgresql_a_bulk_update_rewrites_the_stored_vector(bulk_updated):
+    vector = stored_vector(bulk_updated)
+    assert "'submarin':" in vector and "'hull':" in vector
+    # Tags are stripped before indexing: "em" is not a word of the article.
+    assert "'em'" not in vector
+
+
+@pytest.fixture
+def stray_write():
     article = ArticleFactory(headline="Zeppelin")
     Article.objects.filter(pk=article.pk).update(search_vector=None)
+    return article
+
+
+def test_a_stray_write_to_the_vector_is_recomputed(reader, stray_write):
     assert headlines(search(reader, "zeppelin")) == ["Zeppelin"]
-    if ON_POSTGRESQL:
-        assert "'zeppelin':1A" in stored_vector(article)
-    else:
-        assert stored_vector(article) is None
 
 
-def test_markup_adds_no_words_and_tags_separate_them(reader):
-    article = ArticleFactory(
+@pytest.mark.postgres
+def test_on_postgresql_a_stray_write_to_the_stored_vector_is_undone(reader, stray_write):
+    assert headlines(search(reader, "zeppelin")) == ["Zeppelin"]
+    assert "'zeppelin':1A" in stored_vector(stray_write)
+
+
+@pytest.fixture
+def marked_up():
+    return ArticleFactory(
         headline="Airship",
         standfirst="",
         body='<p>Seen<br>over <a href="https://example.com/hidden">Leeds</a></p>'
         '<figure><img src="/media/x.jpg" alt="Harbour boats"><figcaption>Dawn</figcaption></figure>',
     )
+
+
+def test_markup_adds_no_words_and_tags_separate_them(reader, marked_up):
     assert headlines(search(reader, "leeds")) == ["Airship"]
-    if ON_POSTGRESQL:
-        # PostgreSQL's parser reads the HTML: tags and their attributes are not words.
-        lexemes = {part.split(":")[0].strip("'") for part in stored_vector(article).split()}
-        assert lexemes == {"airship", "seen", "leed", "dawn"}
-    else:
-        assert stored_vector(article) is None
+
+
+@pytest.mark.postgres
+def test_on_postgresql_tags_and_their_attributes_are_not_words(marked_up):
+    # PostgreSQL's parser reads the HTML: tags and their attributes are not words.
+    lexemes = {part.split(":")[0].strip("'") for part in stored_vector(marked_up).split()}
+    assert lexemes == {"airship", "seen", "leed", "dawn"}
+
+
+@FALLBACK_ONLY
+@pytest.mark.parametrize("change", ["edited", "bulk_updated", "stray_write", "marked_up"])
+def test_the_fallback_reads_the_text_itself_and_leaves_the_stored_vector_empty(request, change):
+    assert stored_vector(request.getfixturevalue(change)) is None
 
 
 def test_every_result_shows_its_matching_text_on_every_page(reader):

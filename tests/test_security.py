@@ -31,7 +31,7 @@ import newsroom.urls
 from articles.body import embed_for_url
 from newsroom.security import client_ip
 from tests.browser import launch
-from tests.conftest import parse
+from tests.conftest import PASSWORD, parse
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -49,7 +49,6 @@ EMBED_BODY = (
     "<p>https://www.youtube.com/watch?v=aqz-KE-bpKQ</p>"
     "<p>https://vimeo.com/76979871</p>"
 )
-PASSWORD = "a-long-password-1"
 
 
 def csp(response, header="Content-Security-Policy"):
@@ -79,13 +78,6 @@ def public_pages():
         reverse("search:results") + "?q=story",
         reverse("feeds:site-rss"),
     ]
-
-
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        "ed", "ed@example.com", PASSWORD, is_staff=True, is_superuser=True
-    )
 
 
 @pytest.fixture
@@ -182,6 +174,9 @@ def test_permissions_policy_turns_off_what_the_site_never_uses(reader, article):
 
 def test_a_server_error_page_also_carries_the_policy_and_shows_no_details(client, settings):
     settings.ROOT_URLCONF = "tests.error_urls"
+    # A key of this test's own, long and random: a short one from the environment ("t") would
+    # turn up in any page by chance.
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
     client.raise_request_exception = False
     response = client.get("/broken/")
     assert response.status_code == 500
@@ -272,10 +267,10 @@ def test_the_deployment_checks_run_in_process_too(settings):
 # Cookies -------------------------------------------------------------------------------------
 
 
-def test_sign_in_cookies_are_secure_http_only_and_same_site(client, staff):
+def test_sign_in_cookies_are_secure_http_only_and_same_site(client, editor):
     login = reverse("admin:login")
     client.get(login)
-    response = client.post(login, {"username": "ed", "password": PASSWORD})
+    response = client.post(login, {"username": editor.user.username, "password": PASSWORD})
     assert response.status_code == 302
     for name in ["sessionid", "csrftoken"]:
         cookie = client.cookies[name]
@@ -291,10 +286,10 @@ def sign_in(client, username, password):
     return client.post(reverse("admin:login"), {"username": username, "password": password})
 
 
-def test_five_wrong_passwords_pause_sign_in_for_that_account(client, staff):
+def test_five_wrong_passwords_pause_sign_in_for_that_account(client, editor):
     for _ in range(4):
-        assert sign_in(client, "ed", "wrong").status_code == 200
-    locked = sign_in(client, "ed", "wrong")
+        assert sign_in(client, editor.user.username, "wrong").status_code == 200
+    locked = sign_in(client, editor.user.username, "wrong")
     assert locked.status_code == 429
     assert locked["Retry-After"] == "900"  # the 15-minute pause, in seconds
     page = parse(locked)
@@ -302,29 +297,29 @@ def test_five_wrong_passwords_pause_sign_in_for_that_account(client, staff):
     assert "Please wait 15 minutes" in page.get_text()
     # Even the right password is refused while the pause lasts, from any address
     # (tests/test_sign_in.py: credential stuffing).
-    assert sign_in(client, "ed", PASSWORD).status_code == 429
-    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "ed", PASSWORD).status_code == 429
+    assert sign_in(client, editor.user.username, PASSWORD).status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), editor.user.username, PASSWORD).status_code == 429
     # Another account from the same address is not paused: an address has a higher limit.
     assert sign_in(client, "someone-else", "wrong").status_code == 200
 
 
-def test_sign_in_works_again_after_the_cool_off(client, staff, settings):
+def test_sign_in_works_again_after_the_cool_off(client, editor, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "ed", "wrong")
-    assert sign_in(client, "ed", PASSWORD).status_code == 429
+        sign_in(client, editor.user.username, "wrong")
+    assert sign_in(client, editor.user.username, PASSWORD).status_code == 429
     AccessAttempt.objects.update(
         attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
     )
-    assert sign_in(client, "ed", PASSWORD).status_code == 302
+    assert sign_in(client, editor.user.username, PASSWORD).status_code == 302
     # A successful sign-in clears the count.
     assert not AccessAttempt.objects.exists()
 
 
-def test_an_administrator_can_lift_a_pause(client, staff, settings):
+def test_an_administrator_can_lift_a_pause(client, editor, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "ed", "wrong")
-    call_command("axes_reset_username", "ed")
-    assert sign_in(client, "ed", PASSWORD).status_code == 302
+        sign_in(client, editor.user.username, "wrong")
+    call_command("axes_reset_username", editor.user.username)
+    assert sign_in(client, editor.user.username, PASSWORD).status_code == 302
 
 
 def test_the_address_behind_trusted_proxies_is_the_readers(settings):
@@ -340,7 +335,7 @@ def test_the_address_behind_trusted_proxies_is_the_readers(settings):
 # The admin -----------------------------------------------------------------------------------
 
 
-def test_the_admin_can_live_at_its_own_address(client, staff, urls_with):
+def test_the_admin_can_live_at_its_own_address(client, editor, urls_with):
     urls_with(ADMIN_URL="newsdesk-7f3a/")
     assert reverse("admin:index") == "/newsdesk-7f3a/"
     assert client.get("/admin/").status_code == 404
@@ -349,13 +344,12 @@ def test_the_admin_can_live_at_its_own_address(client, staff, urls_with):
     assert response["Location"].startswith("/newsdesk-7f3a/login/")
     # The address is not given away in robots.txt, which anyone may read.
     assert "newsdesk" not in client.get("/robots.txt").content.decode()
-    client.force_login(staff)
+    client.force_login(editor.user)
     assert client.get(reverse("admin:articles_article_add")).status_code == 200
 
 
-def test_the_admin_policy_allows_the_editors_import_map_and_no_other_inline_script(client, staff):
-    client.force_login(staff)
-    response = client.get(reverse("admin:articles_article_add"))
+def test_the_admin_policy_allows_the_editors_import_map_and_no_other_inline_script(editor):
+    response = editor.get(reverse("admin:articles_article_add"))
     policy = csp(response)
     assert "'unsafe-inline'" not in policy["script-src"]
     inline = [s for s in parse(response).select("script") if not s.has_attr("src")]
@@ -429,6 +423,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+@pytest.mark.browser
 def test_a_browser_reports_no_policy_violation_on_an_article(live_server, article):
     with sync_playwright() as playwright:
         browser = launch(playwright)

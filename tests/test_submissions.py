@@ -384,15 +384,6 @@ def submitted_file(reader):
     return SubmissionFile.objects.get()
 
 
-def editor_account(django_user_model, username="desk"):
-    """A staff member in the Editor role, as the roles migrations set it up."""
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", "a-long-password-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
-
-
 def test_anonymous_readers_cannot_download_a_submitted_file(client, submitted_file):
     url = reverse("submissions:file-download", args=[submitted_file.pk])
     response = client.get(url)
@@ -417,9 +408,8 @@ def test_staff_without_the_desk_permission_are_refused(client, django_user_model
     assert response.status_code == 403
 
 
-def test_an_editor_downloads_the_file_as_an_attachment(client, django_user_model, submitted_file):
-    client.force_login(editor_account(django_user_model))
-    response = client.get(reverse("submissions:file-download", args=[submitted_file.pk]))
+def test_an_editor_downloads_the_file_as_an_attachment(editor, submitted_file):
+    response = editor.get(reverse("submissions:file-download", args=[submitted_file.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == 'attachment; filename="swan.jpg"'
@@ -460,14 +450,9 @@ def test_the_storage_check_refuses_a_root_inside_media(settings):
 
 
 @pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("chief", "c@example.com", "pw-long-123")
-
-
-@pytest.fixture
-def desk(client, superuser):
-    client.force_login(superuser)
-    return client
+def desk(editor):
+    """The moderation desk: an editor, as the roles migrations make them."""
+    return editor
 
 
 def submission(status=Submission.Status.NEW, **fields):
@@ -529,15 +514,14 @@ def test_the_desk_shows_consent_read_only_and_files_to_download(desk, reader):
     assert link["href"] == reverse("submissions:file-download", args=[item.files.get().pk])
 
 
-def test_the_editor_role_runs_the_desk_but_cannot_delete(client, django_user_model):
-    editor = editor_account(django_user_model)
-    assert editor.has_perms(["submissions.view_submission", "submissions.change_submission"])
-    assert not editor.has_perm("submissions.delete_submission")
-    assert not editor.has_perm("submissions.add_submission")
+def test_the_editor_role_runs_the_desk_but_cannot_delete(editor):
+    account = editor.user
+    assert account.has_perms(["submissions.view_submission", "submissions.change_submission"])
+    assert not account.has_perm("submissions.delete_submission")
+    assert not account.has_perm("submissions.add_submission")
     contributor = Group.objects.get(name="Contributor")
     assert not contributor.permissions.filter(content_type__app_label="submissions").exists()
-    client.force_login(editor)
-    assert client.get(reverse("admin:submissions_submission_changelist")).status_code == 200
+    assert editor.get(reverse("admin:submissions_submission_changelist")).status_code == 200
 
 
 # From submission to draft -----------------------------------------------------------------
@@ -551,7 +535,7 @@ def run_draft_action(client, *submissions):
     )
 
 
-def test_a_cleared_submission_becomes_a_draft_with_the_submitters_credit(desk, reader, superuser):
+def test_a_cleared_submission_becomes_a_draft_with_the_submitters_credit(desk, reader):
     reader.post(
         SUBMIT,
         {
@@ -572,7 +556,7 @@ def test_a_cleared_submission_becomes_a_draft_with_the_submitters_credit(desk, r
     assert not article.is_public
     assert article.headline == "Swan halts bridge traffic"
     assert article.source_id == item.reference
-    assert article.created_by == superuser
+    assert article.created_by == desk.user
     assert "<p>It stood there for ten minutes &amp; waited.</p>" in article.body
     assert "<p>https://www.youtube.com/watch?v=dQw4w9WgXcQ</p>" in article.body
 

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
@@ -15,15 +14,6 @@ from tests.test_redirects import form_fields
 from tests.test_revisions import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    client = Client()
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    )
-    return client
 
 
 @pytest.fixture
