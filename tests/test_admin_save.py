@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-password-1")
-    )
-    return client
-
-
-@pytest.fixture
 def sanitising(monkeypatch):
     """How many times the sanitiser (nh3, which `articles.body.sanitise_body` runs) cleans HTML:
     the real one, counted."""

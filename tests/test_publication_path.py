@@ -28,17 +28,6 @@ pytestmark = pytest.mark.django_db
 Status = Article.Status
 
 
-@pytest.fixture
-def editor_user(django_user_model):
-    return django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-pw-1")
-
-
-@pytest.fixture
-def editor(client, editor_user):
-    client.force_login(editor_user)
-    return client
-
-
 def published(**kwargs):
     article = ArticleFactory(
         headline="Harbour Wall Repaired",
@@ -59,9 +48,9 @@ def run_action(client, action, *articles):
     )
 
 
-def test_a_bulk_unpublish_revokes_share_links_and_moves_the_version_on(editor, editor_user):
+def test_a_bulk_unpublish_revokes_share_links_and_moves_the_version_on(editor):
     article = published()
-    create_preview_link(article, by=editor_user)
+    create_preview_link(article, by=editor.user)
 
     assert run_action(editor, "unpublish", article).status_code == 302
 
@@ -72,9 +61,9 @@ def test_a_bulk_unpublish_revokes_share_links_and_moves_the_version_on(editor, e
     assert versions_of(article)[-1].revision.comment == "Unpublished."
 
 
-def test_a_bulk_send_back_to_draft_revokes_share_links_too(editor, editor_user):
+def test_a_bulk_send_back_to_draft_revokes_share_links_too(editor):
     article = published()
-    create_preview_link(article, by=editor_user)
+    create_preview_link(article, by=editor.user)
 
     assert run_action(editor, "send_back_to_draft", article).status_code == 302
 
@@ -98,9 +87,9 @@ def test_a_bulk_publish_keeps_an_earlier_publication_time_and_moves_the_version_
     assert versions_of(article)[-1].revision.comment == "Published."
 
 
-def test_a_change_form_takedown_revokes_share_links(editor, editor_user):
+def test_a_change_form_takedown_revokes_share_links(editor):
     article = published()
-    create_preview_link(article, by=editor_user)
+    create_preview_link(article, by=editor.user)
 
     response = save_in_admin(editor, article, status="unpublished")
 
@@ -166,10 +155,10 @@ def test_the_scheduler_announces_articles_that_came_due_and_retires_cached_fragm
 
 
 def test_an_import_that_takes_an_article_down_revokes_its_links_and_moves_the_version_on(
-    editor_user, tmp_path
+    editor, tmp_path
 ):
     article = published(source_system="wire", source_id="17")
-    create_preview_link(article, by=editor_user)
+    create_preview_link(article, by=editor.user)
     line = {
         "source": {"system": "wire", "id": "17"},
         "headline": "Harbour Wall Repaired",
