@@ -50,6 +50,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from articles import body
+from library import images
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -65,6 +66,16 @@ def quick_password_hashing():
     """Every persona has a password and the sign-in tests try dozens: a deliberately slow hash
     would spend most of the run on them, and no test is about the hash itself."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_image_encoding():
+    """Renditions are encoded with the encoder's least effort: the demo's pictures are made
+    again by every test that loads it, and no test is about how small WebP gets a file (the
+    formats, sizes and names of renditions are what tests check)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(images.WEBP_OPTIONS, "method", 0)
         yield
 
 
