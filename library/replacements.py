@@ -31,7 +31,7 @@ def articles_using(image, file_name=None):
 
 def in_published_use(image):
     """Whether a published article (live or scheduled) shows `image`. One query."""
-    return articles_using(image).filter(status=Article.Status.PUBLISHED).exists()
+    return articles_using(image).with_public_status().exists()
 
 
 def may_alter_image(user, image, action="change"):

@@ -23,7 +23,7 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
 def search(client, query, **params):
-    response = client.get(reverse("search:results"), {"q": query, **params})
+    response = client.get(reverse("articles:search"), {"q": query, **params})
     assert response.status_code == 200
     return parse(response)
 
