@@ -161,6 +161,7 @@ class ArticleWriter(PreparingEntries):
             article.section = topics[name_key(item.section)]
             article.source_fingerprint = item.fingerprint
             article.modified = now
+            article.refresh_rendered_body()  # what save() does; bulk writes bypass it
             article.full_clean(
                 exclude=["section", "featured_image", "featured_library_image", "slug"],
                 validate_unique=False,
@@ -173,7 +174,7 @@ class ArticleWriter(PreparingEntries):
             Article.objects.bulk_update(
                 updated,
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
-                 "source_fingerprint", "modified", "version"],
+                 "source_fingerprint", "modified", "version", "body_rendered", "body_rendered_key"],
             )
         taken_down = [a for a in updated if is_takedown(old_status[a.pk], a.status)]
         if taken_down:
