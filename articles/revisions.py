@@ -57,14 +57,15 @@ __all__ = [
     "word_diff",
 ]
 
-# The search vector is written by a database trigger from the text it indexes, so it is not
-# worth keeping; restoring an old one would only be overwritten.
+# The search vector is written by a database trigger from the text it indexes, and the rendered
+# body by `save()` from the body, so neither is worth keeping; restoring one would only be
+# overwritten.
 reversion.register(ArticleAuthor)
 reversion.register(TopicItem)
 reversion.register(RelatedLink)
 reversion.register(
     Article,
-    exclude=("search_vector",),
+    exclude=("search_vector", "body_rendered", "body_rendered_key"),
     follow=tuple(relation for relation, _, _ in RELATIONS.values()),
 )
 
