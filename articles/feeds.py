@@ -1,8 +1,9 @@
-"""RSS 2.0 and Atom 1.0 feeds of public articles: the whole site, a topic or section, an author.
+"""RSS 2.0 and Atom 1.0 feeds of public articles: the whole site, a topic or section.
 
-A feed lists the newest `FEED_SIZE` public articles, read through `card_queryset` (or
-`topic_articles`), so the one publication rule applies. Entries carry the byline, the section
-and topics as categories, the standfirst, and the featured picture as Media RSS
+(An author's feeds are the authors app's, authors.feeds, built on `ArticleFeed`.) A feed lists
+the newest `FEED_SIZE` public articles of a named listing (`Article.objects.latest()`, narrowed
+by `for_topic` or `by_author`), so the one publication rule applies. Entries carry the byline,
+the section and topics as categories, the standfirst, and the featured picture as Media RSS
 `media:content` and as an enclosure.
 
 Queries, whatever the number of entries: the topic or author named in the address (none for the
@@ -28,9 +29,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
 
-from articles.models import ArticleAuthor, Topic, TopicItem
-from articles.views import author_articles, card_queryset, topic_articles
-from authors.models import Author
+from articles.models import Article, ArticleAuthor, Topic, TopicItem
 from newsroom.fragments import content_version
 from newsroom.models import SiteSettings
 
@@ -153,8 +152,8 @@ class ArticleFeed(Feed):
         return response
 
     def articles(self, subject):
-        """The subject's public articles, newest first (a card queryset)."""
-        return card_queryset()
+        """The subject's public articles, newest first (a listing of `ArticleQuerySet`)."""
+        return Article.objects.latest()
 
     def items(self, subject):
         """The newest entries, with bylines and topics prefetched: three queries in all."""
@@ -297,7 +296,7 @@ class TopicFeed(ArticleFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def articles(self, topic):
-        return topic_articles(topic)
+        return Article.objects.latest().for_topic(topic)
 
     def title(self, topic):
         return f"{topic.name} | {self.brand_name}"
@@ -311,30 +310,5 @@ class TopicFeed(ArticleFeed):
 
 class TopicAtomFeed(TopicFeed):
     """A topic's or section's newest public articles, as Atom 1.0."""
-
-    feed_type = MediaAtomFeed
-
-
-class AuthorFeed(ArticleFeed):
-    """An author's newest public articles, as RSS 2.0."""
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def articles(self, author):
-        return author_articles(author)
-
-    def title(self, author):
-        return f"{author.name} | {self.brand_name}"
-
-    def link(self, author):
-        return author.get_absolute_url()
-
-    def description(self, author):
-        return f"The latest stories by {author.name} for {self.brand_name}."
-
-
-class AuthorAtomFeed(AuthorFeed):
-    """An author's newest public articles, as Atom 1.0."""
 
     feed_type = MediaAtomFeed

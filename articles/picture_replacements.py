@@ -33,7 +33,7 @@ def articles_using(image, file_name=None):
 
 def in_published_use(image):
     """Whether a published article (live or scheduled) shows `image`. One query."""
-    return articles_using(image).filter(status=Article.Status.PUBLISHED).exists()
+    return articles_using(image).with_public_status().exists()
 
 
 def follow_replacement(image, *, old_name, by):

@@ -16,8 +16,6 @@ from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from articles.models import Article
-
 logger = logging.getLogger(__name__)
 
 # The length of Redirect.old_path and new_path.
@@ -29,7 +27,7 @@ def published_url(article):
 
     Touches `article.section` (select it related).
     """
-    if article.status != Article.Status.PUBLISHED or article.section_id is None:
+    if not article.has_public_status or article.section_id is None:
         return None
     return article.get_absolute_url()
 
@@ -44,8 +42,8 @@ def record_topic_move(*, old_slug, topic):
     moves = [
         (reverse("articles:topic-detail", kwargs=old), page),
         (reverse("articles:section-detail", kwargs=old), page),
-        (reverse("feeds:topic-rss", kwargs=old), reverse("feeds:topic-rss", kwargs=new)),
-        (reverse("feeds:topic-atom", kwargs=old), reverse("feeds:topic-atom", kwargs=new)),
+        (reverse("articles:topic-rss", kwargs=old), reverse("articles:topic-rss", kwargs=new)),
+        (reverse("articles:topic-atom", kwargs=old), reverse("articles:topic-atom", kwargs=new)),
     ]
     redirects = [record_move(old_url=old_url, new_url=new_url) for old_url, new_url in moves]
     return [redirect for redirect in redirects if redirect is not None]

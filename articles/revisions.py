@@ -67,14 +67,18 @@ def register_models():
     shows, with defaults of its own, when the admin is built (django.contrib.admin's `ready`
     runs before this app's); these registrations replace those.
     """
-    # The search vector is written by a database trigger from the text it indexes, so it is
-    # not worth keeping; restoring an old one would only be overwritten.
+    # The search vector is written by a database trigger from the text it indexes, and the
+    # rendered body by `save()` from the body, so neither is worth keeping; restoring one would
+    # only be overwritten.
     follow = tuple(relation for relation, _, _ in RELATIONS.values())
     for model, options in (
         (ArticleAuthor, {}),
         (TopicItem, {}),
         (RelatedLink, {}),
-        (Article, {"exclude": ("search_vector",), "follow": follow}),
+        (
+            Article,
+            {"exclude": ("search_vector", "body_rendered", "body_rendered_key"), "follow": follow},
+        ),
     ):
         if reversion.is_registered(model):
             reversion.unregister(model)

@@ -11,8 +11,8 @@ phrase must appear in the headline, standfirst or body, -words must not; headlin
 first, then the newest. Its snippets are cut in Python from the standfirst and the body's text,
 around the first match, with the words marked.
 
-Either way, only `Article.objects.published()` articles (via `card_queryset()`) are searched, and
-a search costs two queries, a count and one page, whatever the page size.
+Either way, only public articles (`Article.objects.latest()`, see `ArticleQuerySet`) are searched,
+and a search costs two queries, a count and one page, whatever the page size.
 """
 
 import re
@@ -29,7 +29,6 @@ from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from articles.models import Article
-from articles.views import card_queryset
 from newsroom.pages import CappedCountPaginator, PublicListMixin
 
 MAX_QUERY_LENGTH = 200
@@ -93,7 +92,7 @@ class FullTextSearch:
         wanted = " ".join(token[0] for token in TOKEN.finditer(query) if not token["negate"])
         ranking = SearchQuery(wanted, search_type="websearch", config=CONFIG) if wanted else search
         return (
-            card_queryset()
+            Article.objects.latest()
             .filter(search_vector=search)
             .annotate(
                 rank=SearchRank(F("search_vector"), ranking),
@@ -164,7 +163,7 @@ class SubstringSearch:
             Case(When(in_headline, then=Value(1)), default=Value(0)) if required else Value(0)
         )
         return (
-            card_queryset()
+            Article.objects.latest()
             .filter(matches)
             .annotate(headline_match=headline_first, snippet_body=F("body"))
             .order_by("-headline_match", "-published_at", "-id")
@@ -245,4 +244,4 @@ class SearchView(PublicListMixin, ListView):
         params = {"q": self.query} if self.query else {}
         if number > 1:
             params["page"] = number
-        return reverse("search:results") + (f"?{urlencode(params)}" if params else "")
+        return reverse("articles:search") + (f"?{urlencode(params)}" if params else "")

@@ -1,8 +1,9 @@
+"""Search's address, /search/, named `articles:search` (included by articles.urls)."""
+
 from django.urls import path
 
 from articles.search import SearchView
 
-app_name = "search"
 urlpatterns = [
-    path("", SearchView.as_view(), name="results"),
+    path("", SearchView.as_view(), name="search"),
 ]

@@ -1,4 +1,6 @@
-from django.urls import path
+"""The articles app's public addresses, all in the `articles` namespace: pages, feeds, search."""
+
+from django.urls import include, path
 
 from articles import corrections, preview, views
 
@@ -6,6 +8,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("feeds/", include("articles.feed_urls")),
+    path("search/", include("articles.search_urls")),
     path("topics/", views.TopicIndexView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("articles/<slug:slug>/", views.ArticleBySlugView.as_view(), name="article-by-slug"),

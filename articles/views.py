@@ -1,41 +1,21 @@
+"""The public pages of articles and topics: home, latest, article, topic and section, topics A-Z.
+
+Views only choose a listing (the named methods of `ArticleQuerySet`, which apply the one
+publication rule) and hand it to a template; none builds a query of its own shape.
+"""
+
 from collections import Counter
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from articles.body import render_body
 from articles.models import Article, Topic, TopicItem, public_condition
 from newsroom.chrome import get_chrome
 from newsroom.fragments import cached, content_version
 from newsroom.pages import PublicListMixin, PublicPageMixin
-
-
-def card_queryset():
-    """Public articles shaped for a listing card: section joined, newest first."""
-    return (
-        Article.objects.published()
-        .select_related("section")
-        .only(
-            "headline",
-            "slug",
-            "standfirst",
-            "published_at",
-            "modified",
-            "featured_image",
-            "featured_image_alt",
-            "featured_image_width",
-            "featured_image_height",
-            "featured_image_renditions",
-            "section__name",
-            "section__slug",
-        )
-        .newest_first()
-    )
 
 
 def topic_counts():
@@ -74,10 +54,11 @@ def _count_topics():
 class ArticleDetailView(PublicPageMixin, DetailView):
     """The public article page at /<section>/<slug>/.
 
-    One query for the article. The rendered article and the rail are cached fragments (see
-    `newsroom.fragments`); the querysets behind them are handed to the template unevaluated and
-    run only when a fragment is rebuilt: one query each for the byline, topics, related links,
-    corrections and rail, whatever their length.
+    One query for the article, whose body is stored rendered (`Article.reader_body`). The
+    article and the rail are cached fragments (see `newsroom.fragments`); the querysets behind
+    them are handed to the template unevaluated and run only when a fragment is rebuilt: one
+    query each for the byline, topics, related links, corrections and rail, whatever their
+    length.
     """
 
     template_name = "articles/article_detail.html"
@@ -105,7 +86,6 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             current_section=article.section.slug if article.section else None,
             content_version=content_version(),
             fragment_seconds=settings.NEWSROOM_FRAGMENT_SECONDS,
-            body=render_body(article.body),
             byline=authors.filter(article_links__article=article).order_by(
                 "article_links__position", "article_links__id"
             ),
@@ -115,7 +95,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             related_links=article.related_links.filter(
                 Q(target__isnull=True) | public_condition("target__")
             ).select_related("target__section"),
-            rail=card_queryset().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE],
+            rail=Article.objects.latest().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE],
         )
         return context
 
@@ -133,41 +113,11 @@ class ArticleBySlugView(RedirectView):
         return article.get_absolute_url()
 
 
-def section_fronts(sections, per_section, exclude=None):
-    """The newest `per_section` public cards of each section, as {section id: [cards]}.
-
-    Two queries whatever the number of sections: the ids, then the cards. Where the database can
-    order and limit inside a UNION (PostgreSQL), each section's ids come from its own index scan;
-    elsewhere (SQLite, the small embedded default) a window function ranks them.
-    """
-    if not sections:
-        return {}
-    public = Article.objects.published().exclude(pk=exclude).order_by("-published_at", "-id")
-    if connection.features.supports_slicing_ordering_in_compound:
-        parts = [
-            public.filter(section_id=section_id).values_list("pk", flat=True)[:per_section]
-            for section_id in sections
-        ]
-        ids = list(parts[0].union(*parts[1:], all=True))
-    else:
-        ranked = public.filter(section_id__in=sections).annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("id").desc()],
-            )
-        )
-        ids = list(ranked.filter(rank__lte=per_section).values_list("pk", flat=True))
-    fronts = {section_id: [] for section_id in sections}
-    for card in card_queryset().filter(pk__in=ids):
-        fronts[card.section_id].append(card)
-    return fronts
-
-
 class HomeView(PublicPageMixin, TemplateView):
     """The front page: the lead story, a block per section, then the latest.
 
-    Three queries: the latest cards, and two for the section blocks (see `section_fronts`).
+    Three queries: the latest cards, and two for the section blocks (see
+    `ArticleQuerySet.section_fronts`).
     """
 
     template_name = "articles/home.html"
@@ -175,10 +125,10 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        latest = list(card_queryset()[: self.latest_count])
+        latest = list(Article.objects.latest()[: self.latest_count])
         sections = get_chrome()["sections"]
         lead = latest[0] if latest else None
-        fronts = section_fronts(
+        fronts = Article.objects.section_fronts(
             [section["id"] for section in sections], self.per_section, exclude=lead and lead.pk
         )
         blocks = [
@@ -200,25 +150,7 @@ class LatestView(PublicListMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return card_queryset()
-
-
-def topic_articles(topic):
-    """Public cards of a topic: the articles tagged with it and, for a section, its articles.
-
-    A subquery rather than a join, so no DISTINCT is needed and the listing index serves the
-    ordering. Only sections add `OR section = …`: on a topic tagged on much of the archive the
-    OR keeps PostgreSQL from walking the listing index (37 ms against 2 ms at 100,000 articles).
-    """
-    tagged = Q(pk__in=TopicItem.objects.filter(tag=topic).values("content_object_id"))
-    if topic.in_navigation:
-        return card_queryset().filter(Q(section=topic) | tagged)
-    return card_queryset().filter(tagged)
-
-
-def author_articles(author):
-    """Public cards of an author's articles, newest first."""
-    return card_queryset().filter(article_authors__author=author)
+        return Article.objects.latest()
 
 
 class TopicDetailView(PublicListMixin, ListView):
@@ -239,7 +171,7 @@ class TopicDetailView(PublicListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return topic_articles(self.topic)
+        return Article.objects.latest().for_topic(self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)

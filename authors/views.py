@@ -1,7 +1,9 @@
+"""The authors' public pages: the index of authors with public articles, and each profile."""
+
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.views import author_articles
+from articles.models import Article
 from authors.models import Author
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
@@ -15,7 +17,7 @@ class AuthorDetailView(PublicListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return author_articles(self.author)
+        return Article.objects.latest().by_author(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

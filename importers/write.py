@@ -157,6 +157,7 @@ class ArticleWriter(PreparingEntries):
             article.section = topics[name_key(item.section)]
             article.source_fingerprint = item.fingerprint
             article.modified = now
+            article.refresh_rendered_body()  # what save() does; bulk writes bypass it
             article.full_clean(
                 exclude=["section", "featured_image", "featured_library_image", "slug"],
                 validate_unique=False,
@@ -169,7 +170,7 @@ class ArticleWriter(PreparingEntries):
             Article.objects.bulk_update(
                 updated,
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
-                 "source_fingerprint", "modified", "version"],
+                 "source_fingerprint", "modified", "version", "body_rendered", "body_rendered_key"],
             )
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)

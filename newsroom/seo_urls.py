@@ -3,13 +3,13 @@ from django.urls import path
 
 from newsroom import sitemaps
 
-app_name = "seo"
+app_name = "newsroom"
 urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": sitemaps.INDEX, "sitemap_url_name": "seo:sitemap-section"},
+        {"sitemaps": sitemaps.INDEX, "sitemap_url_name": "newsroom:sitemap-section"},
         name="sitemap-index",
     ),
     # Before the section pattern, which would take "news" as a section.

@@ -70,9 +70,9 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         *admin,
-        f"Disallow: {reverse('search:results')}",
+        f"Disallow: {reverse('articles:search')}",
         "",
-        f"Sitemap: {absolute('seo:sitemap-index')}",
-        f"Sitemap: {absolute('seo:sitemap-news')}",
+        f"Sitemap: {absolute('newsroom:sitemap-index')}",
+        f"Sitemap: {absolute('newsroom:sitemap-news')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -11,13 +11,11 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", favicon),
-    path("authors/", include("authors.urls")),
     path("pages/", include("django.contrib.flatpages.urls")),
-    path("feeds/", include("articles.feed_urls")),
-    path("search/", include("articles.search_urls")),
     path("library/", include("library.urls")),
     path("submit/", include("submissions.urls")),
     path("", include("newsroom.seo_urls")),
+    path("", include("authors.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -149,7 +149,7 @@ def test_the_demo_reads_as_recent_so_the_news_sitemap_is_not_empty(client, demo_
     newest = Article.objects.published().newest_first().first()
     assert now - timedelta(days=1) < newest.published_at <= now
 
-    urlset = ElementTree.fromstring(client.get(reverse("seo:sitemap-news")).content)
+    urlset = ElementTree.fromstring(client.get(reverse("newsroom:sitemap-news")).content)
     news = urlset.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
     assert len(news) >= 2
     assert any(url.findtext("{*}loc").endswith(LEAD) for url in news)

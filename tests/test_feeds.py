@@ -30,18 +30,18 @@ pytestmark = pytest.mark.django_db
 PUBLISHED = datetime(2025, 3, 15, 12, 8, tzinfo=UTC)
 UPDATED = datetime(2025, 3, 16, 9, 30, tzinfo=UTC)
 
-SITE_FEEDS = [reverse("feeds:site-rss"), reverse("feeds:site-atom")]
+SITE_FEEDS = [reverse("articles:site-rss"), reverse("articles:site-atom")]
 TOPIC_FEEDS = [
-    reverse("feeds:topic-rss", args=["space"]),
-    reverse("feeds:topic-atom", args=["space"]),
+    reverse("articles:topic-rss", args=["space"]),
+    reverse("articles:topic-atom", args=["space"]),
 ]
 SECTION_FEEDS = [
-    reverse("feeds:topic-rss", args=["news"]),
-    reverse("feeds:topic-atom", args=["news"]),
+    reverse("articles:topic-rss", args=["news"]),
+    reverse("articles:topic-atom", args=["news"]),
 ]
 AUTHOR_FEEDS = [
-    reverse("feeds:author-rss", args=["nia-cole"]),
-    reverse("feeds:author-atom", args=["nia-cole"]),
+    reverse("authors:author-rss", args=["nia-cole"]),
+    reverse("authors:author-atom", args=["nia-cole"]),
 ]
 FEEDS = SITE_FEEDS + TOPIC_FEEDS + SECTION_FEEDS + AUTHOR_FEEDS
 

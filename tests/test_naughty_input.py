@@ -251,7 +251,7 @@ class PublicForm:
         return send(reverse(self.url_name), data)
 
 
-SEARCH = PublicForm("search:results", "get", {"q": None}, echoes_query=True)
+SEARCH = PublicForm("articles:search", "get", {"q": None}, echoes_query=True)
 # The reader submission form (the submissions app), where the project has it: every text
 # field gets the string; the e-mail address and the two consents are valid, so that strings
 # reach the thank-you page as well as the form's errors.

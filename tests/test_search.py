@@ -27,7 +27,7 @@ FALLBACK_ONLY = pytest.mark.skipif(
 
 
 def search(client, query, **params):
-    response = client.get(reverse("search:results"), {"q": query, **params})
+    response = client.get(reverse("articles:search"), {"q": query, **params})
     assert response.status_code == 200
     return parse(response)
 

@@ -75,8 +75,8 @@ def public_pages():
         "/news/",
         "/topics/boats/",
         "/authors/ida/",
-        reverse("search:results") + "?q=story",
-        reverse("feeds:site-rss"),
+        reverse("articles:search") + "?q=story",
+        reverse("articles:site-rss"),
     ]
 
 

@@ -24,11 +24,11 @@ def hosts_readers_are_sent_to(reader):
     """The host of every address in robots.txt, the sitemap index and the site's feeds."""
     robots = reader.get("/robots.txt").content.decode()
     addresses = [line.split(": ", 1)[1] for line in robots.splitlines() if line.startswith("Sitemap:")]
-    index = ElementTree.fromstring(reader.get(reverse("seo:sitemap-index")).content)
+    index = ElementTree.fromstring(reader.get(reverse("newsroom:sitemap-index")).content)
     addresses += [loc.text for loc in index.iter(f"{SITEMAP}loc")]
-    rss = ElementTree.fromstring(reader.get(reverse("feeds:site-rss")).content)
+    rss = ElementTree.fromstring(reader.get(reverse("articles:site-rss")).content)
     addresses += [rss.findtext("channel/link")] + [i.findtext("link") for i in rss.iter("item")]
-    atom = ElementTree.fromstring(reader.get(reverse("feeds:site-atom")).content)
+    atom = ElementTree.fromstring(reader.get(reverse("articles:site-atom")).content)
     addresses += [link.get("href") for link in atom.iter(f"{ATOM}link")]
     assert len(addresses) >= 8
     return {address.split("/")[2] for address in addresses}

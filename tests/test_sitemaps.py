@@ -108,7 +108,7 @@ def path_of(location):
 
 
 def test_the_index_lists_each_sitemap(reader, world, schema):
-    index = get_xml(reader, reverse("seo:sitemap-index"), schema)
+    index = get_xml(reader, reverse("newsroom:sitemap-index"), schema)
     assert locations(index) == [
         f"{HOME}/sitemap-articles.xml",
         f"{HOME}/sitemap-topics.xml",
@@ -116,11 +116,11 @@ def test_the_index_lists_each_sitemap(reader, world, schema):
         f"{HOME}/sitemap-pages.xml",
         f"{HOME}/sitemap-news.xml",
     ]
-    assert reverse("seo:sitemap-section", args=["articles"]) == "/sitemap-articles.xml"
+    assert reverse("newsroom:sitemap-section", args=["articles"]) == "/sitemap-articles.xml"
 
 
 def test_every_sitemap_the_index_names_is_valid(reader, world, schema):
-    index = get_xml(reader, reverse("seo:sitemap-index"), schema)
+    index = get_xml(reader, reverse("newsroom:sitemap-index"), schema)
     for location in locations(index):
         urlset = get_xml(reader, path_of(location), schema)
         assert urlset.tag == f"{{{NS['sm']}}}urlset"
@@ -128,7 +128,7 @@ def test_every_sitemap_the_index_names_is_valid(reader, world, schema):
 
 
 def test_the_article_sitemap_lists_only_public_articles_with_lastmod(reader, world, schema):
-    urlset = get_xml(reader, reverse("seo:sitemap-section", args=["articles"]), schema)
+    urlset = get_xml(reader, reverse("newsroom:sitemap-section", args=["articles"]), schema)
     entries = {
         url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
         for url in urlset.iterfind("sm:url", namespaces=NS)
@@ -145,7 +145,7 @@ def test_the_article_sitemap_is_paginated_oldest_first(reader, schema, monkeypat
     start = timezone.now() - timedelta(days=1)
     for n in range(5):
         ArticleFactory(slug=f"story-{n}", section=section, published_at=start + timedelta(hours=n))
-    index = get_xml(reader, reverse("seo:sitemap-index"), schema)
+    index = get_xml(reader, reverse("newsroom:sitemap-index"), schema)
     pages = [loc for loc in locations(index) if "/sitemap-articles.xml" in loc]
     assert pages == [
         f"{HOME}/sitemap-articles.xml",
@@ -163,17 +163,17 @@ def test_the_article_sitemap_is_paginated_oldest_first(reader, schema, monkeypat
 
 
 def test_topics_with_public_articles_are_listed_at_their_own_addresses(reader, world, schema):
-    urlset = get_xml(reader, reverse("seo:sitemap-section", args=["topics"]), schema)
+    urlset = get_xml(reader, reverse("newsroom:sitemap-section", args=["topics"]), schema)
     assert locations(urlset) == [f"{HOME}/news/", f"{HOME}/topics/space/"]
 
 
 def test_authors_with_public_articles_are_listed(reader, world, schema):
-    urlset = get_xml(reader, reverse("seo:sitemap-section", args=["authors"]), schema)
+    urlset = get_xml(reader, reverse("newsroom:sitemap-section", args=["authors"]), schema)
     assert locations(urlset) == [f"{HOME}/authors/nia-cole/"]
 
 
 def test_pages_open_to_everyone_are_listed(reader, world, schema):
-    urlset = get_xml(reader, reverse("seo:sitemap-section", args=["pages"]), schema)
+    urlset = get_xml(reader, reverse("newsroom:sitemap-section", args=["pages"]), schema)
     assert locations(urlset) == [f"{HOME}/pages/advertise/"]
 
 
@@ -187,7 +187,7 @@ def test_the_news_sitemap_holds_public_articles_of_the_last_two_days(reader, wor
         section=world["new"].section,
         published_at=timezone.now() - timedelta(hours=49),
     )
-    urlset = get_xml(reader, reverse("seo:sitemap-news"), schema)
+    urlset = get_xml(reader, reverse("newsroom:sitemap-news"), schema)
     (url,) = urlset.iterfind("sm:url", namespaces=NS)
     news = url.find("news:news", namespaces=NS)
     assert url.findtext("sm:loc", namespaces=NS) == f"{HOME}/news/new-story/"
@@ -199,7 +199,7 @@ def test_the_news_sitemap_holds_public_articles_of_the_last_two_days(reader, wor
 
 
 def test_robots_txt_keeps_crawlers_out_of_admin_and_search_and_names_the_sitemaps(reader):
-    response = reader.get(reverse("seo:robots"))
+    response = reader.get(reverse("newsroom:robots"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode().splitlines() == [

@@ -12,7 +12,13 @@ rule lives below both). The names callers use are re-exported here, where they h
 
 from articles.body.adverts import ADVERT, Block, place_adverts
 from articles.body.embeds import EMBED_PROVIDERS, embed_for_url
-from articles.body.rendering import _content_blocks, render_body, split_blocks
+from articles.body.rendering import (
+    _content_blocks,
+    render_body,
+    render_body_html,
+    rendering_key,
+    split_blocks,
+)
 from newsroom.sanitising import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -35,6 +41,8 @@ __all__ = [
     "embed_for_url",
     "place_adverts",
     "render_body",
+    "render_body_html",
+    "rendering_key",
     "safe_srcset",
     "sanitise_body",
     "set_image_attributes",

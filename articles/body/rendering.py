@@ -3,14 +3,22 @@
 The body is split into top-level blocks, a paragraph holding nothing but an allowed provider's
 address becomes an embed (the WordPress convention), figures show their credit, and advert slots
 are placed. This changes with the page's layout, not with what may be stored.
+
+`render_body_html` is the body as the article page prints it, one string. The article stores it
+(`Article.body_rendered`), so a body is rendered once per change rather than per request; the
+stored copy is good while its `rendering_key` matches: the body, the advert policy
+(`settings.NEWSROOM_ADVERTS`) and `RENDERING_VERSION` it was made from.
 """
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -124,3 +132,21 @@ def _content_blocks(html):
 def render_body(html, policy=None):
     """The body as a list of Blocks ready for the template, adverts placed."""
     return place_adverts(_content_blocks(html or ""), policy or settings.NEWSROOM_ADVERTS)
+
+
+# Bump when what the renderer prints changes (embeds, figures, advert slots, the body template):
+# every stored rendering then stops matching and is made afresh (see `rendering_key`).
+RENDERING_VERSION = 1
+
+
+def rendering_key(html, policy=None):
+    """A digest of everything a stored rendering of `html` depends on (see the module doc)."""
+    policy = policy or settings.NEWSROOM_ADVERTS
+    state = json.dumps([RENDERING_VERSION, policy, html or ""], sort_keys=True)
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def render_body_html(html, policy=None):
+    """The body as the article page prints it: blocks and advert slots, as safe HTML."""
+    blocks = render_body(html, policy)
+    return render_to_string("articles/includes/article_body.html", {"blocks": blocks})

@@ -1,6 +1,8 @@
 """Articles: the story itself, its byline, and the one definition of what the public sees.
 
-`public_condition` and `ArticleQuerySet.published` are what every public page calls; the
+What the public may see is `Article.PUBLIC_STATUSES` and the time rule, stated once in
+`Article.public_condition` (for queries) beside `Article.is_public` (for one article in hand);
+`ArticleQuerySet.published` (articles.models.listings) is what every public page calls. The
 article's fields and its byline change with the newsroom's idea of a story.
 """
 
@@ -10,34 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from taggit.managers import TaggableManager
 
-from articles.body import sanitise_body
+from articles.body import render_body_html, rendering_key, sanitise_body
+from articles.models.listings import ArticleQuerySet
 from articles.models.topics import Topic, TopicItem, TopicsManager
 from library.images import StoredSizeImageField
 
 
 def public_condition(prefix=""):
-    """The one definition of what the public may see: published, and not in the future.
-
-    `prefix` applies it across a relation (e.g. "target__" for a related link's article), so
-    lists of links filter on a join rather than a subquery.
-    """
-    return models.Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
-    )
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles the public may see (see `public_condition`)."""
-        return self.filter(public_condition())
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-id")
+    """`Article.public_condition` across a relation, for querysets of other models (e.g.
+    "article__" for corrections): the same rule, looked up when called."""
+    return Article.public_condition(prefix)
 
 
 class Article(models.Model):
@@ -46,6 +33,11 @@ class Article(models.Model):
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+
+    # What the public may see: an article in one of these statuses whose publication time has
+    # come. `public_condition` says it to the database, `is_public` of one article in hand;
+    # nothing else states it (a public status before its time is "scheduled").
+    PUBLIC_STATUSES = (Status.PUBLISHED,)
 
     headline = models.CharField(
         max_length=255, help_text="The article's title, as readers see it at the top of the page."
@@ -65,6 +57,19 @@ class Article(models.Model):
         help_text="The story. Unsafe markup (scripts, styles, event handlers) is removed on save. "
         "A paragraph holding only a YouTube, Vimeo, X, Instagram, TikTok or Facebook address "
         "becomes an embed.",
+    )
+    body_rendered = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body as the article page prints it (embeds, figures, advert slots), "
+        "made on save from the body (see articles.body.rendering), never by hand.",
+    )
+    body_rendered_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="What the stored rendering was made from (`rendering_key`); when it no "
+        "longer matches, the page renders the body afresh until the next save.",
     )
     section = models.ForeignKey(
         Topic,
@@ -213,6 +218,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitise_body(self.body)
+        if self.refresh_rendered_body() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"], "body_rendered", "body_rendered_key"
+            }
         if not self.source_id:
             self.source_system, self.source_id = "newsroom", self.slug
         super().save(*args, **kwargs)
@@ -235,13 +244,52 @@ class Article(models.Model):
             if errors:
                 raise ValidationError(errors)
 
+    @classmethod
+    def public_condition(cls, prefix="", now=None):
+        """The one definition of what the public may see, as a condition: a public status,
+        and a publication time that has come (`now`, or the present).
+
+        `prefix` applies it across a relation (e.g. "target__" for a related link's article),
+        so lists of links filter on a join rather than a subquery.
+        """
+        return models.Q(
+            **{
+                f"{prefix}status__in": cls.PUBLIC_STATUSES,
+                f"{prefix}published_at__lte": timezone.now() if now is None else now,
+            }
+        )
+
     @property
     def is_public(self):
+        """`public_condition` for this article, without a query."""
         return (
-            self.status == self.Status.PUBLISHED
+            self.has_public_status
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def has_public_status(self):
+        """Whether the article is public or scheduled to be (its time aside)."""
+        return self.status in self.PUBLIC_STATUSES
+
+    def refresh_rendered_body(self):
+        """Render the body into `body_rendered` if what it depends on has changed since the
+        last rendering. Returns whether it rendered. Called by `save()`."""
+        key = rendering_key(self.body)
+        if key == self.body_rendered_key:
+            return False
+        self.body_rendered, self.body_rendered_key = render_body_html(self.body), key
+        return True
+
+    @property
+    def reader_body(self):
+        """The body as the article page prints it: the stored rendering while it matches the
+        body and the advert policy, else rendered now (a row written around `save()`)."""
+        if self.body_rendered_key == rendering_key(self.body):
+            # Made by render_body_html from the sanitised body, keyed on that body.
+            return mark_safe(self.body_rendered)
+        return render_body_html(self.body)
 
     @property
     def ordered_topics(self):

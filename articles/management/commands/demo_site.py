@@ -46,9 +46,7 @@ def bring_demo_dates_forward(now=None):
     """Move the published demo articles forward by whole days so that the newest one is less
     than a day old; returns the number of days (0 when they are recent already)."""
     now = now or timezone.now()
-    published = Article.objects.filter(
-        source_system=DEMO_SOURCE, status=Article.Status.PUBLISHED, published_at__lte=now
-    )
+    published = Article.objects.published(now=now).filter(source_system=DEMO_SOURCE)
     newest = published.aggregate(newest=Max("published_at"))["newest"]
     days = (now - newest).days if newest else 0
     if days > 0:

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--since takes a whole number of minutes, at least 1.")
         now = timezone.now()
         due = list(
-            Article.objects.published()
+            Article.objects.published(now=now)
             .filter(published_at__gt=now - timedelta(minutes=since))
             .select_related("section")
             .defer("body", "search_vector")
