@@ -133,3 +133,17 @@ def test_sanitising_again_what_the_sanitiser_returned_changes_nothing(sanitising
     assert len(sanitising) == 1
     assert body.sanitise_body(str(once)) == once  # a plain string is sanitised again
     assert len(sanitising) == 2
+
+
+def test_a_form_claiming_more_byline_rows_than_allowed_is_refused_with_a_message(editor):
+    """A tampered row count gets the form back with a message, fast: no 500, nothing saved."""
+    article = draft()
+    data = change_form_data(editor.get(change_url(article)))
+    data.update(headline="Tampered", **{"article_authors-TOTAL_FORMS": "99999999"})
+
+    response = editor.post(change_url(article), data)
+
+    assert response.status_code == 200
+    errors = " ".join(e.get_text(" ", strip=True) for e in parse(response).select(".errorlist"))
+    assert "at most 100" in errors
+    assert Article.objects.get(pk=article.pk).headline == "Harbour Wall Repaired"
