@@ -14,6 +14,7 @@ feeds). It refuses what `check_image_upload` refuses, with the same words, so a 
 cannot upload cannot be imported either.
 """
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,11 @@ CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "
 # What of a picture's `info` survives: colour, transparency and animation, nothing about people
 # or places (no exif, xmp, comment, iptc, dpi, text chunks).
 KEPT_INFO = ("icc_profile", "transparency", "background", "duration", "loop")
-# Stored names are "library/YYYY/MM/<stem><ext>" and the field holds 100 characters.
+# Stored names are "library/YYYY/MM/<stem>-<hash><ext>" and the field holds 100 characters.
 MAX_STEM = 60
+# Hex digits of the cleaned bytes' SHA-256 in every stored name: a name stands for one content
+# for ever, so media may be cached as immutable (docs/storage.md).
+NAME_HASH_LENGTH = 12
 
 
 def _is_lossless_webp(data):
@@ -63,18 +67,19 @@ def _save_options(image, fmt, data):
     return {name: value for name, value in options.items() if value is not None}
 
 
-def _stored_name(original_name, fmt):
+def _stored_name(original_name, fmt, data):
     stem = slugify(Path(original_name or "").stem)[:MAX_STEM].strip("-") or "image"
-    return stem + EXTENSIONS[fmt]
+    return f"{stem}-{hashlib.sha256(data).hexdigest()[:NAME_HASH_LENGTH]}{EXTENSIONS[fmt]}"
 
 
 def normalise_upload(uploaded_file, checked=None):
     """A new upload holding the picture upright and without metadata, named for its format.
 
     `checked` is what `check_image_upload` returned for this file (it is checked now if not
-    given). A PNG named "photo.jpg" comes back as "photo.png". Callers storing a picture use
-    `clean_image`, which checks and calls this. Animated pictures keep every
-    frame and their timing; they are not turned (animations do not carry an orientation).
+    given). A PNG named "photo.jpg" comes back as "photo-<hash>.png", the hash being the start
+    of the new bytes' SHA-256, so that a stored name never stands for two contents. Callers
+    storing a picture use `clean_image`, which checks and calls this. Animated pictures keep
+    every frame and their timing; they are not turned (animations do not carry an orientation).
     """
     checked = checked or check_image_upload(uploaded_file)
     uploaded_file.seek(0)
@@ -91,7 +96,7 @@ def normalise_upload(uploaded_file, checked=None):
             upright.save(buffer, checked.format, **options)
     uploaded_file.seek(0)
     return SimpleUploadedFile(
-        _stored_name(uploaded_file.name, checked.format),
+        _stored_name(uploaded_file.name, checked.format, buffer.getvalue()),
         buffer.getvalue(),
         content_type=CONTENT_TYPES[checked.format],
     )

@@ -1,5 +1,6 @@
 """Uploads served by Django itself: in development (DEBUG), or in production with SERVE_MEDIA=1
-where no web server or CDN serves MEDIA_ROOT.
+where no web server or CDN serves MEDIA_ROOT. With media in a bucket (an absolute MEDIA_URL)
+the bucket or its CDN serves them and nothing here is routed.
 
 An upload is whatever someone sent us. Served as the browser guesses, an HTML or SVG file under
 our own address would run script with the reader's cookies. So only picture types the site makes
@@ -33,6 +34,11 @@ def serve_media(request, path):
 
 
 def media_urlpatterns():
-    """The address of uploads (MEDIA_URL, a path on this site) routed to serve_media."""
+    """The address of uploads (MEDIA_URL, a path on this site) routed to serve_media.
+
+    None when MEDIA_URL is another site's (a bucket or CDN, docs/storage.md): files are there.
+    """
+    if "//" in settings.MEDIA_URL:
+        return []
     prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     return [re_path(rf"^{prefix}(?P<path>.*)$", serve_media, name="media")]

@@ -176,6 +176,64 @@ STORAGES = {
     },
 }
 
+# --- Object storage (docs/storage.md) ---------------------------------------------------------
+# Submitted files have their own storage (submissions.storage): on disk under SUBMISSIONS_ROOT.
+STORAGES["submissions"] = {"BACKEND": "submissions.storage.PrivateFileSystemStorage"}
+# With a bucket named, uploads, renditions and imported pictures go to S3-compatible storage
+# (django-storages), and submitted files to a private bucket read through short-lived signed
+# URLs. Public names are content-addressed (library.uploads), so they are cached for a year.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _S3_ACCOUNT = {
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+        "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,
+        "file_overwrite": False,
+    }
+    # Where readers fetch media: a CDN or the bucket's public address. MEDIA_URL (absolute,
+    # ending "/") names it; AWS_S3_CUSTOM_DOMAIN ("media.example.com") is the short form; by
+    # default the bucket's path-style address at the endpoint (or AWS's in its region).
+    _MEDIA_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN", "")
+    _BUCKET_URL = (
+        f"{_S3_ACCOUNT['endpoint_url'].rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+        if _S3_ACCOUNT["endpoint_url"]
+        else f"https://s3.{_S3_ACCOUNT['region_name'] or 'us-east-1'}.amazonaws.com/"
+        f"{AWS_STORAGE_BUCKET_NAME}/"
+    )
+    MEDIA_URL = env_str("MEDIA_URL", f"https://{_MEDIA_DOMAIN}/" if _MEDIA_DOMAIN else _BUCKET_URL)
+    if "//" not in MEDIA_URL or not MEDIA_URL.endswith("/"):
+        raise ImproperlyConfigured("With a bucket, MEDIA_URL is an absolute URL ending in '/'.")
+    _MEDIA_SCHEME, _, _MEDIA_HOST = MEDIA_URL.partition("//")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_ACCOUNT,
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "custom_domain": _MEDIA_HOST.rstrip("/"),
+            "url_protocol": _MEDIA_SCHEME,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Readers' files: private objects, another bucket if named (better: no public policy can
+    # reach them), else under submissions/ in the media bucket. Staff get 5-minute links.
+    _SUBMISSIONS_BUCKET = env_str("AWS_SUBMISSIONS_BUCKET_NAME", "")
+    STORAGES["submissions"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_ACCOUNT,
+            "bucket_name": _SUBMISSIONS_BUCKET or AWS_STORAGE_BUCKET_NAME,
+            "location": "" if _SUBMISSIONS_BUCKET else "submissions",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_SUBMISSIONS_URL_SECONDS", 300),
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+# --- end of object storage ---------------------------------------------------------------------
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -29,6 +29,7 @@ from submissions.forms import SubmissionForm
 from submissions.limits import UploadLimits, body_limit, too_large_message
 from submissions.models import SubmissionFile
 from submissions.receiving import receive_submission, send_receipt
+from submissions.storage import signed_download_url
 
 
 def submission_rate(group, request):
@@ -132,16 +133,23 @@ def file_download(request, pk):
     """A submitted file, as a download, for staff who may view submissions.
 
     Sent as an attachment of the type its content was found to be, never shown in the browser,
-    so a file that fooled the checks still cannot run as a page of this site.
+    so a file that fooled the checks still cannot run as a page of this site. From a private
+    bucket, staff are sent on to a signed link (submissions.storage.signed_download_url).
     """
     if not request.user.has_perm("submissions.view_submission"):
         raise PermissionDenied
     stored = get_object_or_404(SubmissionFile, pk=pk)
     stem = slugify(Path(stored.original_name).stem)[:60] or stored.kind
+    filename = stem + Path(stored.file.name).suffix
+    signed = signed_download_url(stored.file.name, filename, stored.content_type)
+    if signed:  # in a private bucket: a link of the store's that works for a few minutes
+        response = redirect(signed)
+        add_never_cache_headers(response)
+        return response
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,
-        filename=stem + Path(stored.file.name).suffix,
+        filename=filename,
         content_type=stored.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
