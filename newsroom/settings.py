@@ -190,6 +190,9 @@ if AWS_STORAGE_BUCKET_NAME:
         "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
         "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
         "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,
+        # Signed links with Signature Version 4: every region and provider takes it.
+        "signature_version": "s3v4",
+        # Never replace a stored file: a name taken gets a new one (media are cached for ever).
         "file_overwrite": False,
     }
     # Where readers fetch media: a CDN or the bucket's public address. MEDIA_URL (absolute,

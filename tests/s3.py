@@ -134,7 +134,12 @@ def _create_buckets(server, process, log_path, timeout=60):
             time.sleep(0.5)
 
 
+def http_response(url):
+    """An anonymous GET, as a browser would send it (no redirects followed)."""
+    return urllib3.request("GET", url, redirect=False, retries=False)
+
+
 def http_get(url):
-    """An anonymous GET, as a browser would: (status, body)."""
-    response = urllib3.request("GET", url, redirect=False, retries=False)
+    """An anonymous GET's (status, body)."""
+    response = http_response(url)
     return response.status, response.data
