@@ -38,7 +38,9 @@ class ImageExporter:
         if not name:
             return None
         if self.out_dir is None:
-            return f"{settings.SITE_URL}{default_storage.url(name)}"
+            url = default_storage.url(name)
+            # A path on this site, or already a full address (media in a bucket or on a CDN).
+            return url if "//" in url else f"{settings.SITE_URL}{url}"
         # The whole stored path goes into the file name: two folders may hold the same name.
         relative = f"images/{name.replace('/', '-')}"
         if relative not in self.written:
