@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from articles.models import Article
 from library.models import Image
 from newsroom.media import media_urlpatterns
 from submissions.models import SubmissionFile
 from tests import s3
 from tests.conftest import parse
 from tests.factories import ArticleFactory
+from tests.test_import_images import featured, photo_with_location, record, run_import
 from tests.test_library import admin_upload, library_image, picture, upload
 from tests.test_submissions import SUBMIT, form_data
 from tests.test_submissions import picture as submitted_picture
@@ -127,8 +129,8 @@ def test_an_editors_upload_and_its_renditions_land_in_the_bucket_cached_for_a_ye
     assert image.file.name.endswith(f"/harbour-at-dawn-{digest}.jpg")
 
     assert image.renditions
-    for record in image.renditions:
-        rendition = client.head_object(Bucket=s3.PUBLIC_BUCKET, Key=record["name"])
+    for made in image.renditions:
+        rendition = client.head_object(Bucket=s3.PUBLIC_BUCKET, Key=made["name"])
         assert rendition["CacheControl"] == YEAR_IMMUTABLE
 
 
@@ -177,3 +179,28 @@ def test_a_submitted_file_is_private_and_moderators_get_a_link_that_expires(
 
     time.sleep(3)
     assert s3.http_get(signed)[0] == 403
+
+
+@pytest.mark.services
+def test_imported_pictures_land_in_the_bucket_and_a_second_run_finds_them_there(
+    in_bucket, tmp_path, client, settings
+):
+    server = in_bucket()
+    body = '<p>Look:</p><figure><img src="images/chart.png" alt="A chart"></figure>'
+    lines = [record(1, featured_image=featured("images/phone.jpg"), body_html=body)]
+    files = [("images/phone.jpg", photo_with_location()), ("images/chart.png", picture(fmt="PNG"))]
+    ok, _, err = run_import(tmp_path, *lines, files=files)
+    assert ok, err
+    article = Article.objects.get()
+    name = article.featured_image.name
+    stored = server.client().head_object(Bucket=s3.PUBLIC_BUCKET, Key=name)
+    assert stored["CacheControl"] == YEAR_IMMUTABLE
+
+    page = parse(client.get(article.get_absolute_url()))
+    chart = page.select_one('article img[alt="A chart"]')
+    assert chart["src"].startswith(f"{settings.MEDIA_URL}articles/body/")
+    assert s3.http_get(chart["src"])[0] == 200
+
+    ok, out, _ = run_import(tmp_path, *lines, files=files)
+    assert ok and "article: 0 created, 0 updated, 1 unchanged, 0 skipped, 0 failed" in out
+    assert Article.objects.get().featured_image.name == name
