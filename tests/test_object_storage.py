@@ -34,7 +34,9 @@ YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def settings_with(monkeypatch, **environment):
-    """newsroom.settings' values when run with `environment` added to this one's."""
+    """newsroom.settings' values when run with `environment` added to this one's (and no .env
+    file, which the first run has read already)."""
+    monkeypatch.setenv("ENV_FILE", "")
     for name, value in environment.items():
         monkeypatch.setenv(name, str(value))
     return runpy.run_path(str(SETTINGS_FILE))
