@@ -10,9 +10,9 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
-from jobs.models import OutboxMessage
+from jobs.models import FailedTask, OutboxMessage
 from jobs.outbox import enqueue
 from tests import worker_tasks  # noqa: F401  (registers the tests' tasks)
 from tests.task_queue import BROKERS, DOWN, broker, new_queue, start_worker, stop, wait_for
@@ -88,3 +88,35 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another(kind, queue, tmp_pa
         stop(first)
         if second is not None:
             print(stop(second))
+
+
+def worker_database_url():
+    """The test database, for a worker process to write to (PostgreSQL: another process can
+    see what a transactional_db test commits)."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+@pytest.mark.postgres
+def test_a_worker_records_a_task_that_keeps_failing_and_one_it_does_not_know(kind, queue):
+    worker = start_worker(
+        BROKERS[kind], queue, name="first", extra_env={"DATABASE_URL": worker_database_url()}
+    )
+    try:
+        with broker(BROKERS[kind], queue), transaction.atomic():
+            failing = enqueue("tests.always_fails", "the feed answered 500")
+            unknown = enqueue("tests.not_in_this_release", 7)
+        assert wait_for(lambda: FailedTask.objects.count() == 2), "no failure was recorded"
+    finally:
+        print(stop(worker))
+
+    failure = FailedTask.objects.get(task_id=failing.pk)
+    assert failure.error == "RuntimeError: the feed answered 500"
+    assert failure.attempts == 3  # the first run and max_retries=2
+    lost = FailedTask.objects.get(task_id=unknown.pk)
+    assert lost.task_name == "tests.not_in_this_release"
+    assert lost.args == [7]
