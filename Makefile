@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
+.PHONY: run worker test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ run: export SITE_URL := $(SITE_URL)
 run: demo
 	@echo "Serving Newsroom on $(HOST):$(PORT) as $(SITE_URL)/ (admin: $(SITE_URL)/$${ADMIN_URL:-admin/})"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker with the scheduler embedded (docs/tasks.md); it takes CELERY_BROKER_URL (Redis
+# or RabbitMQ) from the environment or .env. Without a broker there is nothing to start: queued
+# work runs in the web process.
+worker: $(STAMP)
+	mkdir -p var
+	$(BIN)/celery -A newsroom worker -B -l info
 
 # The quick run while working: everything but the tests marked browser, postgres or services
 # (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    """The outbox, task failures and the tasks that look after them (jobs/__init__.py says
+    why this is an app)."""
+
+    name = "jobs"
+    verbose_name = "Background work"
+
+    def ready(self):
+        # Connecting the failure signal needs the models, which are only ready now.
+        from jobs import failures
+
+        failures.connect()
