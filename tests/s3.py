@@ -98,6 +98,8 @@ def seaweedfs(binary):
             f"-master.port={master}", f"-volume.port={volume}", "-filer",
             f"-filer.port={filer}", "-s3", f"-s3.port={s3}", f"-s3.config={config}",
             "-master.volumeSizeLimitMB=64", "-volume.max=8", "-metricsPort=0",
+            # Listeners on fixed ports we do not use: two runs at once would collide on them.
+            "-s3.port.iceberg=0", "-s3.port.lance=0",
         ]  # fmt: skip
         log = (Path(folder) / "weed.log").open("wb")
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
