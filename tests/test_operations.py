@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from newsroom.request_id import RequestIdFilter
 
+# gunicorn serving the project with its database unreachable (SQLite and PostgreSQL).
+from tests.test_faults import site_without_its_database, static_root  # noqa: F401
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -103,6 +106,19 @@ def test_readyz_names_the_broker_when_it_cannot_be_reached(reader, settings):
     assert "broker: down (Unavailable: unreachable (" in response.content.decode()
     # The broker's address (and any password in it) is not told.
     assert "127.0.0.1" not in response.content.decode()
+
+
+def test_with_the_database_down_healthz_is_200_and_readyz_names_the_database(
+    site_without_its_database,  # noqa: F811
+):
+    status, headers, body = site_without_its_database.get("/healthz")
+    assert (status, body) == (200, "ok\n")
+    status, headers, body = site_without_its_database.get("/readyz")
+    assert status == 503
+    assert body.splitlines()[0] == "unavailable: database"
+    assert body.splitlines()[1].startswith("database: down")
+    assert "no-store" in headers["Cache-Control"]
+    assert "nowhere" not in body and "no-such-folder" not in body
 
 
 @pytest.mark.services
