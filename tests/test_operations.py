@@ -7,6 +7,7 @@ import os
 import socket
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -179,6 +180,45 @@ def test_metrics_count_requests_for_an_allowed_address(client, settings):
         response.content.decode()
     )
     assert healthz_count() == before + 1
+
+
+def cache_reads(client, backend):
+    """(reads, hits, misses) of a cache backend, as /metrics tells them."""
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    counts = {}
+    for line in text.splitlines():
+        for name in ("get_total", "get_hits_total", "get_misses_total"):
+            if line.startswith(f'django_cache_{name}{{backend="{backend}"}}'):
+                counts[name] = float(line.rsplit(" ", 1)[1])
+    return tuple(counts.get(n, 0.0) for n in ("get_total", "get_hits_total", "get_misses_total"))
+
+
+def test_metrics_count_cache_hits_and_misses_and_keep_false_values(client):
+    before = cache_reads(client, "locmem")
+    cache.set("zero", 0)
+    assert cache.get("zero", "default") == 0
+    assert cache.get("absent", "default") == "default"
+    assert cache.get_many(["zero", "absent"]) == {"zero": 0}
+    after = cache_reads(client, "locmem")
+    assert tuple(a - b for a, b in zip(after, before, strict=True)) == (4, 2, 2)
+
+
+@pytest.mark.services
+def test_metrics_count_redis_cache_reads(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_metrics.CountedForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-test-metrics",
+        }
+    }
+    before = cache_reads(client, "redis")
+    cache.set("one", 1, 30)
+    assert cache.get_many(["one", "absent"]) == {"one": 1}
+    assert cache.get("absent") is None
+    cache.delete("one")
+    after = cache_reads(client, "redis")
+    assert tuple(a - b for a, b in zip(after, before, strict=True)) == (3, 1, 2)
 
 
 # Request ids ---------------------------------------------------------------------------------
