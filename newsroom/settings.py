@@ -7,6 +7,7 @@ tests/test_configuration_doc.py keeps the two in step.
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    # Operators' view (newsroom.health, newsroom.metrics).
+    "health_check",
+    "django_prometheus",
     "newsroom",
     "authors",
     "articles",
@@ -77,6 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log records carry the request's id (newsroom.request_id),
+    # and the request is timed from here (django-prometheus, with its After at the end).
+    "newsroom.request_id.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Near the top, so that every response, error pages included, carries the policies.
     "newsroom.security.ContentSecurityPolicyMiddleware",
@@ -95,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # django-axes first: it refuses a locked-out login before any password is checked.
@@ -140,14 +149,15 @@ if REDIS_URL:
         "default": {
             # Django's RedisCache, but an unreachable Redis is a cache miss, not a 500
             # (newsroom.cache); the timeouts bound what each page can lose waiting for it.
-            "BACKEND": "newsroom.cache.ForgivingRedisCache",
+            # Its reads are counted for /metrics (newsroom.cache_metrics).
+            "BACKEND": "newsroom.cache_metrics.CountedForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "newsroom.cache_metrics.CountedLocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -247,6 +257,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # https (HSTS) and cookies never travel over http. Behind a proxy that ends TLS, set
 # TRUST_X_FORWARDED_PROTO=1 (only if the proxy overwrites that header), or the redirect loops.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Probes and the metrics scraper speak plain http to the process (docs/operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -428,6 +440,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Operators' view (docs/operations.md). /metrics answers only these client addresses or CIDR
+# ranges (REMOTE_ADDR, never a forwarded header); everyone else gets a 404.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+for _entry in METRICS_ALLOWED_IPS:
+    try:
+        ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {_error}") from None
+
 # One handler, on the root logger. Django's own "django" logger gets a console handler of its
 # own by default, which printed each of its lines twice in DEBUG; here it only passes its
 # records up. A database outage is told once, by newsroom.faults, so the request logger's
@@ -436,9 +457,22 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "filters": {"outage_told": {"()": "newsroom.faults.OutageAlreadyLogged"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # request_id: the X-Request-ID of the request being served, "-" outside one
+    # (newsroom.request_id); the filter is on the handler, so every logger's records have it.
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s [request %(request_id)s]"}
+    },
+    "filters": {
+        "outage_told": {"()": "newsroom.faults.OutageAlreadyLogged"},
+        "request_id": {"()": "newsroom.request_id.RequestIdFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.request": {"filters": ["outage_told"]},

@@ -3,10 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from newsroom.favicon import favicon
+from newsroom.health import ReadinessView, healthz
 from newsroom.media import media_urlpatterns
+from newsroom.metrics import metrics
 from newsroom.sign_in import admin_login
 
 urlpatterns = [
+    # The operators' view (docs/operations.md); none of these is in a sitemap or robots.txt.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # Before the admin's own: the same address, with `next` kept inside the admin.
     path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -14,6 +14,7 @@
 
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -207,7 +208,9 @@ def test_the_outage_is_logged_as_one_warning_line_per_request(site_without_its_d
     lines = [line for line in log.splitlines() if path in line]
     assert len(lines) == 1, log
     assert lines[0].startswith("WARNING newsroom.faults: Database unavailable (OperationalError: ")
-    assert lines[0].endswith(f"on GET {path}; answered 503.")
+    # Each line ends with the id of its request (newsroom.request_id).
+    ending = rf"on GET {re.escape(path)}; answered 503\. \[request [0-9a-f]{{32}}\]"
+    assert re.search(ending + "$", lines[0]), lines[0]
     for noise in ["Internal Server Error", "Service Unavailable", "Traceback", "ERROR"]:
         assert noise not in log
 
