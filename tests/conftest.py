@@ -132,9 +132,10 @@ def load_demo(folder):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` are skipped, with the reason, on any other database."""
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL only: run with DATABASE_URL=postgres://...")
+    skip = pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PostgreSQL only: run with DATABASE_URL=postgres://...",
+    )
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
