@@ -1,6 +1,6 @@
 """The Celery app: `celery -A newsroom worker` finds it here (the Django convention).
 
-Its configuration is Django's settings whose names start with CELERY_ (newsroom/settings.py
+Its configuration is Django's settings whose names start with CELERY_ (newsroom/settings/tasks.py
 says which, docs/tasks.md why); tasks are found in each installed app's `tasks` module. Without
 CELERY_BROKER_URL nothing here connects anywhere: `jobs.outbox` runs queued work in the process,
 after the transaction that queued it commits.

@@ -8,13 +8,14 @@ reach it through a signed link that stops working after its few seconds.
 """
 
 import hashlib
-import runpy
+import importlib
+import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+import newsroom.settings
 from articles.models import Article
 from library.models import Image
 from newsroom.media import media_urlpatterns
@@ -29,7 +30,6 @@ from tests.test_submissions import picture as submitted_picture
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "newsroom" / "settings.py"
 YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -39,7 +39,12 @@ def settings_with(monkeypatch, **environment):
     monkeypatch.setenv("ENV_FILE", "")
     for name, value in environment.items():
         monkeypatch.setenv(name, str(value))
-    return runpy.run_path(str(SETTINGS_FILE))
+    # A fresh import of the settings package; the modules the running site uses come back
+    # when the test ends.
+    for name in [name for name in sys.modules if name.startswith("newsroom.settings")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(newsroom, "settings", newsroom.settings)
+    return vars(importlib.import_module("newsroom.settings"))
 
 
 def use_storage(settings, fresh):
