@@ -7,11 +7,17 @@ records the headers it was sent. Loopback is a private address, which importers 
 that poll it turn IMPORT_FETCH_ALLOW_PRIVATE on, and the test of the refusal leaves it off.
 """
 
+import importlib
+import os
+import re
+import subprocess
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
@@ -29,6 +35,8 @@ from jobs.models import FailedTask, OutboxMessage
 from newsroom.celery import app as celery_app
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.factories import SectionFactory
+from tests.task_queue import CELERY, ROOT, spare_redis_url, stop, wait_for
+from tests.test_task_workers import worker_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +62,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>&lol4;</title><link>https://wire.example/</link>
 <item><title>&lol4;</title><guid>laugh</guid><description>&lol4;</description></item>
 </channel></rss>"""
+MAKEFILE = ROOT / "Makefile"
+# A Redis database of this module's own: the scheduler's worker takes the default queue.
+OWN_REDIS = spare_redis_url().removesuffix("/13") + "/14"
 needs_fixtures = pytest.mark.skipif(
     not SHARED_FIXTURES.is_dir(), reason=f"the shared fixtures are not at {SHARED_FIXTURES}"
 )
@@ -471,6 +482,54 @@ def test_the_scheduler_runs_the_tick_every_minute_as_set_in_the_admin(administra
     assert response.status_code == 302, errors(response)
 
     assert tick() == timedelta(minutes=5)
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_make_workers_scheduler_polls_a_due_feed_from_the_database_timetable(partner):
+    """`make worker`'s command, as it stands in the Makefile, on a real Redis: the scheduler
+    reads the tick from the database (set here to every second, as an operator would in the
+    admin), the tick queues the poll, the worker polls the partner's server."""
+    importlib.import_module("importers.migrations.0001_feed_subscriptions").schedule(
+        apps, SimpleNamespace(connection=connection)
+    )  # the migration's row: a transactional test's database is emptied between tests
+    every_second, _ = IntervalSchedule.objects.get_or_create(
+        every=1, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.filter(name="Poll due feed subscriptions").update(interval=every_second)
+    subscription = subscribe(partner)
+    command = re.search(r"\$\(BIN\)/(celery -A newsroom worker .*)", MAKEFILE.read_text())
+    worker = subprocess.Popen(
+        [str(CELERY), *command[1].split()[1:], "-c", "1", "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CELERY_BROKER_URL": OWN_REDIS,
+            "DATABASE_URL": worker_database_url(),
+            "IMPORT_FETCH_ALLOW_PRIVATE": "1",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "test-only-insecure-key",
+            "ENV_FILE": "",
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        polled = wait_for(
+            lambda: FeedSubscription.objects.filter(
+                pk=subscription.pk, last_success_at__isnull=False
+            ).exists(),
+            timeout=60,
+        )
+    finally:
+        log = stop(worker)
+    assert polled, log
+    assert "DatabaseScheduler" in log
+    assert wire_articles().count() == 2
+    assert OutboxMessage.objects.filter(task_name="importers.poll_feed").count() == 1
 
 
 # The admin ---------------------------------------------------------------------------------
