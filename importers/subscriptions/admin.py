@@ -79,6 +79,10 @@ class FeedSubscriptionAdmin(admin.ModelAdmin):
     ]
     actions = ["poll_now"]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:2]  # no status before a poll
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section")
 
