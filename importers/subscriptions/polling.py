@@ -49,7 +49,8 @@ def claim(subscription_id, now=None):
     taken = FeedSubscription.objects.filter(free_to_poll(now), pk=subscription_id).update(
         polling_until=now + LEASE
     )
-    return FeedSubscription.objects.get(pk=subscription_id) if taken else None
+    # .first(): an editor may delete it in between; there is nothing to poll then.
+    return FeedSubscription.objects.filter(pk=subscription_id).first() if taken else None
 
 
 def backoff(interval, failures):
