@@ -59,7 +59,7 @@ run: demo
 # work runs in the web process.
 worker: $(STAMP)
 	mkdir -p var
-	$(BIN)/celery -A newsroom worker -B -l info
+	$(BIN)/celery -A newsroom worker -B --scheduler django_celery_beat.schedulers:DatabaseScheduler -l info
 
 # The quick run while working: everything but the tests marked browser, postgres or services
 # (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.

@@ -17,4 +17,9 @@ The engine (records into the database):
   batches; `names`: authors and topics; `pages`: WordPress pages as flat pages;
   `media`: pictures into the library; `slugs`: source keys and old paths.
 - `download` and `url_vetting`: the one way an importer fetches anything from the network.
+- `feed_import`: a feed's way in (fetch an address, read the bytes into the writer), shared by
+  `import_feed` and the subscriptions.
+
+Feed subscriptions (`subscriptions/`): partners' feeds an editor adds in the admin, polled on a
+schedule through `feed_import`, conditionally, with backoff after failures.
 """

@@ -8,7 +8,7 @@ class ImportersConfig(AppConfig):
     (the interchange JSONL, WordPress exports, news feeds), fetches from the network and writes
     through the rules `articles`, `authors` and `library` define. Those apps know nothing of
     importers; dependencies flow one way, importers -> articles, authors, library -> newsroom.
-    It has no models.
+    Its models are the imports' own records: the feed subscriptions polled on a schedule.
     """
 
     name = "importers"

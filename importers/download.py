@@ -16,7 +16,9 @@ What `fetch` promises:
 - one deadline covers the whole download, redirects included, so a server that trickles a byte
   at a time fails after about `timeout` seconds;
 - the body is capped at `max_bytes` and never decompressed;
-- the media type must be one the caller accepts.
+- the media type must be one the caller accepts;
+- with `if_none_match` / `if_modified_since` (a feed poller's stored ETag and Last-Modified)
+  the request is conditional, and a 304 answer is a `Download` whose `not_modified` is true.
 
 `allow_private` takes `True` (anything, for an operator importing from an intranet), `False`
 (public addresses only), or a collection of networks such as `("127.0.0.0/8",)`: public
@@ -63,14 +65,38 @@ class Download:
     content_type: str  # media type only, lowercased, without parameters: "image/jpeg"
     charset: str  # from the Content-Type header, or ""
     data: bytes
+    # The response's validators, for a conditional request next time ("" when absent or not
+    # plain printable ASCII, which could not be sent back as a header).
+    etag: str = ""
+    last_modified: str = ""
+    status: int = 200
+
+    @property
+    def not_modified(self):
+        """The server answered a conditional request with 304: nothing new, and no body."""
+        return self.status == HTTPStatus.NOT_MODIFIED
 
 
-def fetch(url, *, max_bytes, accept, timeout=15.0, max_redirects=5, allow_private=False):
+def fetch(
+    url, *, max_bytes, accept, timeout=15.0, max_redirects=5, allow_private=False,
+    if_none_match="", if_modified_since="",
+):
     """Fetch `url` within the limits and return a `Download`, or raise `DownloadError`.
 
     `accept` holds media types ("application/rss+xml") or prefixes ending in "/" ("image/").
+    `if_none_match` and `if_modified_since` are a previous `Download`'s `etag` and
+    `last_modified`: given either, a 304 answer returns a `Download` with `not_modified` true
+    and no data (without them, a 304 is an error like any other status).
     """
     accept = tuple(item.lower() for item in accept)
+    conditions = {
+        name: value
+        for name, value in (
+            ("If-None-Match", _validator(if_none_match)),
+            ("If-Modified-Since", _validator(if_modified_since)),
+        )
+        if value
+    }
     with _Deadline(timeout) as deadline:
         current = url
         for hop in range(max_redirects + 1):
@@ -78,7 +104,12 @@ def fetch(url, *, max_bytes, accept, timeout=15.0, max_redirects=5, allow_privat
             connection = _connect(target, deadline)
             response = None
             try:
-                response = _request(connection, target, accept, deadline)
+                response = _request(connection, target, accept, deadline, conditions)
+                if response.status == HTTPStatus.NOT_MODIFIED and conditions:
+                    return Download(
+                        url=target.url, content_type="", charset="", data=b"",
+                        status=response.status, **_validators(response),
+                    )
                 if response.status in REDIRECTS:
                     location = response.headers.get("Location")
                     if not location:
@@ -129,8 +160,9 @@ def _connect(target, deadline):
     raise DownloadError(f"{target.url} could not be fetched: {_explain(failure)}.")
 
 
-def _request(connection, target, accept, deadline):
+def _request(connection, target, accept, deadline, conditions):
     headers = {
+        **conditions,
         "Host": target.host_header,
         "User-Agent": USER_AGENT,
         "Accept": ", ".join(item + "*" if item.endswith("/") else item for item in accept),
@@ -198,7 +230,29 @@ def _receive(response, target, accept, max_bytes, deadline):
                 f"{', '.join(accept)}."
             )
         content_type = sniffed
-    return Download(url=url, content_type=content_type, charset=charset, data=bytes(data))
+    return Download(
+        url=url, content_type=content_type, charset=charset, data=bytes(data),
+        **_validators(response),
+    )
+
+
+# Longer than any validator a real server sends; a longer one is not kept.
+MAX_VALIDATOR_LENGTH = 500
+
+
+def _validator(value):
+    """`value` if it can be sent back as a header: printable ASCII, not too long; else ""."""
+    value = (value or "").strip()
+    if len(value) > MAX_VALIDATOR_LENGTH or not all(" " <= char <= "~" for char in value):
+        return ""
+    return value
+
+
+def _validators(response):
+    return {
+        "etag": _validator(response.headers.get("ETag")),
+        "last_modified": _validator(response.headers.get("Last-Modified")),
+    }
 
 
 def _parse_content_type(value):

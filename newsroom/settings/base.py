@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     # Operators' view (newsroom.health, newsroom.metrics).
     "health_check",
     "django_prometheus",
+    # The scheduler's timetable in the database, editable in the admin (docs/tasks.md).
+    "django_celery_beat",
     "newsroom",
     "authors",
     "articles",

@@ -34,4 +34,8 @@ NEWSROOM_TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5)
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "jobs.flush_outbox", "schedule": env_int("OUTBOX_FLUSH_SECONDS", 60)}
 }
+# The scheduler reads its timetable from the database (django-celery-beat): operators edit it in
+# the admin ("Periodic tasks"). The entries above are written there each time it starts (change
+# them here); the others (polling feed subscriptions) are made by migrations and kept as edited.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
