@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageOps, JpegImagePlugin
 
 from library.models import Image as LibraryImage
-from library.renditions import ensure_renditions
+from library.renditions import queue_renditions
 from library.validation import check_image_upload
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
@@ -135,7 +135,8 @@ def clean_image(source, name=""):
 
 
 def add_image(*, file, uploaded_by=None, **fields):
-    """Check, clean and store an uploaded picture as a library `Image`, with its renditions.
+    """Check, clean and store an uploaded picture as a library `Image`; its renditions are
+    queued (the `library.make_renditions` task, after the caller's transaction commits).
 
     For uploads outside the admin (whose form does the same in steps). `fields` are the
     model's other fields (alt_text, caption, credit, source_note, focal_x, focal_y). Raises
@@ -150,5 +151,5 @@ def add_image(*, file, uploaded_by=None, **fields):
     )
     image.full_clean(exclude=["file"])
     image.save()
-    ensure_renditions(image)
+    queue_renditions(image)
     return image
