@@ -33,9 +33,10 @@ class AttentionFilter(admin.SimpleListFilter):
 @admin.register(Image)
 class ImageAdmin(StoreFailureAdminMixin, admin.ModelAdmin):
     """The media library. Uploads are checked and cleaned by the form (library.forms); the
-    renditions are queued once the file is stored (a task makes them), and the list flags pictures that cannot yet
-    go on a published article (no alt text or no credit). Who may change or delete a picture,
-    and what replacing its file does, is library.uses' rule."""
+    renditions are queued once the file is stored (a task makes them), and the list flags
+    pictures that cannot yet go on a published article (no alt text or no credit). Who may
+    change or delete a picture, and what replacing its file does, is library.uses' rule; a
+    store that cannot be written to is said on the form (library.store)."""
 
     form = ImageForm
     list_display = [

@@ -15,8 +15,8 @@ from PIL import Image
 
 from articles.body import sanitise_body
 from articles.models import Article
-from jobs.models import OutboxMessage
 from importers.interchange import images as interchange
+from jobs.models import OutboxMessage
 from library.images import make_renditions, rendition_name
 from tests.conftest import parse
 from tests.factories import ArticleFactory, SectionFactory, image_file, with_renditions

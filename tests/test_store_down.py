@@ -75,7 +75,9 @@ def test_a_new_article_keeps_everything_typed_when_its_picture_cannot_be_stored(
     assert not Article.objects.exists() and not Image.objects.exists()
 
 
-def test_an_article_being_edited_is_left_as_stored_and_its_form_as_typed(editor, settings, tmp_path):
+def test_an_article_being_edited_is_left_as_stored_and_its_form_as_typed(
+    editor, settings, tmp_path
+):
     article = ArticleFactory(status=Article.Status.DRAFT, headline="Stored headline")
     data = change_form_data(editor.get(change_url(article)))
     blocker = tmp_path / "not-a-folder"
@@ -118,7 +120,9 @@ def test_an_s3_server_that_is_down_is_said_on_both_forms(editor, settings, monke
 
     response = editor.post(
         reverse("admin:articles_article_add"),
-        draft_data(featured_image=upload("wall.jpg", picture((900, 600))), featured_image_alt="Wall"),
+        draft_data(
+            featured_image=upload("wall.jpg", picture((900, 600))), featured_image_alt="Wall"
+        ),
     )
     assert response.status_code == 200
     assert SAYS in featured_errors(response)
