@@ -174,6 +174,11 @@ class ImageAdmin(StoreFailureAdminMixin, admin.ModelAdmin):
     def rendition_summary(self, image):
         crops = sorted({r["crop"] for r in image.renditions if r.get("crop")})
         widths = sorted({r["width"] for r in recorded(image)})
+        if not widths and image.file and not image.animated:
+            return (
+                "Not made yet: a background task makes them shortly after an upload; pages "
+                "show the picture as uploaded meanwhile."
+            )
         if not widths:
             return "None (animations and unreadable files are shown as uploaded)."
         summary = "Widths " + ", ".join(f"{w} px" for w in widths) + " in WebP and JPEG/PNG"
