@@ -109,7 +109,13 @@ def ensure_renditions(image, aspect=None, widths=LIBRARY_WIDTHS):
             if record.get("crop") is None or record["crop"].endswith(f"-{focal_key}")
         ]
         names = {record["name"] for record in kept}
-        records = kept + [record for record in fresh if record["name"] not in names]
+        records = kept + [
+            record
+            for record in fresh
+            if record["name"] not in names
+            # A crop made around a focal point moved since: its files stay, unrecorded.
+            and (record["crop"] is None or record["crop"].endswith(f"-{focal_key}"))
+        ]
         if records != row["renditions"]:
             type(image).objects.filter(pk=image.pk).update(renditions=records)
     image.renditions = records
