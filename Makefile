@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run worker test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
+.PHONY: run worker test test-fast setup demo lint bench bench-listings bench-upload lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ bench: $(STAMP)
 bench-listings: export SECRET_KEY ?= bench-only-insecure-key
 bench-listings: $(STAMP)
 	$(BIN)/python bench/listing_pages.py
+
+# A 24-megapixel upload: the response with renditions in the request and queued, and when a
+# worker has made them; meant for PostgreSQL and Redis (CELERY_BROKER_URL, else Redis db 14).
+bench-upload: export SECRET_KEY ?= bench-only-insecure-key
+bench-upload: $(STAMP)
+	$(BIN)/python bench/upload_picture.py
 
 lighthouse: export SECRET_KEY ?= bench-only-insecure-key
 lighthouse: $(STAMP) $(NODE_STAMP) browser-tools

@@ -8,7 +8,7 @@ importers, which write many articles at once and hold a light copy of each pictu
 its pages need no join; the picture it came from is remembered in `featured_library_image`.
 """
 
-from library.images import make_renditions
+from library.renditions import ask_for, complete, webp_widths
 
 
 def picture_fields(*, pk, name, width, height, renditions, alt, caption, credit):
@@ -37,15 +37,19 @@ def use_library_picture(article, image, *, alt=None, caption=None, credit=None, 
     """Make the library `image` the featured image of `article` (not saved).
 
     Sets the file, its size (copied from the library, which measured it) and its renditions
-    (made from the file unless `renditions`, their widths, are given), and the alt text,
-    caption and credit: each one given, else the picture's own.
+    (`renditions`, their widths, else those the library has recorded: none while the
+    `library.make_renditions` task has yet to run, when they are asked for and the article is
+    given them when they are made, `follow_renditions`), and the alt text, caption and credit:
+    each one given, else the picture's own. Never makes a rendition itself.
     """
+    if renditions is None and image.pk and not complete(image):
+        ask_for(image)
     fields = picture_fields(
         pk=image.pk,
         name=image.file.name,
         width=image.width,
         height=image.height,
-        renditions=make_renditions(image.file.name) if renditions is None else renditions,
+        renditions=webp_widths(image) if renditions is None else renditions,
         alt=image.alt_text if alt is None else alt,
         caption=image.caption if caption is None else caption,
         credit=image.credit if credit is None else credit,

@@ -5,19 +5,22 @@ The media library knows nothing of articles; `ArticlesConfig.ready` registers `P
 it (`library.uses`), so that the library's admin can ask whether a published article shows a
 picture (contributors may then no longer change it; holders of `articles.edit_any_article`
 may) and have the articles follow a replaced file: each article showing the picture is moved to
-the new file (its featured image with fresh renditions, and each `<img>` of the old file in its
-body) and keeps a revision saying so.
+the new file (its featured image, and each `<img>` of the old file in its body) and keeps a
+revision saying so. The new file's renditions are made later, by a task (library.tasks), which
+then has the articles showing the file offer them (`follow_renditions`).
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.body import set_image_attributes
 from articles.featured import use_library_picture
 from articles.models import Article
 from articles.revisions import record_revision
-from library.images import make_renditions
 from library.markup import body_image_attributes
+from library.renditions import webp_widths
 from library.uses import PictureUse
+from newsroom.fragments import bump_content_version
 
 
 def articles_using(image, file_name=None):
@@ -42,7 +45,7 @@ def follow_replacement(image, *, old_name, by):
     replacement."""
     old_url = image.file.storage.url(old_name)
     changed = 0
-    featured_renditions = None
+    featured_renditions = webp_widths(image)
     new_source = body_image_attributes(image)
 
     def new_attributes(src):
@@ -51,8 +54,6 @@ def follow_replacement(image, *, old_name, by):
     for article in articles_using(image, old_name).defer("search_vector"):
         fields = []
         if article.featured_library_image_id == image.pk or article.featured_image == old_name:
-            if featured_renditions is None:
-                featured_renditions = make_renditions(image.file.name)
             use_library_picture(
                 article,
                 image,
@@ -82,8 +83,36 @@ def follow_replacement(image, *, old_name, by):
     return changed
 
 
+def follow_renditions(image):
+    """Offer `image`'s renditions, just made, in every article showing its current file: the
+    featured image's widths, and `srcset`/`sizes` on each `<img>` of the file in a body.
+    Returns how many articles changed; running it again changes none.
+
+    Not an editorial change: no revision, and `updated_at` stays; `modified` moves because the
+    page's markup does (caches and Last-Modified follow it)."""
+    name = image.file.name
+    widths = webp_widths(image)
+    url = image.file.storage.url(name)
+    source = body_image_attributes(image)
+    now = timezone.now()
+    changed = (
+        Article.objects.filter(featured_image=name)
+        .exclude(featured_image_renditions=widths)
+        .update(featured_image_renditions=widths, modified=now)
+    )
+    for pk, body in list(Article.objects.filter(body__contains=url).values_list("pk", "body")):
+        new_body = set_image_attributes(body, lambda src: source if src == url else None)
+        if new_body != body:
+            Article.objects.filter(pk=pk).update(body=new_body, modified=now)
+            changed += 1
+    if changed:
+        bump_content_version()  # update() sends no signal to retire cached fragments
+    return changed
+
+
 PICTURE_USE = PictureUse(
     in_published_use=in_published_use,
     follow_replacement=follow_replacement,
     editor_permission="articles.edit_any_article",
+    follow_renditions=follow_renditions,
 )

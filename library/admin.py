@@ -4,7 +4,8 @@ from django.utils.html import format_html
 
 from library.forms import ImageForm
 from library.models import Image
-from library.renditions import ensure_renditions, recorded
+from library.renditions import queue_renditions, recorded
+from library.store import StoreFailureAdminMixin, storing
 from library.uses import follow_replacement, may_alter_image
 
 
@@ -30,11 +31,12 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(StoreFailureAdminMixin, admin.ModelAdmin):
     """The media library. Uploads are checked and cleaned by the form (library.forms); the
-    renditions are made once the file is stored, and the list flags pictures that cannot yet
-    go on a published article (no alt text or no credit). Who may change or delete a picture,
-    and what replacing its file does, is library.uses' rule."""
+    renditions are queued once the file is stored (a task makes them), and the list flags
+    pictures that cannot yet go on a published article (no alt text or no credit). Who may
+    change or delete a picture, and what replacing its file does, is library.uses' rule; a
+    store that cannot be written to is said on the form (library.store)."""
 
     form = ImageForm
     list_display = [
@@ -93,11 +95,13 @@ class ImageAdmin(admin.ModelAdmin):
         css = {"all": ["library/admin.css"]}
 
     def save_model(self, request, obj, form, change):
-        """Save the picture, then make its renditions when its file is new, and when it
-        replaced another, record that and move the articles showing it to the new file.
+        """Save the picture, then queue its renditions when its file is new (the
+        `library.make_renditions` task makes them after the commit: not in this request), and
+        when it replaced another, record that and move the articles showing it to the new file.
 
         After the save, because the file has its storage name only then. A replaced file and
-        its old renditions are kept, not deleted: revisions may still show them.
+        its old renditions are kept, not deleted: revisions may still show them. A store that
+        cannot be written to is said on the form (library.store), not a 500.
         """
         replaced = change and "file" in form.changed_data
         # The form has already put the new file on `obj`; the stored row still names the old.
@@ -108,9 +112,10 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         if "file" in form.changed_data:
             obj.renditions = []
-        super().save_model(request, obj, form, change)
+        with storing():
+            super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
-            ensure_renditions(obj)
+            queue_renditions(obj)
         if replaced and old_name != obj.file.name:
             follow_replacement(obj, old_name=old_name, by=request.user)
 
@@ -169,6 +174,11 @@ class ImageAdmin(admin.ModelAdmin):
     def rendition_summary(self, image):
         crops = sorted({r["crop"] for r in image.renditions if r.get("crop")})
         widths = sorted({r["width"] for r in recorded(image)})
+        if not widths and image.file and not image.animated:
+            return (
+                "Not made yet: a background task makes them shortly after an upload; pages "
+                "show the picture as uploaded meanwhile."
+            )
         if not widths:
             return "None (animations and unreadable files are shown as uploaded)."
         summary = "Widths " + ", ".join(f"{w} px" for w in widths) + " in WebP and JPEG/PNG"

@@ -6,9 +6,10 @@ them again is a no-op. Models keep only what exists: `Article.featured_image_ren
 widths of WebP copies; the media library's `Image.renditions` lists full records (see
 `make_rendition_set`). Pages build `srcset` from those without touching storage.
 
-Renditions are made where images arrive, never in `Model.save()`: the importer
-(`importers.interchange.images.ImageStore`), the admin (`ArticleAdmin.save_model`,
-`library.admin`), and, for images stored before renditions existed, `manage.py make_renditions`.
+Renditions are never made in `Model.save()` nor in a web request: the importers make them
+where images arrive (`importers.interchange.images.ImageStore`: a shell or a worker), uploads
+queue the `library.make_renditions` task (library.tasks), and images stored before renditions
+existed get them from `manage.py make_renditions`.
 
 Crops keep a focal point: `crop_box` picks the largest box of the asked-for aspect ratio that
 is centred on the point, moved only as far as needed to stay inside the picture.

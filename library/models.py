@@ -91,8 +91,8 @@ class Image(models.Model):
     def picture_html(self, sizes, *, aspect=None, eager=False, css_class="", alt=None):
         """A `<picture>` with `srcset`/`sizes`, width and height (see library.markup).
 
-        Makes and records a crop's renditions the first time that `aspect` is asked for (one
-        UPDATE); afterwards reads only this row's fields.
+        Reads only this row's fields. Renditions not made yet are asked for (a cache round trip,
+        and one outbox row the first time) and a sized fallback shown meanwhile.
         """
         return markup.picture_html(
             self, sizes, aspect=aspect, eager=eager, css_class=css_class, alt=alt

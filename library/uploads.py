@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageOps, JpegImagePlugin
 
 from library.models import Image as LibraryImage
-from library.renditions import ensure_renditions
+from library.renditions import queue_renditions
 from library.validation import check_image_upload
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
@@ -35,6 +35,8 @@ CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "
 KEPT_INFO = ("icc_profile", "transparency", "background", "duration", "loop")
 # Stored names are "library/YYYY/MM/<stem>-<hash><ext>" and the field holds 100 characters.
 MAX_STEM = 60
+# The EXIF tag saying how a picture is turned; 1 (or none) is upright as stored.
+ORIENTATION = 0x0112
 # Hex digits of the cleaned bytes' SHA-256 in every stored name: a name stands for one content
 # for ever, so media may be cached as immutable (docs/storage.md).
 NAME_HASH_LENGTH = 12
@@ -81,18 +83,23 @@ def normalise_upload(uploaded_file, checked=None):
     storing a picture use `clean_image`, which checks and calls this. Animated pictures keep
     every frame and their timing; they are not turned (animations do not carry an orientation).
     """
-    checked = checked or check_image_upload(uploaded_file)
+    checked = checked or check_image_upload(uploaded_file, keep_pixels=True)
     uploaded_file.seek(0)
     data = uploaded_file.read()
     buffer = io.BytesIO()
-    with Image.open(io.BytesIO(data)) as image:
+    # A still picture the check kept decoded is not decoded again (a fifth of a second for a
+    # 24-megapixel JPEG); an animation is read again, frame by frame, as it is saved.
+    with checked.picture or Image.open(io.BytesIO(data)) as image:
         options = _save_options(image, checked.format, data)
+        kept_info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
         if checked.animated:
-            image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            image.info = kept_info
             image.save(buffer, checked.format, save_all=True, **options)
         else:
-            upright = ImageOps.exif_transpose(image)
-            upright.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            # exif_transpose copies the pixels even where there is nothing to turn.
+            turned = image.getexif().get(ORIENTATION, 1) != 1
+            upright = ImageOps.exif_transpose(image) if turned else image
+            upright.info = kept_info
             upright.save(buffer, checked.format, **options)
     uploaded_file.seek(0)
     return SimpleUploadedFile(
@@ -126,7 +133,7 @@ def clean_image(source, name=""):
         source = SimpleUploadedFile(name or "image", bytes(source))
     elif not hasattr(source, "size"):
         source = File(source, name=name or getattr(source, "name", None))
-    checked = check_image_upload(source)
+    checked = check_image_upload(source, keep_pixels=True)
     cleaned = normalise_upload(source, checked)
     with Image.open(cleaned) as image:
         width, height = image.size
@@ -135,7 +142,8 @@ def clean_image(source, name=""):
 
 
 def add_image(*, file, uploaded_by=None, **fields):
-    """Check, clean and store an uploaded picture as a library `Image`, with its renditions.
+    """Check, clean and store an uploaded picture as a library `Image`; its renditions are
+    queued (the `library.make_renditions` task, after the caller's transaction commits).
 
     For uploads outside the admin (whose form does the same in steps). `fields` are the
     model's other fields (alt_text, caption, credit, source_note, focal_x, focal_y). Raises
@@ -150,5 +158,5 @@ def add_image(*, file, uploaded_by=None, **fields):
     )
     image.full_clean(exclude=["file"])
     image.save()
-    ensure_renditions(image)
+    queue_renditions(image)
     return image

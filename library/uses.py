@@ -21,11 +21,15 @@ class PictureUse:
     `follow_replacement(image, old_name, by)`: show the picture's current file wherever its
     file `old_name` was shown; returns how many things it changed.
     `editor_permission`: holders may change any picture, in use or not.
+    `follow_renditions(image)`: the picture's uncropped renditions are made (by the
+    `library.make_renditions` task, after the file was stored): offer them wherever the
+    current file is shown without them. Optional.
     """
 
     in_published_use: Callable
     follow_replacement: Callable
     editor_permission: str
+    follow_renditions: Callable | None = None
 
 
 _uses = []
@@ -57,12 +61,19 @@ def may_alter_image(user, image, action="change"):
     return image.uploaded_by_id == user.pk and not in_published_use(image)
 
 
+def follow_renditions(image):
+    """Have every use offer `image`'s newly made renditions (the task that made them calls
+    this). Returns how many things changed."""
+    return sum(use.follow_renditions(image) for use in _uses if use.follow_renditions)
+
+
 def follow_replacement(image, *, old_name, by):
     """Record that `image`'s file `old_name` was replaced by its current one, and have every use
     show the new file. Returns the `ImageReplacement`.
 
-    Call it after the new file is stored and its renditions made. The old file and its
-    renditions stay in storage, as revisions may still name them."""
+    Call it after the new file is stored (its renditions may not exist yet: uses show the file
+    alone until `follow_renditions`). The old file and its renditions stay in storage, as
+    revisions may still name them."""
     changed = sum(use.follow_replacement(image, old_name=old_name, by=by) for use in _uses)
     return ImageReplacement.objects.create(
         image=image,

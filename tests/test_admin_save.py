@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import body
 from articles.models import Article, Correction
+from jobs import outbox
 from tests.conftest import parse
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors, image_file
 from tests.test_revisions import change_form_data, change_url
@@ -122,9 +123,11 @@ def test_a_new_featured_picture_is_part_of_the_one_write(editor, sanitising):
     assert len(updates) == 1
     assert len(sanitised) == 1
     stored = Article.objects.get(pk=article.pk)
-    assert stored.featured_image_renditions == [480, 800]
+    assert stored.featured_image_renditions == []  # made after the commit, by a task
     assert stored.featured_library_image.file.name == stored.featured_image.name
     assert (stored.featured_image_width, stored.featured_image_height) == (1000, 600)
+    outbox.flush()  # what a worker does after the commit
+    assert Article.objects.get(pk=article.pk).featured_image_renditions == [480, 800]
 
 
 def test_sanitising_again_what_the_sanitiser_returned_changes_nothing(sanitising):

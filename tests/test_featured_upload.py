@@ -90,14 +90,17 @@ def test_an_uploaded_featured_picture_joins_the_library(editor):
 
 def test_a_picture_chosen_from_the_library_becomes_the_featured_image(editor):
     from library.uploads import add_image
+    from tests.test_library import after_commit
 
-    picture = add_image(
-        file=upload("harbour.jpg", "JPEG"),
-        uploaded_by=editor.user,
-        alt_text="Boats in the harbour",
-        caption="Morning at the harbour.",
-        credit="Jane Doe / Newsroom",
-    )
+    with after_commit():
+        picture = add_image(
+            file=upload("harbour.jpg", "JPEG"),
+            uploaded_by=editor.user,
+            alt_text="Boats in the harbour",
+            caption="Morning at the harbour.",
+            credit="Jane Doe / Newsroom",
+        )
+    picture.refresh_from_db()
     response = editor.post(
         "/admin/articles/article/add/",
         draft_data(featured_library_image=picture.pk, featured_image_credit="Own words"),

@@ -17,7 +17,7 @@ from articles.models import Article
 from library.models import Image, ImageReplacement
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory
-from tests.test_library import library_image, picture, upload
+from tests.test_library import after_commit, library_image, picture, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,8 @@ def edit(client, image, **changes):
         "focal_y": "0.5",
         **changes,
     }
-    return client.post(change_url(image), data)
+    with after_commit():  # and the renditions of a new file, which the save queued
+        return client.post(change_url(image), data)
 
 
 def featured_on(image, **fields):

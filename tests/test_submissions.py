@@ -23,6 +23,7 @@ from library.models import Image as LibraryImage
 from submissions import consent
 from submissions.models import Submission, SubmissionFile
 from tests.conftest import parse, text_of
+from tests.test_library import after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -550,7 +551,8 @@ def test_a_cleared_submission_becomes_a_draft_with_the_submitters_credit(desk, r
     item.status = Submission.Status.CLEARED
     item.save()
 
-    response = run_draft_action(desk, item)
+    with after_commit():  # and the pictures' renditions, which drafting queued
+        response = run_draft_action(desk, item)
     article = Article.objects.get(source_system="submission")
     assert article.status == Article.Status.DRAFT
     assert not article.is_public

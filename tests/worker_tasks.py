@@ -2,6 +2,7 @@
 (started with `-I tests.worker_tasks`). Their effects are files, which a worker can write
 whatever database the test uses."""
 
+import os
 import time
 from pathlib import Path
 
@@ -26,3 +27,23 @@ def slow_write_file(started, path, text, seconds):
         runs.write("started\n")
     time.sleep(seconds)
     Path(path).write_text(text)
+
+
+# A worker started with NEWSROOM_TEST_RENDITION_LOG set writes a line to that file for each
+# rendition it stores ("saved <name>"), after waiting NEWSROOM_TEST_RENDITION_SECONDS before
+# each: slow enough to be killed in the middle of a picture's renditions, and a count of what
+# each worker made. Only the tests' workers import this module (-I tests.worker_tasks).
+if os.environ.get("NEWSROOM_TEST_RENDITION_LOG"):
+    from library import images
+
+    _log = Path(os.environ["NEWSROOM_TEST_RENDITION_LOG"])
+    _pause = float(os.environ.get("NEWSROOM_TEST_RENDITION_SECONDS") or 0)
+    _save = images._save
+
+    def _logged_save(image, width, height, fmt, target):
+        time.sleep(_pause)
+        _save(image, width, height, fmt, target)
+        with _log.open("a") as log:
+            log.write(f"saved {target}\n")
+
+    images._save = _logged_save

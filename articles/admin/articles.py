@@ -19,9 +19,12 @@ from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.workflow import WorkflowAdminMixin
 from articles.featured import use_library_picture
 from library.models import Image as LibraryImage
+from library.renditions import queue_renditions
+from library.store import StoreFailureAdminMixin, storing
 
 
 class ArticleAdmin(
+    StoreFailureAdminMixin,
     WorkflowAdminMixin,
     RevisionAdminMixin,
     PreviewAdminMixin,
@@ -32,6 +35,7 @@ class ArticleAdmin(
 
     form = ArticleAdminForm
     actions = WORKFLOW_ACTIONS
+    store_failure_field = "featured_image"
 
     list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
     list_filter = ["status", "section", "published_at"]
@@ -102,8 +106,9 @@ class ArticleAdmin(
 
     def use_uploaded_picture(self, request, obj):
         """A featured picture uploaded on the form is stored, joins the library (so it can be
-        chosen again) and becomes the featured image the one way; a cleared one leaves no
-        renditions behind."""
+        chosen again; its renditions are queued, made by a task after the commit) and becomes
+        the featured image the one way; a cleared one leaves no renditions behind. A store that
+        cannot be written to is said on the form (library.store), everything typed kept."""
         upload = obj.featured_image
         if not upload:
             obj.featured_image_renditions = []
@@ -111,7 +116,8 @@ class ArticleAdmin(
         if upload._committed:
             return
         # Stored now rather than by the save, so the library and the renditions have its name.
-        upload.save(upload.name, upload.file, save=False)
+        with storing():
+            upload.save(upload.name, upload.file, save=False)
         picture = LibraryImage.objects.create(
             file=upload.name,
             alt_text=obj.featured_image_alt,
@@ -119,6 +125,7 @@ class ArticleAdmin(
             credit=obj.featured_image_credit,
             uploaded_by=request.user,
         )
+        queue_renditions(picture)
         use_library_picture(
             obj,
             picture,

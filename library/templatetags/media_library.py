@@ -7,8 +7,9 @@ register = template.Library()
 def library_picture(image, sizes, aspect=None, eager=False, css_class="", alt=None):
     """`{% library_picture image sizes aspect="16:9" %}`: see `library.markup.picture_html`.
 
-    Makes and records a crop the first time its aspect is asked for; afterwards reads only the
-    image's fields. Empty for no image, so optional pictures need no `{% if %}`.
+    Never makes renditions: a crop not made yet is asked for (a task makes it) and shown
+    meanwhile as the sized fallback library.markup describes. Empty for no image, so optional
+    pictures need no `{% if %}`.
     """
     if not image:
         return ""
