@@ -2,10 +2,14 @@
 (started with `-I tests.worker_tasks`). Their effects are files, which a worker can write
 whatever database the test uses."""
 
+import logging
 import time
 from pathlib import Path
 
+from jobs.outbox import enqueue
 from jobs.tasks import job
+
+logger = logging.getLogger(__name__)
 
 
 @job(name="tests.write_file")
@@ -26,3 +30,15 @@ def slow_write_file(started, path, text, seconds):
         runs.write("started\n")
     time.sleep(seconds)
     Path(path).write_text(text)
+
+
+@job(name="tests.log_line")
+def log_line(text):
+    """Writes one log line (nothing else): its record shows which request id the task ran with."""
+    logger.warning("%s", text)
+
+
+@job(name="tests.queue_log_line")
+def queue_log_line(text):
+    """Queues `tests.log_line` from inside a task, as a task that fans out work does."""
+    enqueue("tests.log_line", text)
