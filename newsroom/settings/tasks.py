@@ -1,5 +1,7 @@
 """Background work: the Celery app's configuration (docs/tasks.md)."""
 
+from celery.schedules import crontab
+
 from newsroom.env import env_int, env_str
 from newsroom.settings.base import TIME_ZONE, VAR_DIR
 
@@ -35,3 +37,9 @@ CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "jobs.flush_outbox", "schedule": env_int("OUTBOX_FLUSH_SECONDS", 60)}
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Scheduled publishing's side effects at the start of every minute (articles.tasks), so an
+# article due at 06:00 has them at 06:00, not up to a minute later.
+CELERY_BEAT_SCHEDULE["publish-due"] = {
+    "task": "articles.publish_due",
+    "schedule": crontab(minute="*"),
+}
