@@ -64,7 +64,9 @@ def start_worker(url, queue, *, name, extra_env=None):
     }
     return subprocess.Popen(
         [str(CELERY), "-A", "newsroom", "worker", "-I", "tests.worker_tasks", "-Q", queue,
-         "-n", f"{name}@%h", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
+         # A node name of its own: RabbitMQ lets one connection at a time hold a node's control
+         # queue, and two test runs at once would both start "first@<host>".
+         "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
          "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
