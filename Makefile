@@ -66,6 +66,8 @@ worker: $(STAMP)
 # and CELERY_BROKER_URL are taken from the environment or .env; each one set in neither is the
 # local service below (the database is created if it does not exist). DEBUG is on, as for
 # `make run`; docs/deploy.md says how production runs the same processes. Ctrl-C stops all three.
+# honcho is given no env file: it would put .env above the environment, and the settings read
+# .env themselves, the environment first.
 STACK_DEFAULTS := DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom \
 	REDIS_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=redis://127.0.0.1:6379/1
 stack: export DEBUG = 1
