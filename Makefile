@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run worker stack test test-fast setup demo lint bench bench-listings lighthouse browser-tools clean
+.PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-background lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -128,6 +128,11 @@ bench: $(STAMP)
 bench-listings: export SECRET_KEY ?= bench-only-insecure-key
 bench-listings: $(STAMP)
 	$(BIN)/python bench/listing_pages.py
+
+# The scheduler's every-minute query and /metrics' background-work figures at 100,000 articles.
+bench-background: export SECRET_KEY ?= bench-only-insecure-key
+bench-background: $(STAMP)
+	$(BIN)/python bench/background_work.py
 
 lighthouse: export SECRET_KEY ?= bench-only-insecure-key
 lighthouse: $(STAMP) $(NODE_STAMP) browser-tools

@@ -29,9 +29,11 @@ class HandledPublication(models.Model):
 
     class Meta:
         constraints = [
-            # Also the index the scheduler's "not handled yet" subquery looks rows up in.
+            # Also the index the scheduler's "not handled yet" subquery reads: publication
+            # time first, so it reads only the rows of its window (a day), however many years
+            # of rows the table holds.
             models.UniqueConstraint(
-                fields=["article", "published_at"], name="publication_handled_once"
+                fields=["published_at", "article"], name="publication_handled_once"
             )
         ]
         verbose_name = "handled publication"
