@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run worker test test-fast setup demo lint bench bench-listings bench-upload lighthouse browser-tools clean
+.PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
+	lighthouse browser-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +62,47 @@ worker: $(STAMP)
 	mkdir -p var
 	$(BIN)/celery -A newsroom worker -B --scheduler django_celery_beat.schedulers:DatabaseScheduler -l info
 
+# Web, worker and scheduler together (the Procfile, run by honcho), on this machine's PostgreSQL
+# and Redis, after migrating: `make stack`, then http://$(HOST):$(PORT)/. DATABASE_URL, REDIS_URL
+# and CELERY_BROKER_URL are taken from the environment or .env; each one set in neither is the
+# local service below (the database is created if it does not exist). DEBUG is on, as for
+# `make run`; docs/deploy.md says how production runs the same processes. Ctrl-C stops all three.
+# honcho is given no env file: it would put .env above the environment, and the settings read
+# .env themselves, the environment first.
+STACK_DEFAULTS := DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom \
+	REDIS_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=redis://127.0.0.1:6379/1
+stack: export DEBUG = 1
+stack: export SITE_URL := $(SITE_URL)
+stack: export HOST := $(HOST)
+stack: $(STAMP)
+	mkdir -p var
+	@set -e; for pair in $(STACK_DEFAULTS); do name=$${pair%%=*}; \
+	  if [ -z "$$(printenv $$name)" ] && ! grep -qs "^$$name=" .env; then \
+	    echo "make stack: $$pair"; export "$$pair"; fi; \
+	done; \
+	$(BIN)/python -c "$$STACK_CREATEDB"; \
+	$(BIN)/python manage.py migrate --noinput; \
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --env /dev/null --port $(PORT)
+
+# make stack's database, created on its PostgreSQL server when missing (nothing for SQLite).
+define STACK_CREATEDB
+import os, dj_database_url, psycopg
+from psycopg import sql
+from dotenv import load_dotenv
+env_file = os.environ.get("ENV_FILE", ".env")
+if env_file:
+    load_dotenv(env_file)
+db = dj_database_url.parse(os.environ["DATABASE_URL"])
+if db["ENGINE"].endswith("postgresql"):
+    server = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None,
+              "password": db["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**server) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print("make stack: created the database", db["NAME"])
+endef
+export STACK_CREATEDB
+
 # The quick run while working: everything but the tests marked browser, postgres or services
 # (pyproject.toml), on SQLite, spread over every CPU. `make test` still runs them all.
 test-fast: export SECRET_KEY ?= test-only-insecure-key
@@ -93,6 +135,10 @@ bench-listings: $(STAMP)
 bench-upload: export SECRET_KEY ?= bench-only-insecure-key
 bench-upload: $(STAMP)
 	$(BIN)/python bench/upload_picture.py
+# The scheduler's every-minute query and /metrics' background-work figures at 100,000 articles.
+bench-background: export SECRET_KEY ?= bench-only-insecure-key
+bench-background: $(STAMP)
+	$(BIN)/python bench/background_work.py
 
 lighthouse: export SECRET_KEY ?= bench-only-insecure-key
 lighthouse: $(STAMP) $(NODE_STAMP) browser-tools

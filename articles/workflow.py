@@ -19,7 +19,7 @@ A refused step raises `WorkflowError` (the article is not fit for it) or `Permis
 Every save that may change an article's publication goes through `Publication`, whoever
 makes it (the change form, the steps here, restores, the importers): it owns the publication
 time, the `version` bump, the revision comment, revoking share links on a takedown and
-redirecting a moved address. `come_due` is the scheduler's part (`manage.py publish_due`).
+redirecting a moved address. `come_due` is the scheduler's part (`articles.tasks.handle_due`).
 Permissions are checked by the callers acting for a person; scripts and importers act as the
 system.
 """
@@ -44,10 +44,13 @@ Status = Article.Status
 # Statuses a contributor's article may have, and that anyone who may change it may switch.
 OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
 
-# Sent by `manage.py publish_due` once for each article whose publication time passed within
-# its window, with `article=`. Deployments connect receivers for their side effects (purge a
-# CDN, ping a search engine, post to social media); a window may overlap the previous run's,
-# so a receiver must not mind seeing an article twice.
+# Sent once for each article whose publication time has come, with `article=`, at the start of
+# that minute by the worker's scheduler (`articles.tasks.handle_due`; `manage.py publish_due` by
+# hand). Deployments connect receivers for their side effects (purge a CDN, ping a search
+# engine, post to social media). Once per article and publication time: a receiver runs inside
+# the transaction that records it, so it should queue its work (`jobs.outbox.enqueue`), which is
+# then queued exactly once, rather than call out; if it raises, the article is tried again at
+# the next run.
 publication_due = Signal()
 
 

@@ -22,7 +22,7 @@ class FailedTaskAdmin(ReadOnlyAdmin):
     list_display = ["task_name", "error", "attempts", "first_failed_at", "last_failed_at",
                     "retried_at"]
     list_filter = ["task_name"]
-    search_fields = ["task_name", "error", "task_id"]
+    search_fields = ["task_name", "error", "task_id", "request_id"]
     date_hierarchy = "last_failed_at"
     actions = ["run_again"]
 
@@ -42,4 +42,4 @@ class FailedTaskAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["task_name", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
-    search_fields = ["task_name", "id"]
+    search_fields = ["task_name", "id", "request_id"]

@@ -10,6 +10,9 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         # Connecting the failure signal needs the models, which are only ready now.
-        from jobs import failures
+        from jobs import failures, metrics
+        from newsroom.request_id import follow_into_tasks
 
         failures.connect()
+        follow_into_tasks()
+        metrics.register()

@@ -7,6 +7,7 @@ import logging
 from celery.signals import task_failure, task_unknown
 
 from jobs.models import FailedTask
+from newsroom.request_id import TASK_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ def record_failure(sender=None, task_id=None, exception=None, args=None, kwargs=
                    einfo=None, **_):
     """Write or update the task's FailedTask row. Never raises: a task's failure must not be
     hidden behind a second one (the database down, say), which is logged instead."""
+    request = getattr(sender, "request", None)
+    headers = getattr(request, "headers", None) or {}
     try:
         FailedTask.objects.update_or_create(
             task_id=task_id or "",
@@ -29,7 +32,8 @@ def record_failure(sender=None, task_id=None, exception=None, args=None, kwargs=
                 "kwargs": as_json(dict(kwargs or {})),
                 "error": f"{type(exception).__name__}: {exception}",
                 "traceback": str(einfo.traceback) if einfo else "",
-                "attempts": getattr(getattr(sender, "request", None), "retries", 0) + 1,
+                "attempts": getattr(request, "retries", 0) + 1,
+                "request_id": str(headers.get(TASK_HEADER) or "")[:64],
             },
         )
     except Exception:

@@ -23,6 +23,14 @@ class OutboxMessage(models.Model):
         default=0, help_text="How many times sending it to the broker failed."
     )
     last_error = models.TextField(blank=True, help_text="Why the last try to send it failed.")
+    request_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=(
+            "The id of the web request (its X-Request-ID) or task that queued it; the task's "
+            "log lines carry the same id."
+        ),
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -46,6 +54,11 @@ class FailedTask(models.Model):
     last_failed_at = models.DateTimeField(auto_now=True, db_index=True)
     retried_at = models.DateTimeField(
         null=True, blank=True, help_text="When an operator queued it to run again."
+    )
+    request_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The id of the request or task that queued it, as in the log lines of both.",
     )
 
     class Meta:

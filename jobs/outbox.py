@@ -9,6 +9,9 @@ commit the message is handed on:
   `flush_outbox` (a management command, and a task the worker's scheduler runs) sends it later;
 - without one, it is marked sent and its task runs here, in this process.
 
+Each message keeps the id of the request (X-Request-ID) or task that queued it, and the task
+runs with that id in its log lines (newsroom.request_id), on a worker or here.
+
 A message is claimed with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so the web process and
 a flush never send the same row at once. A message can still be sent twice (published, then the
 process dies before marking it sent): its id is the task id, and tasks are idempotent.
@@ -23,6 +26,7 @@ from kombu.exceptions import OperationalError
 
 from jobs.models import OutboxMessage
 from newsroom.celery import app
+from newsroom.request_id import TASK_HEADER, id_for_new_work
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,9 @@ def enqueue(task_name, *args, **kwargs):
 
     Arguments must be JSON values (ids, strings, numbers), never model instances: the task reads
     the rows it needs when it runs. Returns the outbox message."""
-    message = OutboxMessage.objects.create(task_name=task_name, args=list(args), kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task_name=task_name, args=list(args), kwargs=kwargs, request_id=id_for_new_work()
+    )
     transaction.on_commit(lambda: deliver(message.pk), robust=True)
     return message
 
@@ -104,7 +110,7 @@ def broker_answered():
 def publish(message, connection=None):
     """Hand the message to the broker, its id as the task id. The task need not be known to
     this process: the worker that takes it must know it."""
-    options = {"task_id": str(message.pk), "retry": False}
+    options = {"task_id": str(message.pk), "retry": False, "headers": task_headers(message)}
     if connection is not None:
         app.send_task(message.task_name, message.args, message.kwargs, connection=connection,
                       **options)
@@ -120,7 +126,14 @@ def run_in_process(message):
     if task is None:
         logger.error("No task named %s; outbox message %s not run", message.task_name, message.pk)
         return
-    task.apply(message.args, message.kwargs, task_id=str(message.pk))
+    task.apply(message.args, message.kwargs, task_id=str(message.pk),
+               headers=task_headers(message))
+
+
+def task_headers(message):
+    """The headers a message's task is sent with: the request id it keeps (none for a
+    message queued before ids were kept)."""
+    return {TASK_HEADER: message.request_id} if message.request_id else {}
 
 
 def flush(limit=1000):

@@ -11,15 +11,31 @@ client addresses in METRICS_ALLOWED_IPS (REMOTE_ADDR as the process sees it, nev
 header a client could write), and everyone else gets the site's ordinary 404, as if there were
 no such page. Behind a proxy, let the scraper reach the process directly (or through an address
 of its own) rather than allowing the proxy's address.
+
+Figures shared by every process (the outbox, the broker's queue, failed tasks) are read when
+the page is scraped, by collectors an app registers with `read_at_scrape` (jobs.metrics): a
+counter kept in a process's memory would only count what that process saw, and the workers
+that run tasks are never scraped.
 """
 
 import ipaddress
 
+import prometheus_client
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_prometheus.exports import ExportToDjangoView
+
+# Collectors whose figures are read at each scrape, from the database or the broker: the same
+# whichever process answers, and added once, outside multiprocess mode's per-process files.
+AT_SCRAPE = prometheus_client.CollectorRegistry()
+
+
+def read_at_scrape(collector):
+    """Register `collector` (with a `collect()` yielding metric families) for /metrics; an app
+    calls it once, from its AppConfig.ready."""
+    AT_SCRAPE.register(collector)
 
 
 def allowed_networks():
@@ -43,4 +59,8 @@ def metrics(request):
     mode: django-prometheus reads PROMETHEUS_MULTIPROC_DIR)."""
     if not may_scrape(request):
         raise Http404
-    return ExportToDjangoView(request)
+    response = ExportToDjangoView(request)
+    return HttpResponse(
+        response.content + prometheus_client.generate_latest(AT_SCRAPE),
+        content_type=response["Content-Type"],
+    )

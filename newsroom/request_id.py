@@ -6,8 +6,12 @@ or load balancer in front may send its own id in `X-Request-ID`; it is kept when
 id (letters, digits, `-`, `_`, `.`, at most 64 characters), otherwise a new one is made, so a
 hostile header can never forge log lines or bloat them.
 
-The id lives in a context variable: `current_request_id()` gives it anywhere inside the request
-(a task queued from a view can carry it to the worker), and "-" outside any request.
+The id lives in a context variable: `current_request_id()` gives it anywhere inside the request,
+and "-" outside any request. Work queued from the request carries it along (`jobs.outbox` sends
+it in the task message's `request_id` header), and `follow_into_tasks` sets it again while the
+task runs, in a worker or in this process, so the task's log lines carry the id of the request
+that queued it. Work queued from a task carries that task's id on; work queued from anywhere
+else (a command, the scheduler) gets an id of its own (`id_for_new_work`).
 """
 
 import logging
@@ -15,9 +19,12 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from celery.signals import task_postrun, task_prerun
 from django.core.signals import request_finished
 
 HEADER = "X-Request-ID"
+# The header of a task message that carries the id of the request (or task) that queued it.
+TASK_HEADER = "request_id"
 NO_REQUEST = "-"
 _VALID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _request_id = ContextVar("request_id", default=NO_REQUEST)
@@ -26,6 +33,13 @@ _request_id = ContextVar("request_id", default=NO_REQUEST)
 def current_request_id():
     """The id of the request being served, or "-" outside a request."""
     return _request_id.get()
+
+
+def id_for_new_work():
+    """The id queued work should carry: the current request's (or task's), or a fresh one
+    when there is none (a command, the scheduler), so the work's lines still share an id."""
+    current = current_request_id()
+    return current if current != NO_REQUEST else uuid.uuid4().hex
 
 
 def _forget_request_id(**kwargs):
@@ -58,6 +72,38 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response[HEADER] = request.id
         return response
+
+
+# The tokens to put each running task's previous id back with, by task id: a stack, since a
+# task run in-process may retry itself (the same id again) before it ends.
+_task_tokens = {}
+
+
+def _task_started(task_id=None, task=None, **kwargs):
+    headers = getattr(task.request, "headers", None) or {}
+    task_request_id = accepted_or_new(headers.get(TASK_HEADER))
+    _task_tokens.setdefault(task_id, []).append(_request_id.set(task_request_id))
+
+
+def _task_ended(task_id=None, **kwargs):
+    tokens = _task_tokens.get(task_id)
+    if not tokens:
+        return
+    # Back to what was current before: "-" in a worker, the request's id in a request that
+    # ran the task in-process.
+    try:
+        _request_id.reset(tokens.pop())
+    except ValueError:  # set in another context (a pool that switched threads): start clean
+        _request_id.set(NO_REQUEST)
+    if not tokens:
+        del _task_tokens[task_id]
+
+
+def follow_into_tasks():
+    """While a task runs, its log records carry the id its message brought (or a fresh one,
+    for a task sent without: the scheduler's). Connected once, by the jobs app."""
+    task_prerun.connect(_task_started, weak=False, dispatch_uid="newsroom.request_id.started")
+    task_postrun.connect(_task_ended, weak=False, dispatch_uid="newsroom.request_id.ended")
 
 
 class RequestIdFilter(logging.Filter):

@@ -6,6 +6,7 @@ configuration for the length of a test and put it back after."""
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -63,7 +64,9 @@ def start_worker(url, queue, *, name, extra_env=None):
     }
     return subprocess.Popen(
         [str(CELERY), "-A", "newsroom", "worker", "-I", "tests.worker_tasks", "-Q", queue,
-         "-n", f"{name}@%h", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
+         # A node name of its own: RabbitMQ lets one connection at a time hold a node's control
+         # queue, and two test runs at once would both start "first@<host>".
+         "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
          "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -78,6 +81,23 @@ def stop(worker):
             worker.kill()
             worker.wait()
     return worker.stdout.read() if worker.stdout else ""
+
+
+class OutputReader:
+    """Collects a process's output as it comes, so a test can wait for a line without
+    blocking on a read (`stop` then returns only what was not read here)."""
+
+    def __init__(self, process):
+        self._lines = []
+        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._lines.append(line)
+
+    def text(self):
+        return "".join(self._lines)
 
 
 def wait_for(check, timeout=40, interval=0.2):

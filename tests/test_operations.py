@@ -45,6 +45,7 @@ def test_healthz_answers_ok_without_asking_the_database(reader):
     assert len(queries) == 0
 
 
+@pytest.mark.django_db  # /metrics reads the outbox and failed tasks
 def test_probes_are_answered_over_plain_http_when_https_is_enforced(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
@@ -122,6 +123,16 @@ def test_with_the_database_down_healthz_is_200_and_readyz_names_the_database(
     assert "nowhere" not in body and "no-such-folder" not in body
 
 
+def test_with_the_database_down_metrics_answer_without_the_figures_it_keeps(
+    site_without_its_database,  # noqa: F811
+):
+    status, headers, body = site_without_its_database.get("/metrics")
+    assert status == 200
+    assert "django_http_requests_total_by_method_total" in body
+    # The outbox and failed tasks are read from the database: left out, not a 500.
+    assert "newsroom_outbox_pending" not in body
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("broker", [REDIS_URL, AMQP_URL], ids=["redis", "rabbitmq"])
@@ -193,6 +204,7 @@ def cache_reads(client, backend):
     return tuple(counts.get(n, 0.0) for n in ("get_total", "get_hits_total", "get_misses_total"))
 
 
+@pytest.mark.django_db  # /metrics reads the outbox and failed tasks
 def test_metrics_count_cache_hits_and_misses_and_keep_false_values(client):
     before = cache_reads(client, "locmem")
     cache.set("zero", 0)
@@ -204,6 +216,7 @@ def test_metrics_count_cache_hits_and_misses_and_keep_false_values(client):
 
 
 @pytest.mark.services
+@pytest.mark.django_db  # /metrics reads the outbox and failed tasks
 def test_metrics_count_redis_cache_reads(client, settings):
     settings.CACHES = {
         "default": {

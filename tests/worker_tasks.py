@@ -2,11 +2,15 @@
 (started with `-I tests.worker_tasks`). Their effects are files, which a worker can write
 whatever database the test uses."""
 
+import logging
 import os
 import time
 from pathlib import Path
 
+from jobs.outbox import enqueue
 from jobs.tasks import job
+
+logger = logging.getLogger(__name__)
 
 
 @job(name="tests.write_file")
@@ -47,3 +51,15 @@ if os.environ.get("NEWSROOM_TEST_RENDITION_LOG"):
             log.write(f"saved {target}\n")
 
     images._save = _logged_save
+
+
+@job(name="tests.log_line")
+def log_line(text):
+    """Writes one log line (nothing else): its record shows which request id the task ran with."""
+    logger.warning("%s", text)
+
+
+@job(name="tests.queue_log_line")
+def queue_log_line(text):
+    """Queues `tests.log_line` from inside a task, as a task that fans out work does."""
+    enqueue("tests.log_line", text)

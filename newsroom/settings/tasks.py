@@ -1,5 +1,7 @@
 """Background work: the Celery app's configuration (docs/tasks.md)."""
 
+from celery.schedules import crontab
+
 from newsroom.env import env_int, env_str
 from newsroom.settings.base import TIME_ZONE, VAR_DIR
 
@@ -39,3 +41,9 @@ CELERY_BEAT_SCHEDULE = {
 # them here); the others (polling feed subscriptions) are made by migrations and kept as edited.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Scheduled publishing's side effects at the start of every minute (articles.tasks), so an
+# article due at 06:00 has them at 06:00, not up to a minute later.
+CELERY_BEAT_SCHEDULE["publish-due"] = {
+    "task": "articles.publish_due",
+    "schedule": crontab(minute="*"),
+}
