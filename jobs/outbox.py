@@ -124,6 +124,11 @@ def run_in_process(message):
     never raised to the caller."""
     task = app.tasks.get(message.task_name)
     if task is None:
+        # A worker imports every app's tasks module when it starts; a web process has imported
+        # only those its code used so far.
+        app.loader.import_default_modules()
+        task = app.tasks.get(message.task_name)
+    if task is None:
         logger.error("No task named %s; outbox message %s not run", message.task_name, message.pk)
         return
     task.apply(message.args, message.kwargs, task_id=str(message.pk),

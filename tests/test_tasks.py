@@ -7,6 +7,9 @@ Commits here are real (transactional_db): an on_commit callback only runs on a r
 """
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -19,7 +22,7 @@ from jobs.outbox import enqueue
 from tests import worker_tasks  # noqa: F401  (registers the tests' tasks)
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory
-from tests.task_queue import DOWN, broker
+from tests.task_queue import DOWN, ROOT, broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +114,43 @@ def test_with_the_broker_down_saving_works_and_the_work_waits_in_the_outbox(kind
         call_command("flush_outbox", stdout=out)
         assert "Sent 0 message(s); 2 still pending." in out.getvalue()
     assert not target.exists()
+
+
+IN_A_FRESH_PROCESS = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from jobs.models import OutboxMessage
+from jobs.outbox import enqueue
+from newsroom.celery import app
+print("known before:", "articles.publish_due" in app.tasks)
+enqueue("articles.publish_due")
+print("sent:", OutboxMessage.objects.filter(sent_at__isnull=False).count())
+print("known after:", "articles.publish_due" in app.tasks)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_process_runs_a_task_whose_module_it_has_not_imported_yet(tmp_path):
+    """Without a broker, a message names its task; the process finds it even when nothing it
+    ran so far imported that app's tasks module (a worker imports them all when it starts)."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "SECRET_KEY": "test-only",
+        "ENV_FILE": "",
+        "CELERY_BROKER_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", IN_A_FRESH_PROCESS],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "known before: False" in result.stdout
+    assert "sent: 1" in result.stdout and "known after: True" in result.stdout
+    assert "No task named" not in result.stderr
