@@ -29,8 +29,19 @@ def fill_keys_and_merge(apps, schema_editor):
         # whole rows of the live Article, which may have columns later migrations add
         # (0011's body_rendered). By then the merge has moved every article off the topic, so
         # the check is skipped while it runs; the database's foreign key still guards the rows.
-        section = LiveArticle._meta.get_field("section").remote_field
-        protect, section.on_delete = section.on_delete, models.DO_NOTHING
+        # Live models of apps migrated later (a feed subscription's section) have no table yet,
+        # so no rows to check either.
+        tables = set(schema_editor.connection.introspection.table_names())
+        skipped = [LiveArticle._meta.get_field("section").remote_field] + [
+            relation
+            for relation in LiveTopic._meta.get_fields(include_hidden=True)
+            if (relation.one_to_many or relation.one_to_one)
+            and relation.auto_created
+            and relation.related_model._meta.db_table not in tables
+        ]
+        kept = [(relation, relation.on_delete) for relation in skipped]
+        for relation in skipped:
+            relation.on_delete = models.DO_NOTHING
         try:
             for topics in duplicated.values():
                 live = list(
@@ -39,7 +50,8 @@ def fill_keys_and_merge(apps, schema_editor):
                 keep = next((t for t in live if t.in_navigation), live[0])
                 merge_topics(topics=live, into=keep)
         finally:
-            section.on_delete = protect
+            for relation, on_delete in kept:
+                relation.on_delete = on_delete
     for topic in Topic.objects.all():
         Topic.objects.filter(pk=topic.pk).update(name_key=name_key(clean_text(topic.name)))
 

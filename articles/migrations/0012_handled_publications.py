@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'handled publication',
+                'default_permissions': (),
                 'constraints': [models.UniqueConstraint(fields=('published_at', 'article'), name='publication_handled_once')],
             },
         ),

@@ -28,6 +28,9 @@ class HandledPublication(models.Model):
     handled_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Written by the scheduler only; no one edits these, and the roles (articles 0005)
+        # give no permission on them.
+        default_permissions = ()
         constraints = [
             # Also the index the scheduler's "not handled yet" subquery reads: publication
             # time first, so it reads only the rows of its window (a day), however many years
