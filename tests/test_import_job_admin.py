@@ -16,6 +16,7 @@ from importers import job_run
 from importers.job_models import ImportJob
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.import_job_files import jsonl, wxr
+from tests.test_import_feed import RSS, server  # noqa: F401  (a local web server fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,42 @@ def test_a_feed_on_a_private_address_is_refused(editor, address):
     response = submit(editor, feed_url=address)
     errors = text_of(parse(response).find("div", class_="field-feed_url").find(class_="errorlist"))
     assert "a private or internal address, and importers only fetch from public addresses" in errors
+    assert not ImportJob.objects.exists()
+
+
+def test_a_feed_address_is_fetched_once_checked_and_imported(
+    editor, server, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_FETCH_ALLOW_PRIVATE = ("127.0.0.0/8",)  # the test server, and only it
+    base, served, requests = server
+    served["/wire/feed.xml"] = ("application/rss+xml", RSS.format(image=f"{base}/a.jpg").encode())
+    submit(editor, feed_url=f"{base}/wire/feed.xml", section="Wire",
+           run=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert (job.kind, job.status, job.source_system) == (
+        ImportJob.Kind.FEED, ImportJob.Status.DONE, "feed:wire.example"
+    )
+    assert requests == ["/wire/feed.xml"]  # the worker reads the feed as the form fetched it
+    report = report_of(job_page(editor, job))
+    assert "Imported feed.xml:" in report
+    assert "entry: 2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed" in report
+    assert set(Article.objects.values_list("section__name", flat=True)) == {"Wire"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (ENTITIES, "The file declares XML entities (<!ENTITY lol …>), refused for safety."),
+        (b"<html><body>Hello</body></html>", "Not a feed: the root element is <html>"),
+    ],
+)
+def test_a_feed_that_is_hostile_or_not_a_feed_is_refused(editor, server, settings, body, message):
+    settings.IMPORT_FETCH_ALLOW_PRIVATE = ("127.0.0.0/8",)
+    base, served, _ = server
+    served["/feed.xml"] = ("application/rss+xml", body)
+    response = submit(editor, feed_url=f"{base}/feed.xml")
+    errors = text_of(parse(response).find("div", class_="field-feed_url").find(class_="errorlist"))
+    assert message in errors
     assert not ImportJob.objects.exists()
 
 
