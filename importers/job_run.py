@@ -217,7 +217,7 @@ def import_shared(job, part, path):
     ImportPart.objects.filter(pk=part.pk).update(
         last_item=len(pictures), status=ImportPart.Status.RUNNING
     )
-    part.last_item = len(pictures)
+    part.last_item, part.status = len(pictures), ImportPart.Status.RUNNING
 
     def names():
         for record in skipped:
@@ -260,6 +260,7 @@ def import_part(part_id):
     if job.finished:
         return
     ImportPart.objects.filter(pk=part.pk).update(status=ImportPart.Status.RUNNING)
+    part.status = ImportPart.Status.RUNNING
     with local_file(part.file_name or job.file_name, job_label(job)) as path:
         run = JobRun(job, part.tally)
         if job.kind == ImportJob.Kind.WORDPRESS:

@@ -16,9 +16,12 @@ from importers import job_run
 from importers.job_models import ImportJob
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.import_job_files import jsonl, wxr
-from tests.test_import_feed import RSS, server  # noqa: F401  (a local web server fixture)
+from tests.test_import_feed import RSS
+from tests.test_import_feed import server as local_server
 
 pytestmark = pytest.mark.django_db
+
+server = local_server  # the feed tests' local web server, a fixture of this module too
 
 ADD = reverse("admin:importers_importjob_add")
 LIST = reverse("admin:importers_importjob_changelist")
