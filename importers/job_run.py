@@ -30,17 +30,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Topic
+from articles.text import clean_text
 from authors.models import Author
 from importers.interchange.lines import LineImporter
 from importers.interchange.reading import LineError
 from importers.interchange.writing import link_pending_related
 from importers.job_models import ImportJob, ImportPart, ImportReportLine
 from importers.media import MediaImporter
+from importers.names import TOPIC_MAX
 from importers.pages import PageWriter
+from importers.prepare import MAX_TOPICS
 from importers.records import Entry, Media, Person, Skipped, Term
 from importers.run import ImportRun, StrictStop
 from importers.storage import import_storage
 from importers.wordpress import open_wxr
+from importers.wp_fields import _byline, _section_and_topics
 from importers.write import ArticleWriter
 from importers.wxr_parts import map_items, part_bytes, ranges
 
@@ -146,7 +150,7 @@ def plan_wordpress(job, path):
     ImportJob.objects.filter(pk=job.pk).update(items_total=items.count)
     shared, _ = ImportPart.objects.get_or_create(job=job, number=0)
     if shared.status != ImportPart.Status.DONE:
-        import_shared(job, shared, path)
+        import_shared(job, shared, path, items)
         shared.refresh_from_db()
         if shared.status != ImportPart.Status.DONE:
             return  # cancelled
@@ -199,9 +203,10 @@ def wordpress_writers(run, job):
     return media, articles, PageWriter(run)
 
 
-def import_shared(job, part, path):
-    """Authors, topics and pictures, before any post: as `import_wordpress` does first, so
-    that the parts running at once find them rather than each creating them."""
+def import_shared(job, part, path, items):
+    """Authors, topics and pictures, before any post, as `import_wordpress` does first; then
+    the sections, topics and authors the posts name (`items.posts`), which the parts running
+    at once would otherwise each try to create, so that they find them instead."""
     run = JobRun(job, part.tally)
     media, articles, _ = wordpress_writers(run, job)
     persons, terms, pictures, skipped = [], [], [], []
@@ -220,33 +225,60 @@ def import_shared(job, part, path):
     part.last_item, part.status = len(pictures), ImportPart.Status.RUNNING
 
     def names():
-        for record in skipped:
-            run.skip(record.kind, record.where, record.reason, record.count)
         articles.people.ensure(persons)
         unique = list(dict.fromkeys(" ".join(term.name.split()) for term in terms))
         articles.topics.ensure(
             [name for name in unique if name],
             descriptions={term.name: term.description for term in terms},
         )
+        people, topics, sections = posts_names(items.posts, persons, articles)
+        articles.people.ensure(people)
+        articles.topics.ensure(topics, sections=sections)
 
-    # The names are written with the first batch of pictures (done_through counts pictures).
-    first = part.done_through == 0
+    # Pictures first, as the command meets them; the names with the last batch, which ends
+    # the part (done_through counts pictures).
     done = part.done_through
     while True:
         if cancel_requested(job):
             stop_part(job, part)
             return
         batch = pictures[done : done + PICTURE_BATCH]
+        finished = done + len(batch) >= len(pictures)
         with transaction.atomic():
-            if first:
-                names()
-                first = False
+            if done == 0:
+                for record in skipped:
+                    run.skip(record.kind, record.where, record.reason, record.count)
             for picture in batch:
                 media.add(picture)
+            if finished:
+                names()
             done += len(batch)
-            checkpoint(part, run, done, items_done=0, finished=done >= len(pictures))
-        if done >= len(pictures):
+            checkpoint(part, run, done, items_done=0, finished=finished)
+        if finished:
             return
+
+
+def posts_names(posts, persons, articles):
+    """The authors, topic names and section names the posts will ask for, by the reader's
+    own rules (`wp_fields`) and the writer's (`prepare`): (people, names, sections)."""
+    authors = {person.login: person for person in persons}
+    people, names, sections = [], [], []
+
+    def usable(name):
+        name = clean_text(name)
+        return name if name and len(name) <= TOPIC_MAX else ""
+
+    for facts in posts:
+        if (facts.text("wp:post_type") or "post") != "post" or facts.text("wp:status") == "trash":
+            continue
+        section, topics = _section_and_topics(facts.categories)
+        chosen = usable(articles.section or section or articles.default_section)
+        extra = [section] if articles.section and section else []
+        named = [usable(name) for name in [*extra, *topics][:MAX_TOPICS]]
+        sections.append(chosen)
+        names += [chosen, *named]
+        people += _byline(facts, authors)
+    return people, [name for name in dict.fromkeys(names) if name], [s for s in sections if s]
 
 
 # Importing a part ----------------------------------------------------------------------------
@@ -320,6 +352,10 @@ def wordpress_batches(job, part, run, path):
 
     def writing(records):
         def write():
+            articles.topics.make_sections(
+                [articles.section or record.section or articles.default_section
+                 for record in records if isinstance(record, Entry) and record.kind != "page"]
+            )
             for record in records:
                 if isinstance(record, Entry) and record.kind == "page":
                     pages.add(record)
