@@ -155,7 +155,7 @@ def main():
 
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database; the benchmark makes its own beside it.")
+        sys.exit("Set DATABASE_URL to a PostgreSQL database; the benchmark makes its own.")
     base_env = {
         **os.environ,
         "DEBUG": "0",

@@ -101,15 +101,23 @@ class ImportJobAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
+        queryset = queryset.filter(status__in=ImportJob.FINISHED)  # running ones stay
         self._delete_files(queryset)
         super().delete_queryset(request, queryset)
 
     def _delete_files(self, jobs):
-        storage = import_storage()
+        """Remove the jobs' files once their rows are gone (not at all if that rolls back)."""
+        names = []
         for job in jobs:
-            names = [job.file_name, *job.parts.exclude(file_name="").values_list(
+            names += [job.file_name, *job.parts.exclude(file_name="").values_list(
                 "file_name", flat=True)]
-            transaction.on_commit(lambda names=names: [storage.delete(n) for n in names])
+
+        def delete():
+            storage = import_storage()
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete)
 
     # The job's page, its progress, its report, cancelling -----------------------------------
 

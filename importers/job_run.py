@@ -26,21 +26,24 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Topic
 from articles.text import clean_text
 from authors.models import Author
+from importers.feeds import read_feed
 from importers.interchange.lines import LineImporter
 from importers.interchange.reading import LineError
 from importers.interchange.writing import link_pending_related
 from importers.job_models import ImportJob, ImportPart, ImportReportLine
+from importers.management.commands import import_articles, import_feed, import_wordpress
 from importers.media import MediaImporter
 from importers.names import TOPIC_MAX
 from importers.pages import PageWriter
 from importers.prepare import MAX_TOPICS
-from importers.records import Entry, Media, Person, Skipped, Term
+from importers.records import Entry, Media, Person, Skipped, SourceRefused, Term
 from importers.run import ImportRun, StrictStop
 from importers.storage import import_storage
 from importers.wordpress import open_wxr
@@ -139,8 +142,6 @@ def plan(job_id):
                 count = sum(1 for _ in lines)
             queue_parts(job, [(1, count, "")], total=count)
         else:
-            from importers.feeds import read_feed
-
             entries = len(read_feed(path.read_bytes(), url=job.feed_url).entries)
             queue_parts(job, [(1, entries, "")], total=entries)
 
@@ -413,8 +414,6 @@ def line_batches(job, part, run, path):
 
 
 def feed_batches(job, part, run, path):
-    from importers.feeds import read_feed
-
     feed = read_feed(path.read_bytes(), url=job.feed_url)
     media = MediaImporter(run, source_system=job.source_system, fetch_media=job.fetch_media)
     articles = ArticleWriter(
@@ -453,11 +452,6 @@ def feed_batches(job, part, run, path):
 
 def run_whole(job):
     """A dry run or a strict run: one transaction, exactly as the command runs it."""
-    from django.core.management.base import CommandError
-
-    from importers.management.commands import import_articles, import_feed, import_wordpress
-    from importers.records import SourceRefused
-
     command = {
         ImportJob.Kind.WORDPRESS: import_wordpress,
         ImportJob.Kind.INTERCHANGE: import_articles,

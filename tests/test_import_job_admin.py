@@ -421,3 +421,43 @@ def test_contributors_and_readers_reach_none_of_it(contributor, reader, editor, 
     contributor.post(ADD, {"upload": SimpleUploadedFile("h.xml", wxr(1))})
     halfway.refresh_from_db()
     assert halfway.cancel_requested_at is None and ImportJob.objects.count() == 1
+
+
+@pytest.mark.skipif(not SHARED_FIXTURES.is_dir(), reason="the shared fixtures are absent")
+def test_an_export_split_into_parts_reports_what_the_command_would(
+    editor, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    export = SHARED_FIXTURES / "wxr" / "small-export.xml"
+    out = io.StringIO()
+    call_command("import_wordpress", str(export), "--dry-run", stdout=out, stderr=out)
+    expected = [line for line in out.getvalue().splitlines() if line.startswith("  ")]
+
+    settings.IMPORT_PART_ITEMS = 3
+    monkeypatch.setattr(job_run, "BATCH_ITEMS", 2)
+    submit(editor, upload=SimpleUploadedFile("small-export.xml", export.read_bytes()),
+           run=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert job.parts.count() == 1 + 4  # the shared part, then 11 items in parts of 3
+    report = report_of(job_page(editor, job)).splitlines()
+    assert [line for line in report if line.startswith("  ")] == expected
+
+
+def test_an_administrator_deletes_a_finished_import_and_its_files(
+    administrator, editor, import_files, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_PART_ITEMS = 2
+    submit(editor, upload=SimpleUploadedFile("harbour.xml", wxr(5), "text/xml"),
+           run=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert len(stored_files(import_files)) == 1 + 3  # the upload and its three parts
+    assert parse(job_page(editor, job)).find("a", class_="deletelink") is None
+    page = parse(job_page(administrator, job))
+    confirm = administrator.get(page.find("a", class_="deletelink")["href"])
+    assert confirm.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        administrator.post(confirm.wsgi_request.path, {"post": "yes"})
+    assert not ImportJob.objects.exists()
+    assert stored_files(import_files) == []
+    assert Article.objects.count() == 5  # what was imported stays
