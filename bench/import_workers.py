@@ -12,8 +12,9 @@ migrated afresh: starts that many real `celery -A newsroom worker -c 1` processe
 (REDIS_URL's server, database 14, a queue of the run's own), submits the file through the
 admin's form (`ImportJobForm`: the checks, the private storage, the job and its queued task,
 as the admin does), and times the job from the commit that queues it to its end, reading its
-state from the database. Prints, for each: the wall time, posts per second, and how long the
-shared part (authors, topics, pictures, splitting) took before the parts ran.
+state from the database. Prints, for each: the wall time, posts per second, how long the shared
+part (authors, topics, pictures, splitting) took before the parts ran, the workers' CPU time,
+and how busy the machine's CPUs were meanwhile (all processes: PostgreSQL's, anyone else's).
 
 Options: --posts N (default 50000), --part-items N (IMPORT_PART_ITEMS, default 2000),
 --keep-file PATH (write the export there and keep it).
@@ -96,6 +97,13 @@ def submit_and_wait(path):
     }))
 
 
+def cpu_ticks():
+    """(busy, total) CPU ticks of the whole machine since boot, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def run(workers, export, base_env, database_url, part_items):
     name = f"newsroom_bench_workers_{os.getpid()}_{workers}"
     import psycopg
@@ -125,21 +133,29 @@ def run(workers, export, base_env, database_url, part_items):
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             ))
         time.sleep(3)  # the workers connect before the clock starts
+        busy_before, total_before = cpu_ticks()
         child = subprocess.run(
             [sys.executable, __file__, "--submit", str(export)],
             cwd=ROOT, env=env, capture_output=True, text=True,
         )
+        busy_after, total_after = cpu_ticks()
         if child.returncode:
             sys.exit(f"The run failed:\n{child.stdout[-3000:]}{child.stderr[-3000:]}")
-        return json.loads(child.stdout.strip().splitlines()[-1])
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        result["machine_busy"] = (busy_after - busy_before) / max(total_after - total_before, 1)
     finally:
         for process in processes:
             process.terminate()
+        worker_seconds = 0.0
         for process in processes:
-            process.wait()
+            # The worker's own CPU time and its pool process's, which it waited for.
+            _, _, usage = os.wait4(process.pid, 0)
+            worker_seconds += usage.ru_utime + usage.ru_stime
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
         folder.cleanup()
+    result["worker_cpu_seconds"] = worker_seconds
+    return result
 
 
 def main():
@@ -182,7 +198,9 @@ def main():
                 f"{workers} worker{'s' if workers > 1 else ''}: {result['seconds']:.1f} s, "
                 f"{rates[workers]:,.0f} posts/s ({result['parts']} parts; shared part and "
                 f"split {result['shared_seconds']:.1f} s; the form's check "
-                f"{result['check_seconds']:.1f} s)"
+                f"{result['check_seconds']:.1f} s; workers' CPU "
+                f"{result['worker_cpu_seconds']:.0f} s; both CPUs "
+                f"{result['machine_busy']:.0%} busy)"
             )
             print("   " + "\n   ".join(result["problems"] + result["summary"]))
         print(f"two workers: {rates[2] / rates[1]:.2f}x the posts/s of one")

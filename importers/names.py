@@ -117,6 +117,11 @@ class Topics:
         the same order: parts of one import on several workers, meeting the same new section,
         wait for each other instead of deadlocking, and see each other's change."""
         keys = sorted({name_key(name) for name in names if name})
+        # Only what is not a section yet is locked: a lock held for a batch's length on every
+        # section would make the parts take turns.
+        keys = [key for key in keys if not getattr(self.by_name.get(key), "in_navigation", False)]
+        if not keys:
+            return
         # FOR NO KEY UPDATE: it waits for no article being tagged with these topics meanwhile.
         topics = (
             Topic.objects.select_for_update(no_key=True)

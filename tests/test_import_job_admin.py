@@ -109,6 +109,16 @@ def test_an_editor_imports_a_wordpress_export_and_follows_it_to_the_end(
     assert Article.objects.filter(source_system="wordpress:harbour.example").count() == 5
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
 
+    listing = text_of(parse(editor.get(LIST)).find("table", id="result_list"))
+    assert "harbour.xml" in listing and "5 of 5" in listing and "Done" in listing
+
+
+def test_a_detailed_report_lists_each_skipped_item(editor, django_capture_on_commit_callbacks):
+    submit(editor, upload=SimpleUploadedFile("harbour.xml", wxr(3), "text/xml"),
+           detailed="on", run=django_capture_on_commit_callbacks)
+    report = report_of(job_page(editor, ImportJob.objects.get()))
+    assert "harbour.xml, item 3 (post 3): comment skipped: comments are not imported" in report
+
 
 @pytest.mark.skipif(not SHARED_FIXTURES.is_dir(), reason="the shared fixtures are absent")
 def test_a_real_wordpress_export_imports_as_the_command_would(
