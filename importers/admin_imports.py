@@ -18,6 +18,7 @@ from importers.import_forms import ImportJobForm
 from importers.job_models import ImportJob, may_import
 from importers.job_report import report_lines
 from importers.storage import import_storage
+from jobs.outbox import enqueue
 
 # The job's page shows the first lines of a long report; the download has them all.
 PAGE_LINES = 300
@@ -78,8 +79,6 @@ class ImportJobAdmin(admin.ModelAdmin):
         return super().add_view(request, form_url, extra)
 
     def save_model(self, request, obj, form, change):
-        from jobs.outbox import enqueue
-
         obj.file_name = form.store_source()
         obj.started_by = request.user
         try:

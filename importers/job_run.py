@@ -50,6 +50,7 @@ from importers.wordpress import open_wxr
 from importers.wp_fields import _byline, _section_and_topics
 from importers.write import ArticleWriter
 from importers.wxr_parts import map_items, part_bytes, ranges
+from jobs.outbox import enqueue
 
 # Items written per committed batch, and pictures per batch of part 0 (each may be a download).
 BATCH_ITEMS = 500
@@ -103,10 +104,12 @@ def local_file(name, filename):
     """The stored file `name` as a local path named `filename` (a copy, for object storage)."""
     storage = import_storage()
     try:
-        yield Path(storage.path(name))
-        return
+        local = Path(storage.path(name))
     except NotImplementedError:  # object storage has no local path
-        pass
+        local = None
+    if local is not None:
+        yield local
+        return
     with tempfile.TemporaryDirectory(prefix="newsroom-import-") as folder:
         local = Path(folder) / filename
         with storage.open(name, "rb") as source, local.open("wb") as copy:
@@ -164,14 +167,12 @@ def plan_wordpress(job, path):
             storage.delete(name)
         stored = storage.save(name, ContentFile(part_bytes(path, items, first, last)))
         parts.append((first, last, stored))
-    queue_parts(job, parts, total=items.count, first_number=1)
+    queue_parts(job, parts, total=items.count)
 
 
-def queue_parts(job, parts, *, total, first_number=1):
+def queue_parts(job, parts, *, total):
     """Record the parts and queue a task for each, with the job marked planned: one
     transaction, so a task killed before it ends queues them on its next run instead."""
-    from jobs.outbox import enqueue
-
     with transaction.atomic():
         created = [
             ImportPart.objects.update_or_create(
@@ -179,7 +180,7 @@ def queue_parts(job, parts, *, total, first_number=1):
                 number=number,
                 defaults={"first_item": first, "last_item": last, "file_name": name},
             )[0]
-            for number, (first, last, name) in enumerate(parts, first_number)
+            for number, (first, last, name) in enumerate(parts, 1)
         ]
         ImportJob.objects.filter(pk=job.pk).update(planned=True, items_total=total)
         for part in created:
