@@ -16,4 +16,4 @@ class ImportersConfig(AppConfig):
     def ready(self):
         # Celery's autodiscovery imports `tasks` modules in workers only; without a broker the
         # web process runs queued work itself (jobs.outbox), so it must know the tasks too.
-        from importers import tasks  # noqa: F401
+        from importers import system_checks, tasks  # noqa: F401

@@ -471,3 +471,13 @@ def test_an_administrator_deletes_a_finished_import_and_its_files(
     assert not ImportJob.objects.exists()
     assert stored_files(import_files) == []
     assert Article.objects.count() == 5  # what was imported stays
+
+
+def test_a_deployment_keeping_uploads_where_media_are_served_is_refused(settings, tmp_path):
+    from importers.system_checks import imports_root_is_private
+
+    assert imports_root_is_private(None) == []
+    settings.IMPORTS_ROOT = tmp_path / "media" / "imports"
+    errors = imports_root_is_private(None)
+    assert [error.id for error in errors] == ["importers.E001"]
+    assert "inside MEDIA_ROOT" in errors[0].msg
