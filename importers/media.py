@@ -103,6 +103,14 @@ class MediaImporter:
             }
         return self.existing
 
+    def remember_existing(self):
+        """Know every picture this source brought in before, by id and by address, as a run's
+        library pass would have met them (a part of a split export runs without that pass).
+        The address is the one the picture was imported from (its source note's first line)."""
+        for source_id, image in self._load_existing().items():
+            url = image.source_note.partition("\n")[0].removeprefix("Imported from ")
+            self.remember(source_id, url, _picture(image))
+
     def remember(self, source_id, url, picture):
         self.by_id[source_id] = picture
         if url:

@@ -112,6 +112,28 @@ class Topics:
                 topic.save(update_fields=["in_navigation", "in_menu", "navigation_order"])
         return {name_key(name): self.by_name[name_key(name)] for name in names}
 
+    def make_sections(self, names):
+        """Make sections of the existing topics named `names`, locking them first, always in
+        the same order: parts of one import on several workers, meeting the same new section,
+        wait for each other instead of deadlocking, and see each other's change."""
+        keys = sorted({name_key(name) for name in names if name})
+        # Only what is not a section yet is locked: a lock held for a batch's length on every
+        # section would make the parts take turns.
+        keys = [key for key in keys if not getattr(self.by_name.get(key), "in_navigation", False)]
+        if not keys:
+            return
+        # FOR NO KEY UPDATE: it waits for no article being tagged with these topics meanwhile.
+        topics = (
+            Topic.objects.select_for_update(no_key=True)
+            .filter(name_key__in=keys)
+            .order_by("name_key")
+        )
+        for topic in topics:
+            if not topic.in_navigation:
+                self._into_navigation(topic)
+                topic.save(update_fields=["in_navigation", "in_menu", "navigation_order"])
+            self.by_name[topic.name_key] = topic
+
     @staticmethod
     def _into_navigation(topic):
         last = Topic.objects.filter(in_navigation=True).aggregate(Max("navigation_order"))

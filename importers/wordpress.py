@@ -65,16 +65,18 @@ _NAMESPACE_PREFIXES = {
 }
 
 
-def open_wxr(path, timezone="UTC"):
+def open_wxr(path, timezone="UTC", *, first_item=1):
     """Open a WXR file and read its channel header; raise SourceRefused if it is not one.
 
     `timezone` is the WordPress site's zone, used only for posts without a UTC date.
+    `first_item` is the number of the file's first `<item>`: a part of a larger export
+    (`importers.wxr_parts`) numbers its items as the whole file does, so messages say where.
     """
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"Unknown time zone {timezone!r}.") from None
-    export = WxrExport(path, zone)
+    export = WxrExport(path, zone, first_item=first_item)
     export._read_header()
     return export
 
@@ -98,9 +100,12 @@ class _Item:
 class WxrExport:
     """One WXR file; each `check()` or `records()` call reads it again from the start."""
 
-    def __init__(self, path, zone):
+    def __init__(self, path, zone, first_item=1):
         self.path = Path(path)
         self.zone = zone
+        self.first_item = first_item
+        # The number of the `<item>` whose records `records()` is yielding (for progress).
+        self.item_number = 0
         self.version = ""
         self.site_url = ""
         self.blog_url = ""
@@ -236,22 +241,26 @@ class WxrExport:
 
     # Records
 
-    def records(self, phase):
+    def records(self, phase, *, after=0):
         """Yield the records of one phase: "library" (people, topics, pictures) or "content".
 
         The writer runs "library" first, so posts can point at the people, topics and
-        pictures it has already stored.
+        pictures it has already stored. Items numbered `after` or below are passed over
+        unread (an import resuming where it stopped).
         """
         if phase not in PHASES:
             raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
-        return self._records(phase)
+        return self._records(phase, after)
 
-    def _records(self, phase):
+    def _records(self, phase, after=0):
         library = phase == "library"
-        authors, counts, items = {}, {}, 0
+        authors, counts, items = {}, {}, self.first_item - 1
         for name, element in self._channel_children():
             if name == "item":
                 items += 1
+                self.item_number = items
+                if items <= after:
+                    continue
                 if library:
                     yield from self._library_item(element, items)
                 else:

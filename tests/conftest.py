@@ -166,6 +166,7 @@ def role_group(name):
         importlib.import_module("articles.migrations.0005_roles").create_roles(apps, editor)
         importlib.import_module("submissions.migrations.0002_desk_roles").grant(apps, editor)
         importlib.import_module("importers.migrations.0001_feed_subscriptions").grant(apps, editor)
+        importlib.import_module("importers.migrations.0002_import_jobs").grant(apps, editor)
         group = Group.objects.get(name=name)
     return group
 

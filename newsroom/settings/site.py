@@ -7,6 +7,10 @@ from newsroom.env import env_bool, env_int, env_str
 # Importers fetch remote files (feeds, --fetch-media) from public addresses only; set this for
 # an import from an intranet server, knowing that it lets a file make the server call inside.
 IMPORT_FETCH_ALLOW_PRIVATE = env_bool("IMPORT_FETCH_ALLOW_PRIVATE", False)
+# Imports started from the admin (importers.job_models): the largest file accepted, and how many
+# items of a WordPress export one task takes (its parts run on as many workers as there are).
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024)
+IMPORT_PART_ITEMS = env_int("IMPORT_PART_ITEMS", 2000)
 
 # Where advert slots go in an article body: after the Nth paragraph, then every Mth, at most K.
 NEWSROOM_ADVERTS = {

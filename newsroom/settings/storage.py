@@ -26,6 +26,8 @@ STORAGES = {
 # --- Object storage (docs/storage.md) ---------------------------------------------------------
 # Submitted files have their own storage (submissions.storage): on disk under SUBMISSIONS_ROOT.
 STORAGES["submissions"] = {"BACKEND": "submissions.storage.PrivateFileSystemStorage"}
+# So do files uploaded for an import (importers.storage): on disk under IMPORTS_ROOT.
+STORAGES["imports"] = {"BACKEND": "importers.storage.ImportFileStorage"}
 # With a bucket named, uploads, renditions and imported pictures go to S3-compatible storage
 # (django-storages), and submitted files to a private bucket read through short-lived signed
 # URLs. Public names are content-addressed (library.uploads), so they are cached for a year.
@@ -82,6 +84,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
+    # Uploaded import files (drafts, authors' addresses): private objects too, under imports/
+    # in the bucket of readers' files, so that workers on any machine read them.
+    STORAGES["imports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["submissions"]["OPTIONS"], "location": "imports"},
+    }
 # --- end of object storage ---------------------------------------------------------------------
 
 # Serve MEDIA_ROOT from Django outside DEBUG (newsroom.media), where no web server does.
@@ -89,3 +97,5 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Reader submissions ("Submit Your Content", the submissions app). Their files are private:
 # SUBMISSIONS_ROOT must be outside MEDIA_ROOT and STATIC_ROOT (a system check says so).
 SUBMISSIONS_ROOT = Path(env_str("SUBMISSIONS_ROOT", str(VAR_DIR / "submissions")))
+# Files uploaded for an import from the admin (importers.storage): private, like submissions.
+IMPORTS_ROOT = Path(env_str("IMPORTS_ROOT", str(VAR_DIR / "imports")))
