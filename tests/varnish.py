@@ -188,9 +188,16 @@ class Origin:
         return self.server.thread.port
 
     def stop(self):
-        if self.server.thread.is_alive():
-            self.server.stop()
-            self.server.thread.join(timeout=10)
+        """Stop serving: the port is closed from now on."""
+        self.server.thread.terminate()
+        self.server.thread.join(timeout=10)
+
+    def close(self):
+        self.stop()
+        # Only now, requests in flight when it stopped being long finished, may the test's
+        # in-memory database connection stop being shared with the server's threads.
+        for connection in self.server.thread.connections_override.values():
+            connection.dec_thread_sharing()
 
 
 @contextlib.contextmanager
@@ -202,4 +209,4 @@ def newsroom_origin():
     try:
         yield origin
     finally:
-        origin.stop()
+        origin.close()
