@@ -9,10 +9,11 @@ import time
 from http.cookies import SimpleCookie
 
 import pytest
+from bs4 import BeautifulSoup
 
 from articles.models import Article
 from articles.preview_links import create_preview_link, preview_path
-from tests.conftest import parse, text_of
+from tests.conftest import text_of
 from tests.factories import ArticleFactory
 from tests.varnish import HOST, newsroom_origin, varnish
 
@@ -34,11 +35,8 @@ def edge(site_settings):
 
 
 def headline_on(response):
-    return text_of(parse_bytes(response).find("h1"))
-
-
-def parse_bytes(response):
-    return parse(type("Response", (), {"content": response.data})())
+    """The page's headline, as a reader sees it."""
+    return text_of(BeautifulSoup(response.data, "html.parser").find("h1"))
 
 
 def test_an_article_page_is_a_hit_on_the_second_request(edge):

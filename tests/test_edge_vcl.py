@@ -11,7 +11,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import transaction
 
+from jobs.models import FailedTask
+from jobs.outbox import enqueue
 from tests.http_recorder import recorder
 from tests.varnish import STRANGER, VCL, binary, varnish, vcl_for
 
@@ -328,3 +331,19 @@ def test_a_purged_page_the_origin_is_too_slow_to_make_is_the_last_good_copy(orig
 
     assert (answer.status, answer.data) == (200, b"the last good page")
     assert time.monotonic() - started < 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_edge_purge_task_purges_varnish(origin, edge, settings):
+    settings.EDGE_PURGE_URLS = [f"http://127.0.0.1:{edge.port}"]
+    origin.answer("/a/", headers={"Cache-Control": PAGE, "Surrogate-Key": "article-1 home"})
+    origin.answer("/b/", headers={"Cache-Control": PAGE, "Surrogate-Key": "article-2 home"})
+    origin.answer("/c/", headers={"Cache-Control": PAGE, "Surrogate-Key": "article-3"})
+    for path in ("/a/", "/b/", "/c/"):
+        edge.get(path)
+
+    with transaction.atomic():
+        enqueue("edge.purge", ["home"])
+
+    assert [cache_state(edge.get(p)) for p in ("/a/", "/b/", "/c/")] == ["MISS", "MISS", "HIT"]
+    assert not FailedTask.objects.exists()

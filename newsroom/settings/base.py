@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "library",
     "importers",
     "submissions",
+    "edge",
     "jobs",
 ]
 
