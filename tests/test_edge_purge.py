@@ -12,6 +12,8 @@ import runpy
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.http import HttpResponse
+from django.urls import path
 
 from edge.tasks import purge
 from jobs.models import FailedTask
@@ -23,6 +25,16 @@ from tests.varnish import free_port
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ATTEMPTS = purge.max_retries + 1
+
+
+def page_naming_keys(request):
+    response = HttpResponse("a page")
+    response.headers["Surrogate-Key"] = "article-1 home chrome"
+    return response
+
+
+# For the Cache-Tag tests (pytest.mark.urls): a page that names its keys.
+urlpatterns = [path("page/", page_naming_keys)]
 
 
 @pytest.fixture
@@ -201,6 +213,21 @@ def test_cloudflare_saying_it_failed_is_a_failure(settings, api):
     assert FailedTask.objects.get().error.startswith(
         "PurgeFailed: Cloudflare zone zone answered 200"
     )
+
+
+@pytest.mark.urls(__name__)
+def test_with_cloudflare_configured_pages_name_their_keys_in_cache_tag_too(settings, reader):
+    settings.CLOUDFLARE_ZONE_ID, settings.CLOUDFLARE_API_TOKEN = "zone", "token"
+
+    response = reader.get("/page/")
+
+    assert response.headers["Cache-Tag"] == "article-1,home,chrome"
+    assert response.headers["Surrogate-Key"] == "article-1 home chrome"
+
+
+@pytest.mark.urls(__name__)
+def test_without_cloudflare_pages_carry_no_cache_tag(reader):
+    assert "Cache-Tag" not in reader.get("/page/").headers
 
 
 def test_keys_no_edge_could_take_fail_at_once_with_a_clear_message(settings, api):
