@@ -1,6 +1,7 @@
 #
 # Newsroom's edge cache: Varnish 7 (Debian 12's 7.1) with the xkey vmod from varnish-modules.
-# docs/edge.md says how to run it; tests/test_varnish.py runs it in front of a test server.
+# docs/edge.md says how to run it; tests/test_edge_vcl.py and tests/test_edge_cache.py run it
+# in a real varnishd in front of a test origin.
 #
 # - Pages are kept as long as the origin's Cache-Control says (s-maxage, then max-age), and are
 #   retired early by key: the origin names what each response shows in `Surrogate-Key`, and a
@@ -13,8 +14,8 @@
 #   Every other request reaches the origin without cookies.
 # - Text is stored gzipped; readers whose browser does not take gzip get it unzipped.
 #
-# Before deploying, edit: the backend's .host and .port, the purgers ACL, and the `^/admin/`
-# lines if ADMIN_URL is not "admin/".
+# Before deploying, edit: the backend's .host and .port (and the probe's Host), the purgers
+# ACL, and "^/admin/" in vcl_recv if ADMIN_URL is not "admin/".
 
 vcl 4.1;
 
@@ -100,7 +101,7 @@ sub vcl_recv {
     }
 
     # Never cached, and the cookies go through:
-    # - the admin (ADMIN_URL: change "^/admin/" here and below if it is not "admin/");
+    # - the admin (ADMIN_URL: change "^/admin/" here if it is not "admin/");
     # - previews: share links (/preview/<token>/) and the admin's own;
     # - the submission form and its files, and the media library's search (editors only);
     # - the operators' addresses, which must say what the process says now.
@@ -192,6 +193,12 @@ sub vcl_backend_fetch {
 }
 
 sub vcl_backend_response {
+    # Text is stored (or passed) gzipped, unless the origin compressed it already.
+    if (!beresp.http.Content-Encoding
+        && beresp.http.Content-Type ~ "(?i)^(text/|application/(.+\+)?(json|xml|javascript)|image/svg\+xml)") {
+        set beresp.do_gzip = true;
+    }
+
     if (bereq.uncacheable) {
         return (deliver);
     }
@@ -203,30 +210,25 @@ sub vcl_backend_response {
         return (abandon);
     }
 
-    # The origin decides what is kept: a response without Cache-Control is not (no default
-    # TTL for an address the origin forgot about). Otherwise Varnish has read s-maxage, else
-    # max-age, into beresp.ttl; private, no-cache, no-store and Set-Cookie are never kept
-    # (the built-in rules below).
+    # The origin decides what is kept. Varnish has read s-maxage, else max-age, into
+    # beresp.ttl; a response without Cache-Control is not kept (no default lifetime for an
+    # address the origin forgot about). Varnish's built-in rules then make hit-for-miss, and
+    # end here, what is not to be kept: no lifetime, private, no-cache, no-store, Set-Cookie.
     if (!beresp.http.Cache-Control) {
         set beresp.ttl = 0s;
     }
+    call vcl_builtin_backend_response;
 
-    # Surrogate keys, for purging: xkey indexes the copy on its xkey header.
+    # Kept. Surrogate keys, for purging: xkey indexes the copy on its xkey header.
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
     }
-
     # Six hours of grace whatever the origin says: the last good copy while the origin is down
-    # (vcl_recv limits it to 10 s while the origin is healthy).
+    # (vcl_recv allows 10 s of it while the origin is healthy). X-Edge-Expires, for vcl_hit:
+    # when the copy ends unless purged first.
     set beresp.grace = 6h;
     set beresp.http.X-Edge-Expires = now + beresp.ttl;
-
-    # Text is stored gzipped (unless the origin compressed it already).
-    if (!beresp.http.Content-Encoding
-        && beresp.http.Content-Type ~ "(?i)^(text/|application/(.+\+)?(json|xml|javascript)|image/svg\+xml)") {
-        set beresp.do_gzip = true;
-    }
-    # Varnish's built-in rules follow: hit-for-miss for what must not be kept.
+    return (deliver);
 }
 
 sub vcl_backend_error {
