@@ -69,8 +69,9 @@ class Varnish:
     port: int
     workdir: Path
 
-    def request(self, method, path, *, headers=None, source=PURGER, host=HOST):
-        """One request to Varnish from the address `source`; no redirect is followed."""
+    def request(self, method, path, *, headers=None, source=PURGER, host=HOST, decode=True):
+        """One request to Varnish from the address `source`; no redirect is followed. With
+        `decode` off, the body is as sent (gzipped, say)."""
         pool = urllib3.HTTPConnectionPool(
             "127.0.0.1",
             self.port,
@@ -80,7 +81,11 @@ class Varnish:
         )
         try:
             return pool.request(
-                method, path, headers={"Host": host, **(headers or {})}, redirect=False
+                method,
+                path,
+                headers={"Host": host, **(headers or {})},
+                redirect=False,
+                decode_content=decode,
             )
         finally:
             pool.close()
