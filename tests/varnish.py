@@ -8,6 +8,9 @@ missing.
 
 `newsroom_origin()` serves the site from this test process on a free port (Django's live
 server thread, with the settings as the test left them), and `stop()` takes it away again.
+Its tests use a transactional database (`django_db(transaction=True)`) and put `localhost`
+(HOST, the name the VCL's probe sends) in ALLOWED_HOSTS. For the site's purges to reach the
+test's Varnish, set `settings.EDGE_PURGE_URLS = [f"http://127.0.0.1:{edge.port}"]`.
 """
 
 import contextlib
