@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	lighthouse browser-tools clean
+	lighthouse browser-tools edge-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ browser-tools:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Install with apt:$$missing (the page checks need them)"; exit 1; fi; \
+	fi
+
+# Debian's Varnish with the xkey vmod (varnish-modules), for the tests that run the shipped VCL
+# (tests/varnish.py). Tests marked `services` fail, saying so, without them.
+edge-tools:
+	@missing=""; \
+	command -v varnishd >/dev/null || test -x /usr/sbin/varnishd || missing="$$missing varnish"; \
+	ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Install with apt:$$missing (the edge cache tests need them)"; exit 1; fi; \
 	fi
 
 demo: export DEBUG = 1
@@ -112,7 +124,7 @@ test-fast: $(STAMP) $(NODE_STAMP)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.
 test: export SECRET_KEY ?= test-only-insecure-key
-test: $(STAMP) $(NODE_STAMP) browser-tools
+test: $(STAMP) $(NODE_STAMP) browser-tools edge-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, the migrations check, and which app may import which (docs/architecture.md).

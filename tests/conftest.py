@@ -25,7 +25,7 @@ them all):
 
 - `browser`: starts Chromium (tests/browser.py).
 - `services`: needs a running service or an outside tool besides the database: Redis, Java
-  with vnu.jar.
+  with vnu.jar, varnishd (tests/varnish.py).
 - `postgres`: only means something on PostgreSQL. On another database such a test is skipped
   with its reason, which `-ra` lists: it is never counted as passed there. (What only the
   fallback does is skipped on PostgreSQL the same way, with `skipif`; see test_search.)

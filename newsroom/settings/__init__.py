@@ -9,11 +9,13 @@ tests/test_configuration_doc.py keeps the two in step. Each module takes what it
 - storage: static files, media (local disk or S3-compatible storage), readers' submissions;
 - security: HTTPS, cookies, the admin's address, CSP and Permissions-Policy, login throttling;
 - tasks: background work (Celery);
+- edge: the edge caches that purges go to (Varnish, Fastly, Cloudflare);
 - site: what the site's features take (imports, adverts, previews, caching, submissions, mail);
 - operations: /metrics and logging.
 """
 
 from newsroom.settings.base import *  # noqa: F403
+from newsroom.settings.edge import *  # noqa: F403
 from newsroom.settings.operations import *  # noqa: F403
 from newsroom.settings.security import *  # noqa: F403
 from newsroom.settings.site import *  # noqa: F403

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "library",
     "importers",
     "submissions",
+    "edge",
     "jobs",
 ]
 
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     # First: every later middleware's log records carry the request's id (newsroom.request_id),
     # and the request is timed from here (django-prometheus, with its After at the end).
     "newsroom.request_id.RequestIdMiddleware",
+    # Near the top, so that it sees the Surrogate-Key of every response, as sent (edge app).
+    "edge.middleware.CacheTagMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Near the top, so that every response, error pages included, carries the policies.
