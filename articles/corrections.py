@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from articles.feeds import FEED_CACHE, FEED_SIZE
+from articles.feeds import FEED_CACHE, FEED_SIZE, SteadyRssFeed
 from articles.models import Correction, public_condition
 from newsroom.models import SiteSettings
 from newsroom.pages import PublicListMixin
@@ -64,6 +64,8 @@ corrections_page = CorrectionListView.as_view()
 
 class CorrectionFeed(Feed):
     """The newest corrections as RSS 2.0; each entry links to the note on its article."""
+
+    feed_type = SteadyRssFeed
 
     @classmethod
     def as_view(cls):
