@@ -81,7 +81,15 @@ class CorrectionFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        if not self.feed.items:
+            # Django dates it by its newest entry; with none, there is no date to give.
+            del response.headers["Last-Modified"]
+        return response
+
+    def get_feed(self, obj, request):
+        self.feed = super().get_feed(obj, request)
+        return self.feed
 
     @cached_property
     def brand_name(self):

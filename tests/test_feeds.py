@@ -329,6 +329,7 @@ def test_an_empty_feed_has_a_steady_date(reader, url):
     assert feed.entries == []
     date = feed.feed.get("updated_parsed") or feed.feed.get("published_parsed")
     assert moment(date) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert "Last-Modified" not in response  # no entry, no date of a change
 
 
 @pytest.mark.parametrize("url", FEEDS)
