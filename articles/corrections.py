@@ -84,7 +84,7 @@ class CorrectionFeed(Feed):
         response = super().__call__(request, *args, **kwargs)
         if not self.feed.items:
             # Django dates it by its newest entry; with none, there is no date to give.
-            del response.headers["Last-Modified"]
+            response.headers.pop("Last-Modified", None)
         return response
 
     def get_feed(self, obj, request):
