@@ -69,7 +69,8 @@ def serve_media(request, path):
         response["Content-Disposition"] = "attachment"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stat.st_mtime)
-    response["Cache-Control"] = MEDIA_CACHE_CONTROL
+    if response.status_code in {200, 304}:  # not a 412 to a failed If-Match
+        response["Cache-Control"] = MEDIA_CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     return response

@@ -90,6 +90,12 @@ def test_a_repeat_request_gets_not_modified_with_the_same_headers(client, upload
         assert again[header] == first[header], header
 
 
+def test_a_failed_precondition_is_not_cached(client, uploads):
+    response = client.get(uploads["jpg"]["url"], headers={"If-Match": '"another-version"'})
+    assert response.status_code == 412
+    assert "Cache-Control" not in response
+
+
 def test_a_file_that_changed_on_disk_is_sent_again(client, uploads):
     """Names are never reused, but an operator may restore a file: its bytes decide."""
     upload = uploads["png"]
