@@ -152,6 +152,12 @@ bench-background: export SECRET_KEY ?= bench-only-insecure-key
 bench-background: $(STAMP)
 	$(BIN)/python bench/background_work.py
 
+# The article and front pages' bytes and time, uncompressed, gzip, brotli and zstd.
+.PHONY: bench-compression
+bench-compression: export SECRET_KEY ?= bench-only-insecure-key
+bench-compression: $(STAMP)
+	$(BIN)/python bench/compression.py
+
 lighthouse: export SECRET_KEY ?= bench-only-insecure-key
 lighthouse: $(STAMP) $(NODE_STAMP) browser-tools
 	$(BIN)/python bench/lighthouse.py

@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from articles.feeds import FEED_CACHE, FEED_SIZE
+from articles.feeds import FEED_CACHE, FEED_SIZE, SteadyRssFeed
 from articles.models import Correction, public_condition
 from newsroom.models import SiteSettings
 from newsroom.pages import PublicListMixin
@@ -65,6 +65,8 @@ corrections_page = CorrectionListView.as_view()
 class CorrectionFeed(Feed):
     """The newest corrections as RSS 2.0; each entry links to the note on its article."""
 
+    feed_type = SteadyRssFeed
+
     @classmethod
     def as_view(cls):
         """A view answering each request with a fresh feed, which may then keep the request."""
@@ -79,7 +81,15 @@ class CorrectionFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        if not self.feed.items:
+            # Django dates it by its newest entry; with none, there is no date to give.
+            response.headers.pop("Last-Modified", None)
+        return response
+
+    def get_feed(self, obj, request):
+        self.feed = super().get_feed(obj, request)
+        return self.feed
 
     @cached_property
     def brand_name(self):

@@ -7,15 +7,18 @@ the section and topics as categories, the standfirst, and the featured picture a
 `media:content` and as an enclosure.
 
 Queries, whatever the number of entries: the topic or author named in the address (none for the
-site feed), the validators (see `ArticleFeed.validators`), then for a full answer the site
-settings, the articles, their bylines and their topics. A repeat request that matches stops
-after the validators with a 304. Django's `get_current_site` adds one query to the first
-request a process serves, then caches the Site.
+site feed), the site settings, the articles, their bylines and their topics. Django's
+`get_current_site` adds one query to the first request a process serves, then caches the Site.
+
+Validators: the ETag is the feed's content (newsroom.conditional), so every process and server
+gives the same one, and anything shown (a headline, an author's or topic's name, the brand)
+changes it; a repeat request that matches is answered 304 after the feed is built, which costs
+the same queries but sends no body. Last-Modified is the newest save or publication among the
+entries (see `ArticleFeed.last_modified`).
 """
 
-import hashlib
 import mimetypes
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from django.contrib.sites.shortcuts import get_current_site
@@ -24,13 +27,12 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.functional import cached_property
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date
 
 from articles.models import Article, ArticleAuthor, Topic, TopicItem
-from newsroom.fragments import content_version
 from newsroom.models import SiteSettings
 
 FEED_SIZE = 30
@@ -47,6 +49,7 @@ FEED_FIELDS = (
     "standfirst",
     "published_at",
     "updated_at",
+    "modified",
     "source_system",
     "source_id",
     "featured_image",
@@ -78,7 +81,23 @@ def add_media_content(handler, image):
     handler.endElement("media:content")
 
 
-class MediaRssFeed(Rss201rev2Feed):
+# What an empty feed gives as its date, where Django's generator would write the time of the
+# request: the same empty feed is then the same bytes in every process, and its ETag holds.
+NO_ENTRIES_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class SteadyDateMixin:
+    """For a feed generator: an empty feed is dated `NO_ENTRIES_DATE`, not now."""
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else NO_ENTRIES_DATE
+
+
+class SteadyRssFeed(SteadyDateMixin, Rss201rev2Feed):
+    """RSS 2.0, with a steady date when empty."""
+
+
+class MediaRssFeed(SteadyRssFeed):
     """RSS 2.0 with a `dc:creator` per byline author, `atom:updated` and Media RSS pictures.
 
     Items take two extra keywords: `authors` (dicts of name and url) and `image` (a dict for
@@ -98,7 +117,7 @@ class MediaRssFeed(Rss201rev2Feed):
             add_media_content(handler, item["image"])
 
 
-class MediaAtomFeed(Atom1Feed):
+class MediaAtomFeed(SteadyDateMixin, Atom1Feed):
     """Atom 1.0 with an `author` per byline author and Media RSS pictures (see MediaRssFeed)."""
 
     def root_attributes(self):
@@ -134,20 +153,15 @@ class ArticleFeed(Feed):
         return view
 
     def __call__(self, request, *args, **kwargs):
-        # Feed.__call__ would look the subject up and build every entry before any validator
-        # could answer 304; this reads the validators first, then builds only when needed.
+        # Feed.__call__ would send the newest entry's update time as Last-Modified; an edit
+        # without an update (a headline fixed) must move it too (see `last_modified`).
         self.request = request
         subject = self.get_object(request, *args, **kwargs)
-        etag, last_modified = self.validators(subject)
-        stamp = int(last_modified.timestamp()) if last_modified else None
-        response = get_conditional_response(request, etag=etag, last_modified=stamp)
-        if response is None:
-            feed = self.get_feed(subject, request)
-            response = HttpResponse(content_type=feed.content_type)
-            feed.write(response, "utf-8")
-        response.headers["ETag"] = etag
-        if stamp:
-            response.headers["Last-Modified"] = http_date(stamp)
+        feed = self.get_feed(subject, request)
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
+        if self.entries:
+            response.headers["Last-Modified"] = http_date(self.last_modified().timestamp())
         patch_cache_control(response, public=True, **FEED_CACHE)
         return response
 
@@ -156,8 +170,11 @@ class ArticleFeed(Feed):
         return Article.objects.latest()
 
     def items(self, subject):
-        """The newest entries, with bylines and topics prefetched: three queries in all."""
-        return (
+        """The newest entries, with bylines and topics prefetched: three queries in all.
+
+        Kept as `self.entries` for `last_modified`.
+        """
+        self.entries = list(
             self.articles(subject)
             .only(*FEED_FIELDS)
             .prefetch_related(
@@ -165,24 +182,16 @@ class ArticleFeed(Feed):
                 Prefetch("topic_items", TopicItem.objects.select_related("tag")),
             )[:FEED_SIZE]
         )
+        return self.entries
 
-    def validators(self, subject):
-        """The feed's ETag and last change, from one query over the entries' keys and times.
+    def last_modified(self):
+        """The newest save or publication among the entries (a scheduled article coming due
+        is published later than it was saved).
 
-        The ETag changes when an entry comes or goes (a scheduled article coming due included)
-        or is saved, and with the content version, which moves when an author or topic shown
-        in an entry is renamed. Last-Modified is the newest save or publication among the
-        entries: a client sending only If-Modified-Since misses an entry that left the feed
-        until the next change, which the ETag does not.
+        A client sending only If-Modified-Since misses an entry that left the feed, or a
+        renamed author, until the next change; one sending the ETag does not.
         """
-        rows = list(
-            self.articles(subject).values_list("pk", "modified", "published_at")[:FEED_SIZE]
-        )
-        last_modified = max(
-            (max(modified, published) for _, modified, published in rows), default=None
-        )
-        state = repr((content_version(), rows)).encode()
-        return quote_etag(hashlib.sha256(state).hexdigest()[:32]), last_modified
+        return max(max(entry.modified, entry.published_at) for entry in self.entries)
 
     def absolute(self, url):
         """A path as a full address, as Django's syndication framework makes entry links."""

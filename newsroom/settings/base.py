@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     # The scheduler's timetable in the database, editable in the admin (docs/tasks.md).
     "django_celery_beat",
+    "django_http_compression",
     "newsroom",
     "authors",
     "articles",
@@ -90,7 +91,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Text responses compressed (zstd, br or gzip, as the client asks) with Vary:
+    # Accept-Encoding, above the ETag and 304s, which are then of the uncompressed content
+    # (newsroom.conditional); static files are WhiteNoise's, compressed ahead of time.
+    "django_http_compression.middleware.HttpCompressionMiddleware",
+    "newsroom.conditional.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -6,7 +6,6 @@ import json
 import logging
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
@@ -34,17 +33,20 @@ def dateline(value):
 
 @register.simple_tag
 def relative_time(value):
-    """`<time>` with the moment in ISO form and words like "12 hours ago".
+    """`<time>` with the moment in ISO form and as a dateline, which static/js/relative-time.js
+    turns into words like "12 hours ago" as the page is read.
 
-    The words are right when the page is made; static/js/relative-time.js keeps them right in a
-    page served later from a cache.
+    The server writes no words: they would depend on when the page was made, so two processes
+    (or one, a minute later) would send different pages for unchanged content, and the ETag,
+    taken of the content, would never hold. A reader without script sees the dateline, which
+    is right however long a cache keeps the page.
     """
     if not value:
         return ""
     return format_html(
         '<time class="relative-time" datetime="{}">{}</time>',
         timezone.localtime(value).isoformat(),
-        naturaltime(value),
+        dateline(value),
     )
 
 

@@ -1,5 +1,6 @@
-// Keeps "12 hours ago" true when a page was served from a cache: the server writes the words and
-// the ISO time; this refreshes the words from the ISO time. Reading never depends on it.
+// Writes "12 hours ago" from the ISO time, and keeps it true while the page stays open. The server
+// writes the time itself ("12:08 15 Mar 2022 GMT"), which is the same whenever and wherever the
+// page is made, so a cached page and its ETag stay valid; reading never depends on this script.
 (function () {
   "use strict";
   var units = [
