@@ -30,7 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
 
 from articles.models import Article, ArticleAuthor, Topic, TopicItem
-from newsroom.fragments import content_version
+from newsroom import fragments, surrogate
 from newsroom.models import SiteSettings
 
 FEED_SIZE = 30
@@ -138,6 +138,7 @@ class ArticleFeed(Feed):
         # could answer 304; this reads the validators first, then builds only when needed.
         self.request = request
         subject = self.get_object(request, *args, **kwargs)
+        surrogate.note(surrogate.FEEDS, surrogate.CHROME, subject)
         etag, last_modified = self.validators(subject)
         stamp = int(last_modified.timestamp()) if last_modified else None
         response = get_conditional_response(request, etag=etag, last_modified=stamp)
@@ -170,8 +171,9 @@ class ArticleFeed(Feed):
         """The feed's ETag and last change, from one query over the entries' keys and times.
 
         The ETag changes when an entry comes or goes (a scheduled article coming due included)
-        or is saved, and with the content version, which moves when an author or topic shown
-        in an entry is renamed. Last-Modified is the newest save or publication among the
+        or is saved, and when the feeds, the site's name or the subject change (the versions
+        of their surrogate keys, newsroom.fragments). The entries' keys are noted on the
+        response. Last-Modified is the newest save or publication among the
         entries: a client sending only If-Modified-Since misses an entry that left the feed
         until the next change, which the ETag does not.
         """
@@ -181,7 +183,9 @@ class ArticleFeed(Feed):
         last_modified = max(
             (max(modified, published) for _, modified, published in rows), default=None
         )
-        state = repr((content_version(), rows)).encode()
+        surrogate.note(surrogate.key("article", pk) for pk, _, _ in rows)
+        keys = sorted(surrogate.keys_for(surrogate.FEEDS, surrogate.CHROME, subject))
+        state = repr((sorted(fragments.versions(keys).items()), rows)).encode()
         return quote_etag(hashlib.sha256(state).hexdigest()[:32]), last_modified
 
     def absolute(self, url):
@@ -249,6 +253,7 @@ class ArticleFeed(Feed):
         return article.updated_at or article.published_at
 
     def item_categories(self, article):
+        surrogate.note(article.section, article.ordered_topics)
         names = [article.section.name] if article.section_id else []
         names += [topic.name for topic in article.ordered_topics]
         return list(dict.fromkeys(names))
@@ -266,6 +271,7 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, article):
         """The byline and the picture for the feed generator (see MediaRssFeed)."""
+        surrogate.note(article.byline)
         authors = [
             {"name": author.name, "url": self.absolute(author.get_absolute_url())}
             for author in article.byline

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from library.models import ImageReplacement
+from newsroom import purging, surrogate
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ def follow_replacement(image, *, old_name, by):
 
     Call it after the new file is stored (its renditions may not exist yet: uses show the file
     alone until `follow_renditions`). The old file and its renditions stay in storage, as
-    revisions may still name them."""
+    revisions may still name them. The edge drops what it kept of the picture (`media-<pk>`);
+    the uses purge what shows it (an article's save purges its pages)."""
     changed = sum(use.follow_replacement(image, old_name=old_name, by=by) for use in _uses)
+    purging.purge({surrogate.key_for(image)})
     return ImageReplacement.objects.create(
         image=image,
         replaced_by=by,
