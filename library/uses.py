@@ -7,10 +7,12 @@ The library knows nothing of what shows its pictures: dependencies flow one way,
 picture is in published use, and has every use follow a replaced file.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from library.models import ImageReplacement
+from library.images import RENDITION_FOLDER
+from library.models import Image, ImageReplacement
 from newsroom import purging, surrogate
 
 
@@ -39,6 +41,21 @@ _uses = []
 def register(use):
     """Add a `PictureUse`. Call it from an `AppConfig.ready`."""
     _uses.append(use)
+
+
+# A rendition's name: the folder, the original's whole name, a crop's key, the width.
+RENDITION = re.compile(
+    rf"^{re.escape(RENDITION_FOLDER)}/(?P<name>.+?)(-\d+x\d+-at-\d+-\d+)?-\d+w\.\w+$"
+)
+
+
+def media_keys(path):
+    """The surrogate keys of the stored file at `path` when the origin serves it: `media-<pk>`
+    of the library picture it is, or a rendition of (one query); none for another file."""
+    match = RENDITION.match(path)
+    name = match["name"] if match else path
+    return {surrogate.key("image", pk) for pk in Image.objects.filter(file=name).values_list(
+        "pk", flat=True)}
 
 
 def in_published_use(image):

@@ -13,16 +13,30 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
+from newsroom import surrogate
+
 # The picture types the library and the importers store (library.validation, library.images).
 # Not SVG: it can carry script.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
 # A file opened on its own may load nothing and run nothing, even if a browser sniffs it as HTML.
 MEDIA_CSP = "default-src 'none'; sandbox"
 
+# path -> the surrogate keys of what the file is (a library picture: `media-<pk>`); the
+# library says, from its AppConfig.ready (`set_media_keys`): the shell knows no content app.
+_media_keys = None
+
+
+def set_media_keys(keys_for_path):
+    """Say how a served file's surrogate keys are found: `keys_for_path(path)` → keys."""
+    global _media_keys
+    _media_keys = keys_for_path
+
 
 def serve_media(request, path):
     """One file under MEDIA_ROOT (django.views.static.serve: safe paths, conditional GET)."""
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if _media_keys is not None and response.status_code == 200:
+        surrogate.note(*_media_keys(path))
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type not in INLINE_TYPES:
         response["Content-Type"] = "application/octet-stream"

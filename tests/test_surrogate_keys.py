@@ -223,3 +223,35 @@ def test_a_response_setting_a_cookie_carries_no_keys(reader, world):
     response = reader.get("/submit/")  # a form: it sets the CSRF cookie
     assert response.cookies
     assert not response.has_header("Surrogate-Key")
+
+
+@pytest.fixture
+def origin_serving_media():
+    """The site's URLconf rebuilt with SERVE_MEDIA (read at import), and put back after."""
+    import importlib
+
+    from django.test import override_settings
+    from django.urls import clear_url_caches
+
+    import newsroom.urls
+
+    def rebuild():
+        importlib.reload(newsroom.urls)
+        clear_url_caches()
+
+    with override_settings(SERVE_MEDIA=True):
+        rebuild()
+        yield
+    rebuild()
+
+
+def test_a_library_picture_served_by_the_origin_names_itself(reader, origin_serving_media):
+    from library.images import rendition_name
+    from library.models import Image
+    from tests.factories import image_file
+
+    picture = Image.objects.create(file=image_file("harbour.jpg"), alt_text="The harbour")
+    assert header_keys(reader.get(picture.file.url)) == {f"media-{picture.pk}"}
+    rendition = rendition_name(picture.file.name, 480)
+    picture.file.storage.save(rendition, picture.file.open())
+    assert header_keys(reader.get(f"/media/{rendition}")) == {f"media-{picture.pk}"}
