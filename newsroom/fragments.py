@@ -8,7 +8,7 @@ Two kinds of cached work:
   when a change to its object is committed (`retire`, called by newsroom.purging with the same
   keys the edge is purged with), so saving one article retires only the fragments naming
   `article-<pk>`, and a publication the fragments naming the lists it joins (`latest` …). A hit
-  costs two cache reads (the fragment, then its keys' versions in one `get_many`) and no SQL.
+  costs one cache read (a `get_many` of the fragment and its keys' versions) and no SQL.
   Time alone does not change the database, so a fragment also expires after
   `settings.NEWSROOM_FRAGMENT_SECONDS`: "3 minutes ago" moves on within that time (0 turns
   fragment caching off).
@@ -20,6 +20,7 @@ through `retire_on_change`. This module knows no content app.
 """
 
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,12 +78,24 @@ def fragment_key(name, *parts):
 def cached(name, build, *parts):
     """The value cached as `name` (and `parts`), or `build()`'s, kept for
     `settings.NEWSROOM_FRAGMENT_SECONDS` and until one of the keys noted while building it is
-    retired. Notes those keys on the response either way."""
-    fragment_key_ = fragment_key(name, *parts)
-    entry = cache.get(fragment_key_)
+    retired. Notes those keys on the response either way.
+
+    A hit is one `get_many`: the fragment with the versions of the keys this process last saw
+    it hold (`_known_keys`); only when those differ (another process rebuilt it with other
+    keys, or this process has not seen it yet) does a second read fetch the right versions.
+    """
+    key = fragment_key(name, *parts)
+    known = _known_keys.get(key, ())
+    found = cache.get_many([key, *map(version_key, known)])
+    entry = found.pop(key, None)
     if entry is not None:
         value, stamp = entry
-        if versions(stamp) == stamp:
+        if set(stamp) == set(known):
+            current = {k: found[version_key(k)] for k in known if version_key(k) in found}
+        else:
+            current = versions(stamp)
+        if current == stamp:
+            _remember(key, stamp)
             surrogate.note(*stamp)
             return value
     started = time.time_ns()
@@ -90,8 +103,21 @@ def cached(name, build, *parts):
         value = build()
     stamp = _stamp(keys, started)
     if stamp is not None and settings.NEWSROOM_FRAGMENT_SECONDS:
-        cache.set(fragment_key_, (value, stamp), settings.NEWSROOM_FRAGMENT_SECONDS)
+        cache.set(key, (value, stamp), settings.NEWSROOM_FRAGMENT_SECONDS)
+        _remember(key, stamp)
     return value
+
+
+# {fragment key: its surrogate keys}, as this process last saw them; the newest few thousand.
+_known_keys = OrderedDict()
+KNOWN_FRAGMENTS = 5000
+
+
+def _remember(key, stamp):
+    _known_keys[key] = tuple(stamp)
+    _known_keys.move_to_end(key)
+    while len(_known_keys) > KNOWN_FRAGMENTS:
+        _known_keys.popitem(last=False)
 
 
 def get_chrome(build):

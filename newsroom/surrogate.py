@@ -123,6 +123,9 @@ class SurrogateKeyMiddleware:
     them as `Surrogate-Key` on public responses; never on private ones (the admin, previews,
     anything setting a cookie), whose keys would let an edge keep them.
 
+    A "not found" names `latest` as well: the address may be an article's once it is
+    published, which purges `latest`.
+
     Placed before the session and CSRF middleware, so it sees the cookies they set.
     """
 
@@ -133,6 +136,8 @@ class SurrogateKeyMiddleware:
         with collecting() as keys:
             request.surrogate_keys = keys
             response = self.get_response(request)
+            if response.status_code == 404:
+                note(LATEST)
         if keys and is_public(request, response):
             response.headers[HEADER] = " ".join(sorted(keys))
         else:

@@ -255,3 +255,12 @@ def test_a_library_picture_served_by_the_origin_names_itself(reader, origin_serv
     rendition = rendition_name(picture.file.name, 480)
     picture.file.storage.save(rendition, picture.file.open())
     assert header_keys(reader.get(f"/media/{rendition}")) == {f"media-{picture.pk}"}
+
+
+def test_a_page_not_found_yet_is_purged_by_a_publication(reader, world):
+    # A scheduled or draft article's address answers 404 until a publication purges `latest`.
+    assert "latest" in header_keys_of_any(reader.get("/news/not-yet/"))
+
+
+def header_keys_of_any(response):
+    return set(response["Surrogate-Key"].split())
