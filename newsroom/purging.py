@@ -43,9 +43,12 @@ class _Pending:
     on_commit as a marker (calling it does nothing): while it is registered, the transaction
     it was made in is open and its message written."""
 
-    def __init__(self, message):
-        self.keys = set()
+    def __init__(self, message, keys, savepoints):
+        self.keys = set(keys)
         self.message = message
+        # Where the message was last written: a write made inside a savepoint since rolled
+        # back is undone, so the next purge writes it again.
+        self.written_in = savepoints
 
     def __call__(self):
         pass
@@ -68,20 +71,22 @@ def purge(keys):
         _send(keys)
         return
     pending = _pending(connection)
+    savepoints = tuple(connection.savepoint_ids)
     if pending is None:
-        pending = _Pending(_send(keys))
-        pending.keys |= keys
+        pending = _Pending(_send(keys), keys, savepoints)
         connection.newsroom_purge = pending
         transaction.on_commit(pending)
-    elif not keys <= pending.keys:
+    elif not keys <= pending.keys or savepoints != pending.written_in:
         pending.keys |= keys
         pending.message = _send(pending.keys, pending.message)
+        pending.written_in = savepoints
 
 
 def _pending(connection):
     """This transaction's `_Pending`, if a purge was made in it: its after-commit callback is
     still registered (a commit runs it, a rollback, of the transaction or of the savepoint it
-    was made in, drops it with its message)."""
+    was made in, drops it with its message). Django keeps on_commit callbacks as
+    (savepoint ids, callback, robust) in `run_on_commit`."""
     pending = getattr(connection, "newsroom_purge", None)
     if pending is None:
         return None

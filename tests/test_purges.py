@@ -242,3 +242,19 @@ def test_saving_one_article_retires_only_its_fragments(reader, story, purges):
     story.save()
     assert fragments.versions(stamps[other.pk]) == stamps[other.pk]  # still a hit
     assert fragments.versions(stamps[story.pk]) != stamps[story.pk]  # retired
+
+
+def test_a_savepoint_rolled_back_leaves_the_transactions_purge_whole(story, purges):
+    other = ArticleFactory(headline="Other", section=story.section)
+    mark = len(purges())
+    with transaction.atomic():
+        story.body = "<p>Kept.</p>"
+        story.save()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            other.body = "<p>Rolled back.</p>"
+            other.save()
+            raise RuntimeError("this part fails")
+        other.refresh_from_db()
+        other.standfirst = "Kept too."
+        other.save()
+    assert purges()[mark:] == [{f"article-{story.pk}", f"article-{other.pk}"}]
