@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -139,11 +140,16 @@ class ArticleFeed(Feed):
         self.request = request
         subject = self.get_object(request, *args, **kwargs)
         surrogate.note(surrogate.FEEDS, surrogate.CHROME, subject)
-        etag, last_modified = self.validators(subject)
+        rows, last_modified = self.validators(subject)
+        etag = self.etag(subject, rows)
         stamp = int(last_modified.timestamp()) if last_modified else None
         response = get_conditional_response(request, etag=etag, last_modified=stamp)
         if response is None:
-            feed = self.get_feed(subject, request)
+            with surrogate.collecting() as shown:
+                feed = self.get_feed(subject, request)
+            if set(shown) != set(self.shown_keys()):
+                cache.set(self.shown_keys_key(), sorted(shown), None)
+                etag = self.etag(subject, rows)
             response = HttpResponse(content_type=feed.content_type)
             feed.write(response, "utf-8")
         response.headers["ETag"] = etag
@@ -168,14 +174,11 @@ class ArticleFeed(Feed):
         )
 
     def validators(self, subject):
-        """The feed's ETag and last change, from one query over the entries' keys and times.
+        """The entries' keys and times (for `etag`) and the feed's last change, from one query.
 
-        The ETag changes when an entry comes or goes (a scheduled article coming due included)
-        or is saved, and when the feeds, the site's name or the subject change (the versions
-        of their surrogate keys, newsroom.fragments). The entries' keys are noted on the
-        response. Last-Modified is the newest save or publication among the
-        entries: a client sending only If-Modified-Since misses an entry that left the feed
-        until the next change, which the ETag does not.
+        Last-Modified is the newest save or publication among the entries: a client sending
+        only If-Modified-Since misses an entry that left the feed until the next change, which
+        the ETag does not. The entries' keys are noted on the response.
         """
         rows = list(
             self.articles(subject).values_list("pk", "modified", "published_at")[:FEED_SIZE]
@@ -184,9 +187,25 @@ class ArticleFeed(Feed):
             (max(modified, published) for _, modified, published in rows), default=None
         )
         surrogate.note(surrogate.key("article", pk) for pk, _, _ in rows)
-        keys = sorted(surrogate.keys_for(surrogate.FEEDS, surrogate.CHROME, subject))
-        state = repr((sorted(fragments.versions(keys).items()), rows)).encode()
-        return quote_etag(hashlib.sha256(state).hexdigest()[:32]), last_modified
+        return rows, last_modified
+
+    def etag(self, subject, rows):
+        """The feed's ETag: it changes when an entry comes or goes (a scheduled article coming
+        due included) or is saved, and when anything the feed showed when last built changes
+        (an author or topic renamed, the site's name: the versions of the surrogate keys noted
+        then, newsroom.fragments). Two cache reads."""
+        keys = surrogate.keys_for(
+            surrogate.FEEDS, surrogate.CHROME, subject, self.shown_keys()
+        )
+        state = repr((sorted(fragments.versions(sorted(keys)).items()), rows)).encode()
+        return quote_etag(hashlib.sha256(state).hexdigest()[:32])
+
+    def shown_keys_key(self):
+        return f"newsroom:feed-keys:{self.request.path}"
+
+    def shown_keys(self):
+        """The surrogate keys of what this feed showed when it was last built."""
+        return cache.get(self.shown_keys_key()) or []
 
     def absolute(self, url):
         """A path as a full address, as Django's syndication framework makes entry links."""

@@ -262,3 +262,15 @@ def test_a_page_not_found_yet_is_purged_by_a_publication(reader, world):
     response = reader.get("/news/not-yet/")
     assert response.status_code == 404
     assert "latest" in response["Surrogate-Key"].split()
+
+
+def test_a_renamed_author_changes_the_feeds_etag(reader, world, django_capture_on_commit_callbacks):
+    first = reader.get("/feeds/rss/")
+    again = reader.get("/feeds/rss/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        world["ada"].name = "Ada Quill"
+        world["ada"].save()
+    renamed = reader.get("/feeds/rss/", headers={"If-None-Match": first["ETag"]})
+    assert renamed.status_code == 200
+    assert b"Ada Quill" in renamed.content
