@@ -5,6 +5,7 @@ in step with SITE_URL, and requests that failed for want of a database marked fo
 Connected by `NewsroomConfig.ready`; content apps connect their own in theirs."""
 
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
 from django.core.signals import got_request_exception
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
@@ -31,6 +32,12 @@ def purge_chrome(**kwargs):
     purging.purge({surrogate.CHROME})
 
 
+def purge_site_addresses(**kwargs):
+    """The site's domain changed (Django's Site): feeds, sitemaps and robots.txt write full
+    addresses with it, and pages' structured data its name."""
+    purging.purge({surrogate.CHROME, surrogate.FEEDS, surrogate.SITEMAPS, surrogate.ROBOTS})
+
+
 def connect():
     post_migrate.connect(fill_placeholder_domain, dispatch_uid="newsroom-sync-site-domain")
     pre_save.connect(clean_flat_page, sender=FlatPage, dispatch_uid="newsroom-clean-flat-page")
@@ -39,4 +46,5 @@ def connect():
         label = model._meta.label
         post_save.connect(purge_chrome, sender=model, dispatch_uid=f"purge-save-{label}")
         post_delete.connect(purge_chrome, sender=model, dispatch_uid=f"purge-delete-{label}")
+    post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
     got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

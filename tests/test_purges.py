@@ -258,3 +258,12 @@ def test_a_savepoint_rolled_back_leaves_the_transactions_purge_whole(story, purg
         other.standfirst = "Kept too."
         other.save()
     assert purges()[mark:] == [{f"article-{story.pk}", f"article-{other.pk}"}]
+
+
+def test_a_new_site_address_purges_what_writes_full_addresses(purges):
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    site.domain = "news.example.org"
+    site.save()
+    assert purges() == [{"chrome", "feeds", "sitemaps", "robots"}]
