@@ -199,10 +199,11 @@ def test_an_import_queues_one_purge_for_the_run(tmp_path, purges):
 
 def test_a_scheduled_article_coming_due_purges_the_lists(editor, purges):
     at = timezone.now() + timedelta(minutes=5)
-    article = ArticleFactory(published_at=at)
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     add_authors(article, AuthorFactory())
     mark = len(purges())
-    assert purges()[mark:] == []  # scheduled: nothing public changed
+    workflow.publish_article(article=article, by=editor.user, at=at)
+    assert purges()[mark:] == []  # scheduled: nothing readers see changed yet
     handle_due(now=at + timedelta(seconds=1))
     assert purges()[mark:] == [lists_of(article)]
 
