@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	lighthouse browser-tools edge-tools clean
+	bench-fragments lighthouse browser-tools edge-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -151,6 +151,11 @@ bench-upload: $(STAMP)
 bench-background: export SECRET_KEY ?= bench-only-insecure-key
 bench-background: $(STAMP)
 	$(BIN)/python bench/background_work.py
+# The origin's fragment hit ratio, 2,000 articles and a save every second: per-key versions
+# against the global version (set REDIS_URL to an expendable Redis db: the bench empties it).
+bench-fragments: export SECRET_KEY ?= bench-only-insecure-key
+bench-fragments: $(STAMP)
+	$(BIN)/python bench/fragment_hits.py
 
 # The article and front pages' bytes and time, uncompressed, gzip, brotli and zstd.
 .PHONY: bench-compression

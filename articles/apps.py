@@ -7,12 +7,12 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        """Register what the articles app adds to the site: its revisions, sitemaps, the caches
-        its models retire, the header's sections, and its use of library pictures."""
+        """Register what the articles app adds to the site: its revisions, sitemaps, the purges
+        its models' changes make, the header's sections, and its use of library pictures."""
         # Inside ready(): models may be imported only once the app registry is ready (Django's
         # loading order, not an import cycle).
-        from articles import revisions
-        from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
+        from articles import changes, revisions
+        from articles.models import Topic
         from articles.picture_replacements import PICTURE_USE
         from articles.sitemaps import ArticleSitemap, NewsSitemap, TopicSitemap
         from library import uses
@@ -22,8 +22,9 @@ class ArticlesConfig(AppConfig):
         sitemaps.register("articles", ArticleSitemap, order=10)
         sitemaps.register("topics", TopicSitemap, order=20)
         sitemaps.register(sitemaps.NEWS, NewsSitemap, order=90)
-        fragments.retire_on_change(Article, ArticleAuthor, RelatedLink, TopicItem, content=True)
+        # Each change purges what shows it, at the edge and in the cached fragments.
+        changes.connect()
         # Topics in the navigation are the header's sections.
-        fragments.retire_on_change(Topic, content=True, chrome=True)
+        fragments.retire_on_change(Topic)
         chrome.set_navigation(Topic.objects.navigation)
         uses.register(PICTURE_USE)

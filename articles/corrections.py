@@ -17,6 +17,7 @@ from django.views.generic import ListView
 
 from articles.feeds import FEED_CACHE, FEED_SIZE, SteadyRssFeed
 from articles.models import Correction, public_condition
+from newsroom import surrogate
 from newsroom.models import SiteSettings
 from newsroom.pages import PublicListMixin
 
@@ -48,6 +49,13 @@ class CorrectionListView(PublicListMixin, ListView):
 
     def get_queryset(self):
         return public_corrections()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        surrogate.note(
+            surrogate.CORRECTIONS, (correction.article for correction in context["corrections"])
+        )
+        return context
 
     def get_last_modified(self, context):
         return max(
@@ -105,7 +113,14 @@ class CorrectionFeed(Feed):
         return f"Corrections to stories published by {self.brand_name}, newest first."
 
     def items(self):
-        return public_corrections()[:FEED_SIZE]
+        corrections = list(public_corrections()[:FEED_SIZE])
+        surrogate.note(
+            surrogate.CORRECTIONS,
+            surrogate.FEEDS,
+            surrogate.CHROME,
+            (correction.article for correction in corrections),
+        )
+        return corrections
 
     def item_title(self, correction):
         return f"Correction: {correction.article.headline}"

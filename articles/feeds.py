@@ -33,6 +33,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 from articles.models import Article, ArticleAuthor, Topic, TopicItem
+from newsroom import surrogate
 from newsroom.models import SiteSettings
 
 FEED_SIZE = 30
@@ -157,7 +158,9 @@ class ArticleFeed(Feed):
         # without an update (a headline fixed) must move it too (see `last_modified`).
         self.request = request
         subject = self.get_object(request, *args, **kwargs)
+        surrogate.note(surrogate.FEEDS, surrogate.CHROME, subject)
         feed = self.get_feed(subject, request)
+        surrogate.note(surrogate.key("article", entry.pk) for entry in self.entries)
         response = HttpResponse(content_type=feed.content_type)
         feed.write(response, "utf-8")
         if self.entries:
@@ -258,6 +261,7 @@ class ArticleFeed(Feed):
         return article.updated_at or article.published_at
 
     def item_categories(self, article):
+        surrogate.note(article.section, article.ordered_topics)
         names = [article.section.name] if article.section_id else []
         names += [topic.name for topic in article.ordered_topics]
         return list(dict.fromkeys(names))
@@ -275,6 +279,7 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, article):
         """The byline and the picture for the feed generator (see MediaRssFeed)."""
+        surrogate.note(article.byline)
         authors = [
             {"name": author.name, "url": self.absolute(author.get_absolute_url())}
             for author in article.byline

@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.body import set_image_attributes
+from articles.changes import purge_articles
 from articles.featured import use_library_picture
 from articles.models import Article
 from articles.revisions import record_revision
 from library.markup import body_image_attributes
 from library.renditions import webp_widths
 from library.uses import PictureUse
-from newsroom.fragments import bump_content_version
 
 
 def articles_using(image, file_name=None):
@@ -95,19 +95,18 @@ def follow_renditions(image):
     url = image.file.storage.url(name)
     source = body_image_attributes(image)
     now = timezone.now()
-    changed = (
-        Article.objects.filter(featured_image=name)
-        .exclude(featured_image_renditions=widths)
-        .update(featured_image_renditions=widths, modified=now)
+    featured = Article.objects.filter(featured_image=name).exclude(
+        featured_image_renditions=widths
     )
+    changed = set(featured.values_list("pk", flat=True))
+    featured.filter(pk__in=changed).update(featured_image_renditions=widths, modified=now)
     for pk, body in list(Article.objects.filter(body__contains=url).values_list("pk", "body")):
         new_body = set_image_attributes(body, lambda src: source if src == url else None)
         if new_body != body:
             Article.objects.filter(pk=pk).update(body=new_body, modified=now)
-            changed += 1
-    if changed:
-        bump_content_version()  # update() sends no signal to retire cached fragments
-    return changed
+            changed.add(pk)
+    purge_articles(sorted(changed))  # update() sends no signal
+    return len(changed)
 
 
 PICTURE_USE = PictureUse(

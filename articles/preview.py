@@ -44,8 +44,7 @@ class ArticlePreviewView(ArticleDetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             preview=True,
-            # A key no public page uses and a lifetime of zero: nothing read, nothing kept.
-            content_version="preview",
+            # No fragment is read or kept (the {% fragment %} tag renders afresh).
             fragment_seconds=0,
             canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
         )

@@ -63,7 +63,7 @@ def handle_due(*, since=CATCH_UP, now=None):
         HandledPublication.objects.bulk_create(
             [HandledPublication(article=a, published_at=a.published_at) for a in due]
         )
-        come_due(due)
+        come_due(due, now=now)
     return due
 
 

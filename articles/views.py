@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from articles.models import Article, Topic, TopicItem, public_condition
+from newsroom import surrogate
 from newsroom.chrome import get_chrome
-from newsroom.fragments import cached, content_version
+from newsroom.fragments import cached
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
@@ -23,12 +24,14 @@ def topic_counts():
 
     An article counts once for a topic, whether it is tagged with it, has it as its section, or
     both. Two grouped queries over the archive (about 250 ms at 100,000 articles on PostgreSQL),
-    so the result is cached under the content version (see newsroom.fragments).
+    so the result is a cached fragment naming `latest` (see newsroom.fragments), retired by
+    whatever changes the set of public articles or their lists.
     """
     return cached("topic-counts", _count_topics)
 
 
 def _count_topics():
+    surrogate.note(surrogate.LATEST)
     counts = Counter()
     tagged = (
         TopicItem.objects.filter(public_condition("content_object__"))
@@ -79,12 +82,12 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        surrogate.note(article, article.section)
         context = super().get_context_data(**kwargs)
         # Authors read through the article's relation: articles sits below authors.
         authors = Article._meta.get_field("authors").related_model.objects
         context.update(
             current_section=article.section.slug if article.section else None,
-            content_version=content_version(),
             fragment_seconds=settings.NEWSROOM_FRAGMENT_SECONDS,
             byline=authors.filter(article_links__article=article).order_by(
                 "article_links__position", "article_links__id"
@@ -136,6 +139,9 @@ class HomeView(PublicPageMixin, TemplateView):
             for section in sections
             if fronts[section["id"]]
         ]
+        # The cards name their articles and sections (includes/article_card.html).
+        surrogate.note(surrogate.HOME, surrogate.LATEST)
+        surrogate.note(surrogate.key("topic", block["section"]["id"]) for block in blocks)
         return super().get_context_data(lead=lead, latest=latest[1:], blocks=blocks, **kwargs)
 
     def get_last_modified(self, context):
@@ -150,6 +156,7 @@ class LatestView(PublicListMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        surrogate.note(surrogate.LATEST)
         return Article.objects.latest()
 
 
@@ -171,6 +178,7 @@ class TopicDetailView(PublicListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        surrogate.note(self.topic)
         return Article.objects.latest().for_topic(self.topic)
 
     def get_context_data(self, **kwargs):
@@ -198,6 +206,7 @@ class TopicIndexView(PublicPageMixin, ListView):
     def get_queryset(self):
         counts = topic_counts()
         topics = list(Topic.objects.filter(pk__in=counts).order_by("name"))
+        surrogate.note(surrogate.LATEST, topics)
         for topic in topics:
             topic.article_total = counts[topic.pk]
         return topics

@@ -33,11 +33,11 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles.changes import purge_change
 from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from articles.revisions import add_to_revision, keep_imported_state
-from newsroom.fragments import bump_content_version
 
 Status = Article.Status
 
@@ -328,14 +328,16 @@ def unpublish_article(*, article, by):
     _save(article, by, "status")
 
 
-def come_due(articles):
+def come_due(articles, *, now=None):
     """The side effects of scheduled `articles` becoming public, which changes no row:
-    `publication_due` for each, and the cached fragments (the latest rail, the topic counts)
-    that should now show them retired, since no save retires them."""
+    `publication_due` for each, and, since no save purges them, the lists that now show them
+    purged (at the edge and in the cached fragments: the latest rail, the topic counts), as
+    for any publication (articles.changes)."""
     for article in articles:
         publication_due.send(sender=Article, article=article)
     if articles:
-        bump_content_version()
+        # Before, readers could not see them.
+        purge_change({}, [article.pk for article in articles], now=now)
 
 
 def note_change(*, article, kind, note="", by):

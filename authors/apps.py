@@ -7,12 +7,12 @@ class AuthorsConfig(AppConfig):
     name = "authors"
 
     def ready(self):
-        """Register the authors' sitemap and the cached fragments an author's change retires."""
+        """Register the authors' sitemap and what an author's change purges."""
         # Inside ready(): models may be imported only once the app registry is ready (Django's
         # loading order, not an import cycle).
-        from authors.models import Author
+        from authors import changes
         from authors.sitemaps import AuthorSitemap
-        from newsroom import fragments, sitemaps
+        from newsroom import sitemaps
 
         sitemaps.register("authors", AuthorSitemap, order=30)
-        fragments.retire_on_change(Author, content=True)
+        changes.connect()

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 from authors.models import Author
+from newsroom import surrogate
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
@@ -17,6 +18,7 @@ class AuthorDetailView(PublicListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        surrogate.note(self.author)
         return Article.objects.latest().by_author(self.author)
 
     def get_context_data(self, **kwargs):
@@ -31,3 +33,9 @@ class AuthorIndexView(PublicPageMixin, ListView):
 
     def get_queryset(self):
         return Author.objects.with_public_articles().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The counts change with the set of public articles (`latest`).
+        surrogate.note(surrogate.LATEST, context["authors"])
+        return context

@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
+from newsroom import purging
+
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 # Outcomes only some kinds have, shown when they happen: "kept" is an author profile an editor
 # has changed, which the import leaves as the editor made it (`importers.interchange.profiles`).
@@ -158,12 +160,14 @@ class ImportRun:
     @contextmanager
     def writing(self):
         """The run's outer transaction: none normally, one for --strict, one rolled back for
-        --dry-run."""
+        --dry-run. Inside it, the run's edge purges are gathered into one, queued at its end
+        (newsroom.purging.batch): inside the transaction, so a dry run queues none."""
         if not (self.dry_run or self.strict):
-            yield
+            with purging.batch():
+                yield
             return
         try:
-            with transaction.atomic():
+            with transaction.atomic(), purging.batch():
                 yield
                 if self.dry_run:
                     raise DryRunRollback

@@ -24,6 +24,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.text import name_key
 from articles.workflow import Publication
@@ -32,7 +33,6 @@ from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.run import ItemFailed, describe_error
 from importers.slugs import old_path
-from newsroom.fragments import bump_content_version
 
 
 class ArticleWriter(PreparingEntries):
@@ -134,6 +134,8 @@ class ArticleWriter(PreparingEntries):
             sections=[item.section for item in items],
         )
         now = timezone.now()
+        # How readers saw the batch's articles, for what the batch purges (articles.changes).
+        was = listings([article.pk for article in existing.values()])
         new, updated, outcomes, publications = [], [], [], {}
         for item in items:
             article = existing.get(item.source_id)
@@ -178,7 +180,7 @@ class ArticleWriter(PreparingEntries):
         self._relations(items, articles, topics)
         self._redirects(items, articles)
         self._revisions(articles)
-        transaction.on_commit(bump_content_version)
+        purge_change(was, [article.pk for article in articles])
         return outcomes
 
     def _free_slugs(self, articles):

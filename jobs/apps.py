@@ -10,9 +10,11 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         # Connecting the failure signal needs the models, which are only ready now.
-        from jobs import failures, metrics
+        from jobs import failures, metrics, purges
+        from newsroom import purging
         from newsroom.request_id import follow_into_tasks
 
         failures.connect()
         follow_into_tasks()
         metrics.register()
+        purging.set_queue(purges.queue_purge)

@@ -7,10 +7,13 @@ The library knows nothing of what shows its pictures: dependencies flow one way,
 picture is in published use, and has every use follow a replaced file.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from library.models import ImageReplacement
+from library.images import RENDITION_FOLDER
+from library.models import Image, ImageReplacement
+from newsroom import purging, surrogate
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,21 @@ _uses = []
 def register(use):
     """Add a `PictureUse`. Call it from an `AppConfig.ready`."""
     _uses.append(use)
+
+
+# A rendition's name: the folder, the original's whole name, a crop's key, the width.
+RENDITION = re.compile(
+    rf"^{re.escape(RENDITION_FOLDER)}/(?P<name>.+?)(-\d+x\d+-at-\d+-\d+)?-\d+w\.\w+$"
+)
+
+
+def media_keys(path):
+    """The surrogate keys of the stored file at `path` when the origin serves it: `media-<pk>`
+    of the library picture it is, or a rendition of (one query); none for another file."""
+    match = RENDITION.match(path)
+    name = match["name"] if match else path
+    return {surrogate.key("image", pk) for pk in Image.objects.filter(file=name).values_list(
+        "pk", flat=True)}
 
 
 def in_published_use(image):
@@ -73,8 +91,10 @@ def follow_replacement(image, *, old_name, by):
 
     Call it after the new file is stored (its renditions may not exist yet: uses show the file
     alone until `follow_renditions`). The old file and its renditions stay in storage, as
-    revisions may still name them."""
+    revisions may still name them. The edge drops what it kept of the picture (`media-<pk>`);
+    the uses purge what shows it (an article's save purges its pages)."""
     changed = sum(use.follow_replacement(image, old_name=old_name, by=by) for use in _uses)
+    purging.purge({surrogate.key_for(image)})
     return ImageReplacement.objects.create(
         image=image,
         replaced_by=by,

@@ -1,67 +1,128 @@
-"""What public pages keep in the cache, and the one place that retires it.
+"""What public pages keep in the cache, and how an edit retires exactly what shows it.
 
-Two kinds of cached work, each retired by edits:
+Two kinds of cached work:
 
-- **Fragments** under the content version: the rendered article and its rail, listing counts,
-  feeds. Their keys hold `content_version()` (see `cached`), which `bump_content_version()`
-  moves on once an edit is committed, so an edit shows on the next request. Code that writes
-  with `QuerySet.update()` or `bulk_create()` alone (no signal) calls `bump_content_version()`
-  itself. Time alone does not change the database, so a fragment also expires after
-  `settings.NEWSROOM_FRAGMENT_SECONDS`: a scheduled article reaches the rail, and "3 minutes
-  ago" moves on, within that time (0 turns fragment caching off).
+- **Fragments** (`cached`, the `{% fragment %}` tag): the rendered article and its rail, listing
+  counts. A fragment remembers the surrogate keys of what it shows (newsroom.surrogate: those
+  noted while it was built), each with the version that key had then. A key's version moves on
+  when a change to its object is committed (`retire`, called by newsroom.purging with the same
+  keys the edge is purged with), so saving one article retires only the fragments naming
+  `article-<pk>`, and a publication the fragments naming the lists it joins (`latest` …). A hit
+  costs one cache read (a `get_many` of the fragment and its keys' versions) and no SQL.
+  Time alone does not change the database, so a fragment also expires after
+  `settings.NEWSROOM_FRAGMENT_SECONDS`: "3 minutes ago" moves on within that time (0 turns
+  fragment caching off).
 - **The site chrome** (the header and footer, `newsroom.chrome`) under `CHROME_KEY`, dropped by
   `forget_chrome()`.
 
-Which models feed which is said by the app that owns them, in its `AppConfig.ready`, through
-`retire_on_change`: the shell names its settings and flat pages, `articles` its articles and
-topics, `authors` its authors. This module knows no content app.
+Which models feed the chrome is said by the app that owns them, in its `AppConfig.ready`,
+through `retire_on_change`. This module knows no content app.
 """
 
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-VERSION_KEY = "newsroom:content-version"
+from newsroom import surrogate
+
 CHROME_KEY = "newsroom:site-chrome:v2"
 # Edits drop the chrome at once; the time limit bounds staleness in a process that did not see
 # the edit (each process has its own cache unless REDIS_URL is set).
 CHROME_SECONDS = 5 * 60
 
 
-def content_version():
-    """The current content version (one cache read, no SQL)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-    return version
+def version_key(key):
+    """The cache key holding surrogate key `key`'s version."""
+    return f"newsroom:key-version:{key}"
 
 
-def bump_content_version(**kwargs):
-    """Retire every cached fragment once the change is committed (also a signal receiver).
+def versions(keys):
+    """{key: version} for `keys` (one get_many); a key never retired (or evicted) is absent."""
+    found = cache.get_many([version_key(key) for key in keys])
+    return {key: found[version_key(key)] for key in keys if version_key(key) in found}
 
-    Bumping earlier would let a request that still sees the old rows cache them under the new
-    version.
+
+def retire(keys):
+    """Retire every fragment naming one of `keys`: their versions move on (one set_many).
+
+    Call it once the change is committed (newsroom.purging does): earlier, a request that
+    still sees the old rows could cache them under the new version.
     """
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), None))
+    now = time.time_ns()
+    cache.set_many({version_key(key): now for key in keys}, None)
+
+
+def _stamp(keys, started):
+    """The versions `keys` have now, for a fragment whose build started at `started` (ns), or
+    None if one moved on since: the fragment may show the older rows, so it is not kept.
+
+    A key with no version gets one (`started`, with add: a concurrent retire wins), so that
+    the version's eviction later reads as a change rather than as "never changed"."""
+    stamp = versions(keys)
+    for key in set(keys) - set(stamp):
+        cache.add(version_key(key), started, None)
+        stamp[key] = cache.get(version_key(key), started)
+    if any(version > started for version in stamp.values()):
+        return None
+    return stamp
+
+
+def fragment_key(name, *parts):
+    """The cache key of the fragment `name` (and `parts`); it holds (value, {key: version})."""
+    return ":".join(["newsroom", name, *map(str, parts)])
 
 
 def cached(name, build, *parts):
-    """The value cached as `name` (and `parts`) under the current content version, or
-    `build()`'s, which is then kept for `settings.NEWSROOM_FRAGMENT_SECONDS`."""
-    key = ":".join(["newsroom", name, str(content_version()), *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
+    """The value cached as `name` (and `parts`), or `build()`'s, kept for
+    `settings.NEWSROOM_FRAGMENT_SECONDS` and until one of the keys noted while building it is
+    retired. Notes those keys on the response either way.
+
+    A hit is one `get_many`: the fragment with the versions of the keys this process last saw
+    it hold (`_known_keys`); only when those differ (another process rebuilt it with other
+    keys, or this process has not seen it yet) does a second read fetch the right versions.
+    """
+    key = fragment_key(name, *parts)
+    known = _known_keys.get(key, ())
+    found = cache.get_many([key, *map(version_key, known)])
+    entry = found.pop(key, None)
+    if entry is not None:
+        value, stamp = entry
+        if set(stamp) == set(known):
+            current = {k: found[version_key(k)] for k in known if version_key(k) in found}
+        else:
+            current = versions(stamp)
+        if current == stamp:
+            _remember(key, stamp)
+            surrogate.note(*stamp)
+            return value
+    started = time.time_ns()
+    with surrogate.collecting() as keys:
         value = build()
-        cache.set(key, value, settings.NEWSROOM_FRAGMENT_SECONDS)
+    stamp = _stamp(keys, started)
+    if stamp is not None and settings.NEWSROOM_FRAGMENT_SECONDS:
+        cache.set(key, (value, stamp), settings.NEWSROOM_FRAGMENT_SECONDS)
+        _remember(key, stamp)
     return value
+
+
+# {fragment key: its surrogate keys}, as this process last saw them; the newest few thousand.
+_known_keys = OrderedDict()
+KNOWN_FRAGMENTS = 5000
+
+
+def _remember(key, stamp):
+    _known_keys[key] = tuple(stamp)
+    _known_keys.move_to_end(key)
+    while len(_known_keys) > KNOWN_FRAGMENTS:
+        _known_keys.popitem(last=False)
 
 
 def get_chrome(build):
     """The cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`."""
+    surrogate.note(surrogate.CHROME)
     chrome = cache.get(CHROME_KEY)
     if chrome is None:
         chrome = build()
@@ -74,13 +135,10 @@ def forget_chrome(**kwargs):
     cache.delete(CHROME_KEY)
 
 
-def retire_on_change(*models, content=False, chrome=False):
-    """Connect saving or deleting any of `models` to what it retires: the cached fragments
-    (`content`) and/or the site chrome (`chrome`). Call it from an `AppConfig.ready`."""
+def retire_on_change(*models):
+    """Connect saving or deleting any of `models` to dropping the cached site chrome. Call it
+    from an `AppConfig.ready`. (What the change purges is said by newsroom.purging's callers.)"""
     for model in models:
         label = model._meta.label
-        receivers = [(bump_content_version, "fragments")] if content else []
-        receivers += [(forget_chrome, "chrome")] if chrome else []
-        for receiver, kind in receivers:
-            post_save.connect(receiver, sender=model, dispatch_uid=f"{kind}-save-{label}")
-            post_delete.connect(receiver, sender=model, dispatch_uid=f"{kind}-delete-{label}")
+        post_save.connect(forget_chrome, sender=model, dispatch_uid=f"chrome-save-{label}")
+        post_delete.connect(forget_chrome, sender=model, dispatch_uid=f"chrome-delete-{label}")

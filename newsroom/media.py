@@ -27,6 +27,8 @@ from django.urls import re_path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
+from newsroom import surrogate
+
 # The picture types the library and the importers store (library.validation, library.images).
 # Not SVG: it can carry script.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
@@ -44,6 +46,16 @@ def content_etag(path, mtime_ns, size):
         while chunk := file.read(1 << 20):
             digest.update(chunk)
     return quote_etag(digest.hexdigest()[:32])
+
+# path -> the surrogate keys of what the file is (a library picture: `media-<pk>`); the
+# library says, from its AppConfig.ready (`set_media_keys`): the shell knows no content app.
+_media_keys = None
+
+
+def set_media_keys(keys_for_path):
+    """Say how a served file's surrogate keys are found: `keys_for_path(path)` → keys."""
+    global _media_keys
+    _media_keys = keys_for_path
 
 
 def serve_media(request, path):
@@ -71,6 +83,8 @@ def serve_media(request, path):
     response["Last-Modified"] = http_date(stat.st_mtime)
     if response.status_code in {200, 304}:  # not a 412 to a failed If-Match
         response["Cache-Control"] = MEDIA_CACHE_CONTROL
+        if _media_keys is not None:
+            surrogate.note(*_media_keys(path))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     return response

@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
+from newsroom import surrogate
 from newsroom.fragments import cached
 
 
@@ -53,7 +54,7 @@ class PublicPageMixin:
 
 class CappedCountPaginator(Paginator):
     """A paginator that counts at most `max_pages` pages of rows and keeps the count in the
-    cache for a short while (under the content version). For search, whose page says how many
+    cache for a short while (a fragment naming `latest`). For search, whose page says how many
     results there are; `capped` says the real total is larger.
     """
 
@@ -63,6 +64,8 @@ class CappedCountPaginator(Paginator):
         self.max_rows = max_pages * self.per_page
 
     def _count_rows(self):
+        # Kept until the set of public articles changes (`latest`), or for FRAGMENT_SECONDS.
+        surrogate.note(surrogate.LATEST)
         return self.object_list.values("pk")[: self.max_rows + 1].count()
 
     @cached_property

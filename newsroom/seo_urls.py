@@ -2,21 +2,26 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from newsroom import sitemaps
+from newsroom.surrogate import CHROME, ROBOTS, SITEMAPS, naming
+
+# What purges them: any change to what they list (newsroom.surrogate, articles.changes).
+sitemap_index = naming(SITEMAPS)(sitemap_views.index)
+sitemap_section = naming(SITEMAPS)(sitemap_views.sitemap)
 
 app_name = "newsroom"
 urlpatterns = [
-    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("robots.txt", naming(ROBOTS)(sitemaps.robots_txt), name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": sitemaps.INDEX, "sitemap_url_name": "newsroom:sitemap-section"},
         name="sitemap-index",
     ),
     # Before the section pattern, which would take "news" as a section.
-    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path("sitemap-news.xml", naming(SITEMAPS, CHROME)(sitemaps.news_sitemap), name="sitemap-news"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": sitemaps.SECTIONS},
         name="sitemap-section",
     ),

@@ -1,12 +1,15 @@
 """The shell's signals: flat pages cleaned as they are saved, the cached header and footer
-retired when one of the shell's sources of it changes, the Site row kept in step with SITE_URL,
-and requests that failed for want of a database marked for a 503 (`newsroom.faults`).
+retired and purged (`chrome`) when one of the shell's sources of it changes, the Site row kept
+in step with SITE_URL, and requests that failed for want of a database marked for a 503
+(`newsroom.faults`).
 Connected by `NewsroomConfig.ready`; content apps connect their own in theirs."""
 
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
 from django.core.signals import got_request_exception
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
+from newsroom import purging, surrogate
 from newsroom.faults import note_database_error
 from newsroom.fragments import retire_on_change
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
@@ -20,8 +23,28 @@ def clean_flat_page(sender, instance, **kwargs):
     instance.content = sanitise_body(instance.content)
 
 
+CHROME_SOURCES = (SiteSettings, NetworkLink, SocialLink, FooterLink, FlatPage)
+
+
+def purge_chrome(**kwargs):
+    """The header and footer changed (site settings, network or social links, footer and flat
+    pages): every page shows them (`chrome`), feeds and sitemaps show the brand's name."""
+    purging.purge({surrogate.CHROME})
+
+
+def purge_site_addresses(**kwargs):
+    """The site's domain changed (Django's Site): feeds, sitemaps and robots.txt write full
+    addresses with it, and pages' structured data its name."""
+    purging.purge({surrogate.CHROME, surrogate.FEEDS, surrogate.SITEMAPS, surrogate.ROBOTS})
+
+
 def connect():
     post_migrate.connect(fill_placeholder_domain, dispatch_uid="newsroom-sync-site-domain")
     pre_save.connect(clean_flat_page, sender=FlatPage, dispatch_uid="newsroom-clean-flat-page")
-    retire_on_change(SiteSettings, NetworkLink, SocialLink, FooterLink, FlatPage, chrome=True)
+    retire_on_change(*CHROME_SOURCES)
+    for model in CHROME_SOURCES:
+        label = model._meta.label
+        post_save.connect(purge_chrome, sender=model, dispatch_uid=f"purge-save-{label}")
+        post_delete.connect(purge_chrome, sender=model, dispatch_uid=f"purge-delete-{label}")
+    post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
     got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

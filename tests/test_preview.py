@@ -6,13 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview_links
 from articles.models import Article
-from newsroom.fragments import content_version
+from newsroom.fragments import fragment_key
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
 
@@ -41,10 +40,8 @@ def admin_preview_url(article):
 
 
 def public_fragment_key(article):
-    """The cache key of the public page's article fragment (the template quotes its name)."""
-    return make_template_fragment_key(
-        '"article-page"', [article.pk, article.modified.timestamp(), content_version()]
-    )
+    """The cache key of the public page's article fragment ({% fragment %} names it)."""
+    return fragment_key("fragment:article-page", article.pk, article.modified.timestamp())
 
 
 def directives(response):
@@ -132,13 +129,13 @@ def test_a_preview_leaves_the_public_fragment_cache_alone(editor, reader):
     assert cache.get(key) is None, "the preview filled the public fragment cache"
 
     reader.get(article.get_absolute_url())
-    assert "What Readers See" in cache.get(key)
+    assert "What Readers See" in cache.get(key)[0]
 
 
 def test_a_preview_never_shows_a_cached_public_fragment(editor):
     article = ArticleFactory(headline="The Current Words")
     key = public_fragment_key(article)
-    cache.set(key, "<p>A cached public copy</p>", 600)
+    cache.set(key, ("<p>A cached public copy</p>", {}), 600)
 
     page = editor.get(admin_preview_url(article)).content.decode()
 

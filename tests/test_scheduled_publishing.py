@@ -57,34 +57,34 @@ def test_nothing_happens_before_the_time_and_everything_at_it(
 ):
     at = timezone.now() + timedelta(hours=1)
     article = scheduled(publisher, at)
-    version = fragments.content_version()
+    version = fragments.versions(["latest"])
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         assert handle_due(now=at - timedelta(seconds=1)) == []
-        assert fragments.content_version() == version
+        assert fragments.versions(["latest"]) == version
         assert [a.pk for a in handle_due(now=at)] == [article.pk]
 
     assert received == [article.pk]
-    assert fragments.content_version() != version  # the rails and counts show it now
+    assert fragments.versions(["latest"]) != version  # the rails and counts show it now
 
 
 def test_the_task_sends_publication_due_once_however_often_it_runs(
     django_capture_on_commit_callbacks,
 ):
     article = ArticleFactory(published_at=timezone.now() - timedelta(seconds=20))
-    version = fragments.content_version()
+    version = fragments.versions(["latest"])
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         publish_due.apply()
     assert received == [article.pk]
-    retired = fragments.content_version()
+    retired = fragments.versions(["latest"])
     assert retired != version
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         publish_due.apply()
         publish_due.apply()
     assert received == []
-    assert fragments.content_version() == retired  # nothing new to retire
+    assert fragments.versions(["latest"]) == retired  # nothing new to retire
     assert HandledPublication.objects.get().published_at == article.published_at
 
 

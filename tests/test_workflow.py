@@ -329,18 +329,18 @@ def test_publish_due_runs_side_effects_for_articles_that_just_came_due():
     workflow.publication_due.connect(receiver)
     try:
         out = io.StringIO()
-        with mock.patch("articles.workflow.bump_content_version") as bump:
+        with mock.patch("articles.workflow.purge_change") as purge:
             call_command("publish_due", "--since", "10", stdout=out)
-        assert bump.call_count == 1
+        assert purge.call_count == 1
         lines = out.getvalue().splitlines()
         assert len(lines) == 2 and "Just Out" in lines[0]
         assert lines[1] == "Handled 1 article that became public in the last 10 minutes."
 
         # A second run over the same window finds it handled: nothing is sent twice.
         out = io.StringIO()
-        with mock.patch("articles.workflow.bump_content_version") as bump:
+        with mock.patch("articles.workflow.purge_change") as purge:
             call_command("publish_due", "--since", "10", stdout=out)
-        assert bump.call_count == 0
+        assert purge.call_count == 0
         assert out.getvalue() == "Handled 0 articles that became public in the last 10 minutes.\n"
     finally:
         workflow.publication_due.disconnect(receiver)
@@ -349,9 +349,9 @@ def test_publish_due_runs_side_effects_for_articles_that_just_came_due():
 
 def test_publish_due_with_nothing_due_changes_nothing():
     out = io.StringIO()
-    with mock.patch("articles.workflow.bump_content_version") as bump:
+    with mock.patch("articles.workflow.purge_change") as purge:
         call_command("publish_due", stdout=out)
-    assert bump.call_count == 0
+    assert purge.call_count == 0
     assert out.getvalue() == "Handled 0 articles that became public in the last 10 minutes.\n"
 
 

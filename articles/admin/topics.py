@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import RESERVED_SLUGS, Article, Topic, TopicItem
 from articles.redirects import record_topic_move
-from newsroom.fragments import bump_content_version
+from newsroom import purging, surrogate
 
 
 def merge_topics(*, topics, into):
@@ -20,8 +20,10 @@ def merge_topics(*, topics, into):
 
     Their articles are tagged with `into` instead (once: an article tagged with two of them, or
     already with `into`, keeps one tag), articles in their sections move to `into`'s, and their
-    pages and feeds redirect to `into`'s. Writes with update() and bulk deletes, so it retires
-    the cached fragments itself. A handful of queries, whatever the number of articles.
+    pages and feeds redirect to `into`'s. Writes with update() and bulk deletes, so it purges
+    itself: every page naming one of the topics (their articles' pages and cards name them),
+    the header if one is a section, and the sitemaps. A handful of queries, whatever the number
+    of articles.
     """
     sources = [topic for topic in topics if topic.pk != into.pk]
     if not sources:
@@ -45,7 +47,10 @@ def merge_topics(*, topics, into):
         Topic.objects.filter(pk__in=[topic.pk for topic in sources]).delete()
         for slug in old_slugs:
             record_topic_move(old_slug=slug, topic=into)
-        bump_content_version()
+        keys = {surrogate.key_for(topic) for topic in [*sources, into]} | {surrogate.SITEMAPS}
+        if any(topic.in_navigation for topic in [*sources, into]):
+            keys.add(surrogate.CHROME)
+        purging.purge(keys)
     return moved
 
 

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "newsroom.security.PermissionsPolicyMiddleware",
     "newsroom.faults.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.surrogate.SurrogateKeyMiddleware",  # before sessions and CSRF: sees their cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Text responses compressed (zstd, br or gzip, as the client asks) with Vary:

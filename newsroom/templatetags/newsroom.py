@@ -1,6 +1,6 @@
 """The site's own template tags and filters: dates and times as readers see them, advert slots,
-stored files, structured data and flat pages. Nothing here knows a content app's models; tags
-about articles live in `articles_tags`."""
+stored files, structured data, flat pages, surrogate keys and cached fragments. Nothing here
+knows a content app's models; tags about articles live in `articles_tags`."""
 
 import json
 import logging
@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom import fragments, surrogate
 from newsroom import structured_data as schema
 from newsroom.sanitising import sanitise_body
 
@@ -136,3 +137,37 @@ def page_html(html):
     before pages were cleaned on save (or written around the admin) cannot redirect, run script
     or link to javascript:."""
     return mark_safe(sanitise_body(html))
+
+
+@register.simple_tag
+def surrogate_keys(*items):
+    """Name `items` (objects, lists of them, key strings) in the response's Surrogate-Key
+    (newsroom.surrogate); prints nothing. Inside a `{% fragment %}`, the fragment keeps them."""
+    surrogate.note(*items)
+    return ""
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" part … %}…{% endfragment %}`: the block rendered once and kept in the
+    cache (newsroom.fragments.cached) under its name and parts, with the surrogate keys noted
+    while rendering it, until one of them is retired. A context with `fragment_seconds` 0 (a
+    preview) renders it afresh every time."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, expressions):
+        self.nodelist = nodelist
+        self.expressions = expressions
+
+    def render(self, context):
+        name, *parts = [expression.resolve(context) for expression in self.expressions]
+        if context.get("fragment_seconds") == 0:
+            return self.nodelist.render(context)
+        return fragments.cached(f"fragment:{name}", lambda: self.nodelist.render(context), *parts)

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from articles.changes import purge_articles
 from articles.models import Article
 from library.images import make_renditions
-from newsroom.fragments import bump_content_version
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             .values_list("pk", "featured_image")
         )
         progress = self.stdout.isatty()
-        widths_by_name, filled, left = {}, 0, 0
+        widths_by_name, filled, left = {}, [], 0
         for number, (pk, name) in enumerate(pending, start=1):
             if name not in widths_by_name:  # articles may share a picture
                 widths_by_name[name] = make_renditions(name)
@@ -33,16 +33,15 @@ class Command(BaseCommand):
                 Article.objects.filter(pk=pk).update(
                     featured_image_renditions=widths, modified=timezone.now()
                 )
-                filled += 1
+                filled.append(pk)
             else:
                 left += 1
             if progress:
                 self.stdout.write(f"\r{number}/{len(pending)}", ending="")
         if progress and pending:
             self.stdout.write("")
-        if filled:
-            bump_content_version()  # update() sends no signal to retire cached fragments
+        purge_articles(filled)  # update() sends no signal
         self.stdout.write(
-            f"{len(pending)} featured images without renditions: {filled} given renditions, "
+            f"{len(pending)} featured images without renditions: {len(filled)} given renditions, "
             f"{left} left as they are (missing, unreadable or animated files)."
         )

@@ -1,0 +1,192 @@
+"""What a change to an article touches, as surrogate keys: the one rule (`keys_for_change`),
+and the receivers that apply it to every save and delete of an article or of its rows (byline,
+topics, related links, corrections).
+
+A change compares how the article stood for readers before and after (`Listing`: None when
+readers could not see it):
+
+- readers never saw it and still do not (a draft, a scheduled article): nothing;
+- otherwise its own key, `article-<pk>`: its page, and every page listing it, carries that;
+- when it enters or leaves lists, or moves within them (published, unpublished, deleted, its
+  section, topics, byline or publication time changed, a scheduled article coming due): the
+  keys of every list that showed or shows it: `home`, `latest`, `feeds`, `sitemaps`, its
+  section's and topics' `topic-<pk>`, its authors' `author-<pk>`;
+- otherwise, when what the sitemaps show changed (address, headline, update time):
+  `sitemaps`; when its corrections changed: `corrections`.
+
+The keys go to `newsroom.purging.purge`, which queues one edge purge per transaction and
+retires the origin's fragments after the commit. Writes that send no signal (`update()`,
+`bulk_create()`) purge through `purge_change` or `purge_articles` themselves.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from articles.models import Article, ArticleAuthor, Correction, RelatedLink, Topic, TopicItem
+from newsroom import purging, surrogate
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How a public article stands for readers: where lists place it and what they show."""
+
+    section_id: int | None
+    topic_ids: frozenset
+    author_ids: frozenset
+    published_at: object
+    slug: str
+    headline: str
+    updated_at: object
+    correction_ids: frozenset
+
+    @property
+    def placing(self):
+        """What decides which lists show the article, and where."""
+        return (self.section_id, self.topic_ids, self.author_ids, self.published_at)
+
+    @property
+    def list_keys(self):
+        keys = {surrogate.HOME, surrogate.LATEST, surrogate.FEEDS, surrogate.SITEMAPS}
+        topic_ids = {*self.topic_ids, self.section_id} - {None}
+        keys |= {surrogate.key("topic", pk) for pk in topic_ids}
+        keys |= {surrogate.key("author", pk) for pk in self.author_ids}
+        return keys
+
+
+def listings(pks, *, now=None):
+    """{pk: Listing} for the articles among `pks` that readers can see (at `now`): one query,
+    and three more (topics, byline, corrections) when any is public."""
+    rows = list(
+        Article.objects.published(now=now)
+        .filter(pk__in=pks)
+        .values_list("pk", "section_id", "published_at", "slug", "headline", "updated_at")
+    )
+    if not rows:
+        return {}
+    public = [row[0] for row in rows]
+    related = {
+        name: defaultdict(set)
+        for name in ("topics", "authors", "corrections")
+    }
+    for name, pairs in (
+        ("topics", TopicItem.objects.filter(content_object__in=public).values_list(
+            "content_object_id", "tag_id")),
+        ("authors", ArticleAuthor.objects.filter(article__in=public).values_list(
+            "article_id", "author_id")),
+        ("corrections", Correction.objects.filter(article__in=public).values_list(
+            "article_id", "pk")),
+    ):
+        for article_id, other in pairs:
+            related[name][article_id].add(other)
+    return {
+        pk: Listing(
+            section_id=section_id,
+            topic_ids=frozenset(related["topics"][pk]),
+            author_ids=frozenset(related["authors"][pk]),
+            published_at=_to_the_second(published_at),
+            slug=slug,
+            headline=headline,
+            updated_at=_to_the_second(updated_at),
+            correction_ids=frozenset(related["corrections"][pk]),
+        )
+        for pk, section_id, published_at, slug, headline, updated_at in rows
+    }
+
+
+def _to_the_second(moment):
+    # The admin's form shows times to the second: saving it drops the microseconds that
+    # "publish now" gave, which moves the article in no list a reader sees.
+    return moment.replace(microsecond=0) if moment else moment
+
+
+def keys_for_change(pk, was, now):
+    """The keys a change of article `pk` from `was` to `now` (Listings, or None where readers
+    could not see it) touches: the one rule (see the module)."""
+    if was is None and now is None:
+        return set()
+    keys = {surrogate.key("article", pk)}
+    if was is None or now is None or was.placing != now.placing:
+        return keys | (was.list_keys if was else set()) | (now.list_keys if now else set())
+    if (was.slug, was.headline, was.updated_at) != (now.slug, now.headline, now.updated_at):
+        keys.add(surrogate.SITEMAPS)
+    if was.correction_ids != now.correction_ids:
+        keys.add(surrogate.CORRECTIONS)
+    return keys
+
+
+def purge_change(was, pks, *, now=None):
+    """Purge what changing articles `pks` touched, `was` being `listings(pks)` read before
+    the change (for writes that send no signal: an import's bulk writes; time passing)."""
+    after = listings(pks, now=now)
+    keys = set()
+    for pk in pks:
+        keys |= keys_for_change(pk, was.get(pk), after.get(pk))
+    purging.purge(keys)
+
+
+def purge_articles(pks):
+    """Purge the pages of articles `pks` whose markup changed but not their place in any list
+    (a picture's new renditions): `article-<pk>` for each."""
+    purging.purge(surrogate.key("article", pk) for pk in pks)
+
+
+# The receivers: each save or delete of an article or of one of its rows compares the article
+# before and after it. Several in one transaction make one purge (newsroom.purging).
+
+ARTICLE_ROWS = {
+    Article: "pk",
+    ArticleAuthor: "article_id",
+    TopicItem: "content_object_id",
+    RelatedLink: "article_id",
+    Correction: "article_id",
+}
+
+
+def _article_pk(instance):
+    return getattr(instance, ARTICLE_ROWS[type(instance)])
+
+
+def _before(sender, instance, **kwargs):
+    pk = _article_pk(instance)
+    instance._listing_was = None if pk is None else listings([pk]).get(pk)
+
+
+def _after(sender, instance, **kwargs):
+    pk = _article_pk(instance)
+    if pk is None:
+        return
+    was = getattr(instance, "_listing_was", None)
+    now = listings([pk]).get(pk)
+    purging.purge(keys_for_change(pk, was, now))
+
+
+def _topic_before(sender, instance, **kwargs):
+    instance._stored = Topic.objects.filter(pk=instance.pk).values("slug", "in_navigation").first()
+
+
+def _topic_after(sender, instance, **kwargs):
+    """A topic renamed, moved in or out of the navigation, or deleted: its pages and every page
+    naming it; the header when it is (or was) a section; the sitemaps when its address moved.
+    (Merging topics purges in `articles.admin.topics.merge_topics`.)"""
+    stored = getattr(instance, "_stored", None) or {}
+    keys = {surrogate.key_for(instance)}
+    if instance.in_navigation or stored.get("in_navigation"):
+        keys.add(surrogate.CHROME)
+    if stored.get("slug") != instance.slug or kwargs.get("signal") is post_delete:
+        keys.add(surrogate.SITEMAPS)
+    purging.purge(keys)
+
+
+def connect():
+    """Connect the receivers (from `ArticlesConfig.ready`)."""
+    pre_save.connect(_topic_before, sender=Topic, dispatch_uid="purge-before-save-topic")
+    post_save.connect(_topic_after, sender=Topic, dispatch_uid="purge-after-save-topic")
+    post_delete.connect(_topic_after, sender=Topic, dispatch_uid="purge-after-delete-topic")
+    for model in ARTICLE_ROWS:
+        label = model._meta.label
+        pre_save.connect(_before, sender=model, dispatch_uid=f"purge-before-save-{label}")
+        pre_delete.connect(_before, sender=model, dispatch_uid=f"purge-before-delete-{label}")
+        post_save.connect(_after, sender=model, dispatch_uid=f"purge-after-save-{label}")
+        post_delete.connect(_after, sender=model, dispatch_uid=f"purge-after-delete-{label}")

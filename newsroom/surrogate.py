@@ -1,0 +1,145 @@
+"""Surrogate keys: every public response names what it shows, so a change can purge exactly the
+responses that show it (docs/edge.md, "Surrogate keys").
+
+A key is a short ASCII word. Objects have `<prefix>-<pk>` (`key_for`): `article-12`,
+`author-3`, `topic-5` (a section is a topic), `media-7` (a library picture). Lists and shared
+parts have a name of their own:
+
+- `chrome`: the header and footer (site settings, navigation, footer pages);
+- `home`: the front page's choice of stories;
+- `latest`: the set of public articles, newest first: the latest page, the rail of every article
+  page, and the counts of the topic and author indexes;
+- `feeds`, `sitemaps`, `robots`, `corrections` (the corrections page and feed).
+
+While a request is answered, code that renders an object notes it (`note`): views for a page's
+main objects, the `{% surrogate %}` tag for what templates list, fragments for what they hold
+(a cached fragment keeps its keys, so a hit names them too; newsroom.fragments).
+`SurrogateKeyMiddleware` writes them into the `Surrogate-Key` header of public responses.
+
+The shell knows content models by name only (`_meta.model_name`), never by import.
+"""
+
+import contextvars
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db.models import Model
+
+HEADER = "Surrogate-Key"
+
+CHROME = "chrome"
+HOME = "home"
+LATEST = "latest"
+FEEDS = "feeds"
+SITEMAPS = "sitemaps"
+ROBOTS = "robots"
+CORRECTIONS = "corrections"
+
+# Model name (`_meta.model_name`) → key prefix.
+PREFIXES = {"article": "article", "author": "author", "topic": "topic", "image": "media"}
+
+_collected = contextvars.ContextVar("surrogate_keys", default=None)
+
+
+def key(kind, pk):
+    """The key of the object of model name `kind` with primary key `pk`: key("topic", 5)."""
+    return f"{PREFIXES[kind]}-{pk}"
+
+
+def key_for(obj):
+    """The key of a model instance of a keyed model: "article-12"."""
+    return key(obj._meta.model_name, obj.pk)
+
+
+def keys_for(*items):
+    """The keys of `items`: model instances, key strings, iterables of either; None skipped."""
+    keys = set()
+    for item in items:
+        if item is None or item == "":
+            continue
+        if isinstance(item, str):
+            keys.add(item)
+        elif isinstance(item, Model):
+            keys.add(key_for(item))
+        elif isinstance(item, Iterable):
+            keys.update(keys_for(*item))
+        else:
+            raise TypeError(f"No surrogate key for {item!r}.")
+    return keys
+
+
+def note(*items):
+    """Name `items` (see `keys_for`) on the response being made; nothing outside a request."""
+    keys = _collected.get()
+    if keys is not None:
+        keys.update(keys_for(*items))
+
+
+@contextmanager
+def collecting():
+    """Collect the keys noted inside the block into the set it yields; they are noted in the
+    enclosing collection too (a fragment's keys are the page's)."""
+    outer = _collected.get()
+    keys = set()
+    token = _collected.set(keys)
+    try:
+        yield keys
+    finally:
+        _collected.reset(token)
+        if outer is not None:
+            outer.update(keys)
+
+
+def naming(*items):
+    """A view decorator: the view's responses name `items` (for views that are not ours, such
+    as Django's sitemap views)."""
+
+    def decorate(view):
+        def named(request, *args, **kwargs):
+            note(*items)
+            return view(request, *args, **kwargs)
+
+        named.__doc__ = view.__doc__
+        named.__name__ = getattr(view, "__name__", "view")
+        return named
+
+    return decorate
+
+
+def is_public(request, response):
+    """Whether a shared cache may keep `response`: an answer to a GET or HEAD whose
+    Cache-Control does not say private, no-store or no-cache, and that sets no cookie."""
+    if request.method not in ("GET", "HEAD") or response.cookies:
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower()
+        for part in response.get("Cache-Control", "").split(",")
+    }
+    return not cache_control & {"private", "no-store", "no-cache"}
+
+
+class SurrogateKeyMiddleware:
+    """Collect the keys noted while a request is answered (`request.surrogate_keys`) and send
+    them as `Surrogate-Key` on public responses; never on private ones (the admin, previews,
+    anything setting a cookie), whose keys would let an edge keep them.
+
+    A "not found" names `latest` as well: the address may be an article's once it is
+    published, which purges `latest`.
+
+    Placed before the session and CSRF middleware, so it sees the cookies they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with collecting() as keys:
+            request.surrogate_keys = keys
+            response = self.get_response(request)
+            if response.status_code == 404:
+                note(LATEST)
+        if keys and is_public(request, response):
+            response.headers[HEADER] = " ".join(sorted(keys))
+        else:
+            response.headers.pop(HEADER, None)
+        return response
