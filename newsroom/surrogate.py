@@ -138,8 +138,9 @@ class SurrogateKeyMiddleware:
             response = self.get_response(request)
             if response.status_code == 404:
                 note(LATEST)
+        # A view may also name keys itself, in the header; both are kept.
+        keys |= set(response.headers.get(HEADER, "").split())
+        response.headers.pop(HEADER, None)
         if keys and is_public(request, response):
             response.headers[HEADER] = " ".join(sorted(keys))
-        else:
-            response.headers.pop(HEADER, None)
         return response

@@ -221,8 +221,8 @@ def test_with_cloudflare_configured_pages_name_their_keys_in_cache_tag_too(setti
 
     response = reader.get("/page/")
 
-    assert response.headers["Cache-Tag"] == "article-1,home,chrome"
-    assert response.headers["Surrogate-Key"] == "article-1 home chrome"
+    assert response.headers["Cache-Tag"] == "article-1,chrome,home"
+    assert response.headers["Surrogate-Key"] == "article-1 chrome home"
 
 
 @pytest.mark.urls(__name__)
