@@ -14,7 +14,7 @@ from newsroom.faults import note_database_error
 from newsroom.fragments import retire_on_change
 from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
 from newsroom.sanitising import sanitise_body
-from newsroom.site_domain import fill_placeholder_domain
+from newsroom.site_domain import PLACEHOLDER, fill_placeholder_domain
 
 
 def clean_flat_page(sender, instance, **kwargs):
@@ -32,9 +32,21 @@ def purge_chrome(**kwargs):
     purging.purge({surrogate.CHROME})
 
 
-def purge_site_addresses(**kwargs):
+def remember_site_domain(instance, **kwargs):
+    """Before a Site row is saved: the domain it had (None for a new row)."""
+    instance.stored_domain = (
+        Site.objects.filter(pk=instance.pk).values_list("domain", flat=True).first()
+        if instance.pk is not None
+        else None
+    )
+
+
+def purge_site_addresses(instance, **kwargs):
     """The site's domain changed (Django's Site): feeds, sitemaps and robots.txt write full
-    addresses with it, and pages' structured data its name."""
+    addresses with it, and pages' structured data its name. A new row, or the placeholder
+    django.contrib.sites creates (migrating, or a test database flushed), served nothing."""
+    if getattr(instance, "stored_domain", None) in (None, PLACEHOLDER):
+        return
     purging.purge({surrogate.CHROME, surrogate.FEEDS, surrogate.SITEMAPS, surrogate.ROBOTS})
 
 
@@ -46,5 +58,6 @@ def connect():
         label = model._meta.label
         post_save.connect(purge_chrome, sender=model, dispatch_uid=f"purge-save-{label}")
         post_delete.connect(purge_chrome, sender=model, dispatch_uid=f"purge-delete-{label}")
+    pre_save.connect(remember_site_domain, sender=Site, dispatch_uid="remember-site-domain")
     post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
     got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

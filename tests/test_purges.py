@@ -268,3 +268,17 @@ def test_a_new_site_address_purges_what_writes_full_addresses(purges):
     site.domain = "news.example.org"
     site.save()
     assert purges() == [{"chrome", "feeds", "sitemaps", "robots"}]
+
+
+def test_the_placeholder_site_given_its_address_purges_nothing(purges):
+    """Migrating (or a flushed test database) makes Django's placeholder site and then gives it
+    SITE_URL's address: nothing was ever served under the placeholder."""
+    from django.contrib.sites.models import Site
+
+    from newsroom.site_domain import PLACEHOLDER, fill_placeholder_domain
+
+    Site.objects.filter(pk=Site.objects.get_current().pk).update(domain=PLACEHOLDER)
+    Site.objects.clear_cache()
+    fill_placeholder_domain()
+    assert Site.objects.get_current().domain != PLACEHOLDER
+    assert purges() == []

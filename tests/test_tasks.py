@@ -27,13 +27,6 @@ from tests.task_queue import DOWN, ROOT, broker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox(db):
-    """The outbox as these tests start it: empty (migrating the test database sets the site's
-    address, which queues a purge of what shows it)."""
-    OutboxMessage.objects.all().delete()
-
-
 def test_it_runs_the_task_after_the_commit_not_before(tmp_path):
     target = tmp_path / "done.txt"
     with transaction.atomic():
