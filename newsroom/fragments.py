@@ -10,8 +10,8 @@ Two kinds of cached work:
   `article-<pk>`, and a publication the fragments naming the lists it joins (`latest` …). A hit
   costs one cache read (a `get_many` of the fragment and its keys' versions) and no SQL.
   Time alone does not change the database, so a fragment also expires after
-  `settings.NEWSROOM_FRAGMENT_SECONDS`: "3 minutes ago" moves on within that time (0 turns
-  fragment caching off).
+  `settings.NEWSROOM_FRAGMENT_SECONDS`, a backstop for a change that purged nothing (a row
+  written by hand in the database); 0 turns fragment caching off.
 - **The site chrome** (the header and footer, `newsroom.chrome`) under `CHROME_KEY`, dropped by
   `forget_chrome()`.
 
