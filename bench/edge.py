@@ -64,6 +64,7 @@ def main():
     parser.add_argument("--readers", type=int, default=4, help="concurrent reader threads")
     parser.add_argument("--saves", type=int, default=50, help="saves timed to the edge")
     parser.add_argument("--load-seconds", type=int, default=10, help="per server, Varnish/nginx")
+    parser.add_argument("--rounds", type=int, default=2, help="Varnish/nginx runs, alternated")
     parser.add_argument("--seed", type=int, default=14)
     options = parser.parse_args()
     # Each save's purge is logged at info; thousands of lines would hide the figures.
@@ -327,7 +328,7 @@ def busy_newsroom(edge, site, options):
             "origin": (total - built) / total if total else float("nan"),
         }
         print(f"{scheme:>8}: {requests} requests ({requests / elapsed:.0f}/s), {saves} saves, "
-              f"X-Cache {rows[scheme]['served']}; edge hit ratio {rows[scheme]['edge']:.1%}; "
+              f"X-Cache {rows[scheme]['served']}; edge hit ratio {rows[scheme]['edge']:.2%}; "
               f"fragments {total - built} from the cache, {built} rebuilt: "
               f"{rows[scheme]['origin']:.1%}", flush=True)  # fmt: skip
     return rows
@@ -457,11 +458,22 @@ def varnish_against_nginx(edge, site, options):
     status, state, body = fetch(conn, path)
     conn.close()
     assert status == 200 and state == "HIT", (status, state)
-    varnish_rps, tool = requests_per_second(edge.port, path, options.load_seconds, HOST)
+    # The machine is shared: the two servers take turns, and each keeps its best round.
+    varnish_runs, nginx_runs = [], []
     with nginx_serving(path, body) as port:
-        nginx_rps, _ = requests_per_second(port, path, options.load_seconds, HOST)
-    print(f"{tool}: Varnish {varnish_rps:.0f}/s, nginx {nginx_rps:.0f}/s for {len(body)} bytes",
-          flush=True)  # fmt: skip
+        for _ in range(options.rounds):
+            rps, tool = requests_per_second(edge.port, path, options.load_seconds, HOST)
+            varnish_runs.append(rps)
+            nginx_runs.append(requests_per_second(port, path, options.load_seconds, HOST)[0])
+    varnish_rps, nginx_rps = max(varnish_runs), max(nginx_runs)
+    print(
+        f"{tool}, {len(body)} bytes: Varnish "
+        + ", ".join(f"{rps:.0f}" for rps in varnish_runs)
+        + " req/s; nginx "
+        + ", ".join(f"{rps:.0f}" for rps in nginx_runs)
+        + " req/s",
+        flush=True,
+    )
     return {"varnish": varnish_rps, "nginx": nginx_rps, "tool": tool, "bytes": len(body),
             "path": path}  # fmt: skip
 
@@ -498,7 +510,7 @@ def p95(values):
 def report(options, rows, load, latencies):
     g, k = rows["global"], rows["per-key"]
     lines = [
-        ("Edge hit ratio (goal >= 98%)", f"{g['edge']:.1%}", f"{k['edge']:.1%}"),
+        ("Edge hit ratio (goal >= 98%)", f"{g['edge']:.2%}", f"{k['edge']:.2%}"),
         ("Origin fragment hit ratio (goal >= 90%)", f"{g['origin']:.1%}", f"{k['origin']:.1%}"),
         ("Reader requests/s (saves)", f"{g['rps']:.0f} ({g['saves']})",
          f"{k['rps']:.0f} ({k['saves']})"),
@@ -515,8 +527,9 @@ def report(options, rows, load, latencies):
     print(f"| {'Figure':<60} | {'value':>22} |")
     print(f"|{'-' * 62}|{'-' * 24}|")
     for name, value in [
-        (f"Article page, Varnish hits, req/s ({load['tool']})", f"{load['varnish']:.0f}"),
-        (f"Same {load['bytes']} bytes, nginx from disk, req/s ({load['tool']})",
+        (f"Article page, Varnish hits, req/s ({load['tool']}, best round)",
+         f"{load['varnish']:.0f}"),
+        (f"Same {load['bytes']} bytes, nginx from disk, req/s (best round)",
          f"{load['nginx']:.0f}"),
         ("Varnish / nginx (goal >= 50%)", f"{ratio:.0%}"),
         (f"Save to corrected page at the edge, median ({len(latencies)} saves)",
