@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments lighthouse browser-tools edge-tools clean
+	bench-fragments bench-edge lighthouse browser-tools edge-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -156,6 +156,12 @@ bench-background: $(STAMP)
 bench-fragments: export SECRET_KEY ?= bench-only-insecure-key
 bench-fragments: $(STAMP)
 	$(BIN)/python bench/fragment_hits.py
+# The site behind a real Varnish (shipped VCL): edge and fragment hit ratios in a busy newsroom
+# against the old global purge, Varnish against nginx (wrk), save-to-edge latency. Needs
+# PostgreSQL and Redis (db 12 by default: emptied); EDGE_BENCH_ARGS, e.g. --seconds 60.
+bench-edge: export SECRET_KEY ?= bench-only-insecure-key
+bench-edge: $(STAMP)
+	$(BIN)/python bench/edge.py $(EDGE_BENCH_ARGS)
 
 # The article and front pages' bytes and time, uncompressed, gzip, brotli and zstd.
 .PHONY: bench-compression
