@@ -13,10 +13,17 @@ from jobs.tasks import job
 logger = logging.getLogger(__name__)
 
 
+def _write_whole(path, text):
+    """Write beside the file, then rename: a test that sees the file never reads it half-written."""
+    partial = Path(f"{path}.partial")
+    partial.write_text(text)
+    partial.replace(path)
+
+
 @job(name="tests.write_file")
 def write_file(path, text):
     """Idempotent: the file holds `text` however many times this runs."""
-    Path(path).write_text(text)
+    _write_whole(path, text)
 
 
 @job(name="tests.always_fails", max_retries=2, retry_backoff=1, retry_jitter=False)
@@ -30,7 +37,7 @@ def slow_write_file(started, path, text, seconds):
     with Path(started).open("a") as runs:
         runs.write("started\n")
     time.sleep(seconds)
-    Path(path).write_text(text)
+    _write_whole(path, text)
 
 
 # A worker started with NEWSROOM_TEST_RENDITION_LOG set writes a line to that file for each
