@@ -31,7 +31,7 @@ from importers.pages import PageWriter
 from importers.prepare import MAX_TOPICS
 from importers.records import Entry, Media, Person, Skipped, Term
 from importers.storage import local_file
-from importers.wordpress import open_wxr
+from importers.wordpress import open_wxr, write_content
 from importers.wp_fields import _byline, _section_and_topics
 from importers.write import ArticleWriter
 
@@ -209,14 +209,7 @@ def wordpress_batches(job, part, run, path):
                 [articles.section or record.section or articles.default_section
                  for record in records if isinstance(record, Entry) and record.kind != "page"]
             )
-            for record in records:
-                if isinstance(record, Entry) and record.kind == "page":
-                    pages.add(record)
-                elif isinstance(record, Entry):
-                    articles.add(record)
-                elif isinstance(record, Skipped):
-                    run.skip(record.kind, record.where, record.reason, record.count)
-            articles.flush()
+            write_content(records, run=run, articles=articles, pages=pages)
 
         return write
 

@@ -5,6 +5,9 @@
     for record in export.records("library"): ...            # people, topics, pictures
     for record in export.records("content"): ...            # posts and pages
 
+The reader touches no database; `write_content` only hands the content records to the writers
+it is given (`importers.write.ArticleWriter`, `importers.pages.PageWriter`).
+
 Each pass streams the file with expat (through defusedxml) and drops every `<item>` once it is
 read, so memory stays flat however large the export. A DOCTYPE is allowed and never fetched;
 entity declarations are refused outright, since they are the only way an XML file can blow up
@@ -353,6 +356,20 @@ class WxrExport:
         if local:
             return local.replace(tzinfo=self.zone).astimezone(UTC)
         return None
+
+
+def write_content(records, *, run, articles, pages):
+    """Hand the content records to their writers: pages to `pages`, posts to `articles`,
+    what has no home to the run's tally; then write what `articles` still holds. The one
+    dispatch `import_wordpress` and the admin's import jobs share."""
+    for record in records:
+        if isinstance(record, Entry) and record.kind == "page":
+            pages.add(record)
+        elif isinstance(record, Entry):
+            articles.add(record)
+        elif isinstance(record, Skipped):
+            run.skip(record.kind, record.where, record.reason, record.count)
+    articles.flush()
 
 
 class _Discard:
