@@ -197,6 +197,7 @@ def checkpoint(part, run, through, *, items_done, finished):
 
 def wordpress_batches(job, part, run, path):
     export = open_wxr(path, first_item=part.first_item)
+    export.check()  # the part's items mapped: those known unchanged are not read again
     media, articles, pages = wordpress_writers(run, job)
     # What part 0 wrote, known without counting it again in this part's tally.
     media.remember_existing()
@@ -214,7 +215,7 @@ def wordpress_batches(job, part, run, path):
         return write
 
     start = max(part.done_through + 1, part.first_item)
-    records = export.records("content", after=start - 1)
+    records = export.records("content", after=start - 1, known=articles.known_unchanged)
     end, batch = start + BATCH_ITEMS - 1, []
     for record in records:
         # Read ahead of the batch's transaction; a batch ends at an item's boundary.

@@ -28,11 +28,13 @@ from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.text import name_key
 from articles.workflow import Publication
+from importers import digests
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
+from importers.records import Unchanged
 from importers.run import ItemFailed, describe_error
-from importers.slugs import old_path
+from importers.slugs import old_path, source_key
 
 
 class ArticleWriter(PreparingEntries):
@@ -61,16 +63,42 @@ class ArticleWriter(PreparingEntries):
         self.topics = Topics(run)
         self.pending = []
         self.site = Site.objects.get_current()
+        self.context = None  # what besides its bytes an item's digest holds (`digests`)
+        self.known = {}  # source id -> (status, slug, section slug) of items found unchanged
 
     def add(self, entry):
         self.pending.append(entry)
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
+    def known_unchanged(self, pairs):
+        """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
+        these very bytes in this context (`importers.digests`): the reader need not read them
+        again, and sends `Unchanged` records instead. One query."""
+        wanted, numbers = {}, {}
+        for facts, digest in pairs:
+            source_id = source_key(facts.text("wp:post_id"))
+            wanted[source_id], numbers[source_id] = self.in_context(digest), facts.number
+        found = digests.unchanged(self.source_system, wanted)
+        self.known.update(found)
+        return {numbers[source_id] for source_id in found}
+
+    def in_context(self, digest):
+        if self.context is None:  # after the library pass: the pictures are all known
+            self.context = digests.context_of(
+                section=self.section,
+                default_section=self.default_section,
+                pictures=self.media.known_fingerprints() if self.media is not None else {},
+            )
+        return digests.in_context(digest, self.context)
+
     def flush(self):
         batch, self.pending = self.pending, []
         identified = []
         for entry in batch:
+            if isinstance(entry, Unchanged):
+                identified.append(entry)
+                continue
             try:
                 identified.append(self.identify(entry))
             except ItemFailed as error:
@@ -179,6 +207,11 @@ class ArticleWriter(PreparingEntries):
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics)
         self._redirects(items, articles)
+        digests.remember([
+            (article.pk, self.in_context(item.entry.digest), item.fingerprint)
+            for item, article in zip(items, articles, strict=True)
+            if item.entry.digest
+        ])
         self._revisions(articles)
         purge_change(was, [article.pk for article in articles])
         return outcomes
@@ -256,11 +289,11 @@ class ArticleWriter(PreparingEntries):
             if old not in found
         )
 
-    def _map_unchanged(self, item, status, slug, section_slug):
-        if status != Article.Status.PUBLISHED or not section_slug or not item.entry.old_urls:
+    def _map_unchanged(self, old_urls, status, slug, section_slug):
+        if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
             return
         new_url = reverse("articles:article-detail", kwargs={"section": section_slug, "slug": slug})
-        for url in item.entry.old_urls:
+        for url in old_urls:
             if old_path(url):
                 self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
 

@@ -91,6 +91,7 @@ class Command(ImportCommand):
                 [name for name in names if name],
                 descriptions={term.name: term.description for term in terms},
             )
-            write_content(export.records("content"), run=run, articles=articles, pages=pages)
+            content = export.records("content", known=articles.known_unchanged)
+            write_content(content, run=run, articles=articles, pages=pages)
 
         return path.name, write
