@@ -21,6 +21,7 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,23 +218,28 @@ class ArticleWriter(PreparingEntries):
         return outcomes
 
     def _free_slugs(self, articles):
-        """Give each article a slug no other article has: `-2`, `-3` … appended if taken."""
+        """Give each article a slug no other article has: `-2`, `-3` … appended if taken.
+
+        One query for the batch's slugs, and one more when some are taken: every slug that
+        starts as a taken one does (its numbered forms, cut to fit, included)."""
         own = {article.pk for article in articles if article.pk}
+        others = Article.objects.exclude(pk__in=own)
         wanted = {article.slug for article in articles}
-        taken = set(
-            Article.objects.filter(slug__in=wanted).exclude(pk__in=own).values_list(
-                "slug", flat=True
-            )
-        )
+        taken = set(others.filter(slug__in=wanted).values_list("slug", flat=True))
+        clashing = {article.slug for article in articles if article.slug in taken}
+        if clashing:
+            # A numbered form keeps at least SLUG_MAX - 11 characters of its base.
+            starts = Q()
+            for base in clashing:
+                starts |= Q(slug__startswith=base[: SLUG_MAX - 11])
+            taken.update(others.filter(starts).values_list("slug", flat=True))
         for article in articles:
             if article.slug in taken:
                 base, number = article.slug, 2
                 while True:
                     suffix = f"-{number}"
                     candidate = f"{base[: SLUG_MAX - len(suffix)]}{suffix}"
-                    if candidate not in taken and not Article.objects.filter(
-                        slug=candidate
-                    ).exclude(pk__in=own).exists():
+                    if candidate not in taken:
                         break
                     number += 1
                 article.slug = candidate
