@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
-from articles.text import name_key
 from articles.workflow import Publication
 from importers import digests
+from importers.copying import inserting
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
@@ -185,18 +185,18 @@ class ArticleWriter(PreparingEntries):
                 setattr(article, field, value)
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
-            article.section = topics[name_key(item.section)]
+            article.section = topics[self.topics.key(item.section)]
             article.source_fingerprint = item.fingerprint
             article.modified = now
-            article.refresh_rendered_body()  # what save() does; bulk writes bypass it
-            article.full_clean(
-                exclude=["section", "featured_image", "featured_library_image", "slug"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
         self._free_slugs(new + updated)
 
-        Article.objects.bulk_create(new)
+        # New articles stream to the database as each is finished (`importers.copying`).
+        with inserting(Article, ids=len(new)) as add:
+            for article in new:
+                self._finish(article)
+                add(article)
+        for article in updated:
+            self._finish(article)
         if updated:
             Article.objects.bulk_update(
                 updated,
@@ -206,7 +206,7 @@ class ArticleWriter(PreparingEntries):
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
-        self._relations(items, articles, topics)
+        self._relations(items, articles, topics, replaced=[article.pk for article in updated])
         self._redirects(items, articles)
         digests.remember([
             (article.pk, self.in_context(item.entry.digest), item.fingerprint)
@@ -216,6 +216,15 @@ class ArticleWriter(PreparingEntries):
         self._revisions(articles)
         purge_change(was, [article.pk for article in articles])
         return outcomes
+
+    @staticmethod
+    def _finish(article):
+        article.refresh_rendered_body()  # what save() does; bulk writes bypass it
+        article.full_clean(
+            exclude=["section", "featured_image", "featured_library_image", "slug"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
 
     def _free_slugs(self, articles):
         """Give each article a slug no other article has: `-2`, `-3` … appended if taken.
@@ -245,25 +254,25 @@ class ArticleWriter(PreparingEntries):
                 article.slug = candidate
             taken.add(article.slug)
 
-    def _relations(self, items, articles, topics):
-        ids = [article.pk for article in articles]
-        TopicItem.objects.filter(content_object_id__in=ids).delete()
-        TopicItem.objects.bulk_create(
-            TopicItem(content_object=article, tag=topics[name_key(name)], position=position)
-            for item, article in zip(items, articles, strict=True)
-            for position, name in enumerate(item.topics)
-        )
+    def _relations(self, items, articles, topics, *, replaced):
+        """The articles' topics and bylines, written anew (`replaced`: the pks of those that
+        had some before; a new article has none to delete)."""
+        if replaced:
+            TopicItem.objects.filter(content_object_id__in=replaced).delete()
+        with inserting(TopicItem) as add:
+            for item, article in zip(items, articles, strict=True):
+                for position, name in enumerate(item.topics):
+                    add(TopicItem(content_object=article, tag=topics[self.topics.key(name)],
+                                  position=position))
         bylines = self.people.ensure([p for item in items for p in item.entry.authors])
         by_slug = {author.slug: author for author in bylines}
-        ArticleAuthor.objects.filter(article_id__in=ids).delete()
-        rows = []
-        for item, article in zip(items, articles, strict=True):
-            slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
-            rows += [
-                ArticleAuthor(article=article, author=by_slug[slug], position=position)
-                for position, slug in enumerate(s for s in slugs if s in by_slug)
-            ]
-        ArticleAuthor.objects.bulk_create(rows)
+        if replaced:
+            ArticleAuthor.objects.filter(article_id__in=replaced).delete()
+        with inserting(ArticleAuthor) as add:
+            for item, article in zip(items, articles, strict=True):
+                slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
+                for position, slug in enumerate(s for s in slugs if s in by_slug):
+                    add(ArticleAuthor(article=article, author=by_slug[slug], position=position))
 
     def _redirects(self, items, articles):
         """Old permalinks (and an updated article's old address) lead to the new address."""
@@ -289,11 +298,10 @@ class ArticleWriter(PreparingEntries):
         for redirect in found.values():
             redirect.new_path = moves[redirect.old_path]
         Redirect.objects.bulk_update(found.values(), ["new_path"])
-        Redirect.objects.bulk_create(
-            Redirect(site=self.site, old_path=old, new_path=new)
-            for old, new in moves.items()
-            if old not in found
-        )
+        with inserting(Redirect) as add:
+            for old, new in moves.items():
+                if old not in found:
+                    add(Redirect(site=self.site, old_path=old, new_path=new))
 
     def _map_unchanged(self, old_urls, status, slug, section_slug):
         if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
