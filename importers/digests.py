@@ -6,7 +6,7 @@ must parse and convert the item first, which is most of a re-run's cost. A reade
 cut its source into items (the WordPress reader, `importers.wxr_scan`) also gives each entry
 the digest of its bytes; the writer keeps it here beside the fingerprint it led to, in the
 writer's context (`in_context`: the section options and the pictures the source has in the
-library). On the next run the writer looks up a batch's digests in one query (`unchanged`):
+library). On the next run the writer looks up a batch's digests in two queries (`unchanged`):
 an item whose digest matches, while its article still holds the fingerprint recorded beside
 it, would give that same fingerprint again, so it is counted unchanged without being read.
 
@@ -63,18 +63,29 @@ def context_of(*, section, default_section, pictures):
 def unchanged(source_system, wanted):
     """Of `wanted` ({source_id: digest in context}), those whose article was imported from
     those bytes and still holds the fingerprint it got then: {source_id: (status, slug,
-    section slug)}. One query."""
-    rows = Article.objects.filter(
-        source_system=source_system, source_id__in=list(wanted)
-    ).values_list(
-        "source_id", "source_fingerprint", "import_digest__digest",
-        "import_digest__fingerprint", "status", "slug", "section__slug",
-    )
-    return {
-        source_id: rest
-        for source_id, fingerprint, digest, recorded, *rest in rows
-        if digest == wanted[source_id] and recorded == fingerprint
+    section slug)}.
+
+    Two queries, each by a unique index (the articles by their source, the digests by their
+    article): joined in one, PostgreSQL reads the whole table of digests for every batch."""
+    articles = {
+        pk: row
+        for pk, *row in Article.objects.filter(
+            source_system=source_system, source_id__in=list(wanted)
+        )
+        .order_by()
+        .values_list("pk", "source_id", "source_fingerprint", "status", "slug", "section__slug")
     }
+    if not articles:
+        return {}
+    recorded = ImportedDigest.objects.filter(article_id__in=list(articles)).values_list(
+        "article_id", "digest", "fingerprint"
+    )
+    found = {}
+    for pk, digest, fingerprint in recorded:
+        source_id, current, *rest = articles[pk]
+        if digest == wanted[source_id] and fingerprint == current:
+            found[source_id] = rest
+    return found
 
 
 def remember(rows):

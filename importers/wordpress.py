@@ -342,6 +342,8 @@ class WxrExport:
                                if facts.number in digests])
         run = []
         for facts in batch:
+            if not run and facts.text("wp:post_type") == "attachment" and not facts.comments:
+                continue  # read in the library pass; here it would give nothing
             if facts.number not in unchanged:
                 run.append(facts)
                 continue

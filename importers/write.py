@@ -29,13 +29,19 @@ from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
 from articles.workflow import Publication
 from importers import digests
-from importers.copying import inserting
+from importers.copying import inserting, refresh_statistics
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.records import Unchanged
 from importers.run import ItemFailed, describe_error
 from importers.slugs import old_path, source_key
+
+# After how many new articles a run first refreshes the planner's statistics (then at every
+# doubling).
+STATISTICS_FIRST = 2000
+# Stands for the slug in an article's reversed path (a slug it cannot be: slugs are lower case).
+SLUG_MARK = "SLUG"
 
 
 class ArticleWriter(PreparingEntries):
@@ -66,6 +72,9 @@ class ArticleWriter(PreparingEntries):
         self.site = Site.objects.get_current()
         self.context = None  # what besides its bytes an item's digest holds (`digests`)
         self.known = {}  # source id -> (status, slug, section slug) of items found unchanged
+        self.created = 0
+        self.next_statistics = STATISTICS_FIRST
+        self.paths = {}  # section slug -> an article's path in it, the slug left to fill in
 
     def add(self, entry):
         self.pending.append(entry)
@@ -75,7 +84,7 @@ class ArticleWriter(PreparingEntries):
     def known_unchanged(self, pairs):
         """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
         these very bytes in this context (`importers.digests`): the reader need not read them
-        again, and sends `Unchanged` records instead. One query."""
+        again, and sends `Unchanged` records instead. Two queries."""
         wanted, numbers = {}, {}
         for facts, digest in pairs:
             source_id = source_key(facts.text("wp:post_id"))
@@ -155,6 +164,18 @@ class ArticleWriter(PreparingEntries):
             return
         for item, outcome in zip(changed, outcomes, strict=True):
             self.run.count(item.entry.kind, outcome)
+        if self.created >= self.next_statistics:
+            # The planner's picture of the tables this run fills, each time they have doubled:
+            # with the one it had before they grew, the next batches' lookups by source, slug
+            # and article read whole tables (autovacuum may be late, or off).
+            self.next_statistics = 2 * self.created
+            refresh_statistics(
+                (Article, ["source_system", "source_id", "slug", "section"]),
+                (TopicItem, ["content_object", "tag"]),
+                (ArticleAuthor, ["article", "author"]),
+                (Redirect, ["site", "old_path"]),
+                (digests.ImportedDigest, ["article"]),
+            )
 
     def _write(self, items, existing):
         """Write `items` (a batch, or one item on replay); returns their outcomes in order."""
@@ -195,6 +216,7 @@ class ArticleWriter(PreparingEntries):
             for article in new:
                 self._finish(article)
                 add(article)
+        self.created += len(new)
         for article in updated:
             self._finish(article)
         if updated:
@@ -306,7 +328,14 @@ class ArticleWriter(PreparingEntries):
     def _map_unchanged(self, old_urls, status, slug, section_slug):
         if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
             return
-        new_url = reverse("articles:article-detail", kwargs={"section": section_slug, "slug": slug})
+        # reverse() once per section: a re-run maps tens of thousands of unchanged articles.
+        if section_slug not in self.paths:
+            path = reverse(
+                "articles:article-detail", kwargs={"section": section_slug, "slug": SLUG_MARK}
+            )
+            self.paths[section_slug] = path.rpartition(SLUG_MARK)[::2]  # the slug comes last
+        before, after = self.paths[section_slug]
+        new_url = f"{before}{slug}{after}"
         for url in old_urls:
             if old_path(url):
                 self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
