@@ -321,6 +321,8 @@ def report(posts, now, before, revision):
             show(f"  workers' CPU; both CPUs busy ({workers})",
                  *[f"{r[workers]['worker_cpu_seconds']:.0f} s; "
                    f"{r[workers]['machine_busy']:.0%}" for r in (now, before) if r])
+            show("  of which the serial start (part 0, split)",
+                 *[f"{r[workers]['shared_seconds']:.1f} s" for r in (now, before) if r])
 
 
 def main():

@@ -56,14 +56,15 @@ def wordpress_writers(run, job):
 # Part 0: what a WordPress export's posts share ----------------------------------------------
 
 
-def import_shared(job, part, path, items):
+def import_shared(job, part, export, items):
     """Authors, topics and pictures, before any post, as `import_wordpress` does first; then
-    the sections, topics and authors the posts name (`items.posts`), which the parts running
-    at once would otherwise each try to create, so that they find them instead."""
+    the sections, topics and authors the posts name (`items`: the export's checked
+    `ItemMap`), which the parts running at once would otherwise each try to create, so that
+    they find them instead."""
     run = JobRun(job, part.tally)
     media, articles, _ = wordpress_writers(run, job)
     persons, terms, pictures, skipped = [], [], [], []
-    for record in open_wxr(path).records("library"):
+    for record in export.records("library"):
         if isinstance(record, Person):
             persons.append(record)
         elif isinstance(record, Term):
@@ -84,7 +85,7 @@ def import_shared(job, part, path, items):
             [name for name in unique if name],
             descriptions={term.name: term.description for term in terms},
         )
-        people, topics, sections = posts_names(items.posts, persons, articles)
+        people, topics, sections = posts_names(items.items, persons, articles)
         articles.people.ensure(people)
         articles.topics.ensure(topics, sections=sections)
 

@@ -1,10 +1,10 @@
 """Planning an import job: reading its source once, and splitting it into parts for workers.
 
-A WordPress export is mapped (`importers.wxr_parts`), part 0 writes what every post shares
-(authors, topics, pictures: `importers.job_parts.import_shared`), then the items are split
-into parts of IMPORT_PART_ITEMS, each stored as a WXR file of its own and queued as its own
-task: several workers take them at once. A JSON Lines file or a feed is one part. A dry run or
-a strict run is not split (`importers.job_whole`).
+A WordPress export is checked and mapped in one pass (`importers.wxr_scan`), part 0 writes
+what every post shares (authors, topics, pictures: `importers.job_parts.import_shared`), then
+the items are split into parts of IMPORT_PART_ITEMS, each stored as a WXR file of its own
+and queued as its own task: several workers take them at once. A JSON Lines file or a feed
+is one part. A dry run or a strict run is not split (`importers.job_whole`).
 """
 
 from pathlib import Path
@@ -21,7 +21,8 @@ from importers.job_report import job_label
 from importers.job_state import end_cancelled, finish_if_done
 from importers.job_whole import run_whole
 from importers.storage import import_storage, local_file
-from importers.wxr_parts import map_items, part_bytes, ranges
+from importers.wordpress import open_wxr
+from importers.wxr_scan import part_bytes, ranges
 from jobs.outbox import enqueue
 
 
@@ -55,24 +56,26 @@ def plan(job_id):
 
 
 def plan_wordpress(job, path):
-    items = map_items(path)
-    ImportJob.objects.filter(pk=job.pk).update(items_total=items.count)
+    export = open_wxr(path)
+    items = export.check(names=True)  # where the items are, and what names they use
+    count = len(items.items)
+    ImportJob.objects.filter(pk=job.pk).update(items_total=count)
     shared, _ = ImportPart.objects.get_or_create(job=job, number=0)
     if shared.status != ImportPart.Status.DONE:
-        import_shared(job, shared, path, items)
+        import_shared(job, shared, export, items)
         shared.refresh_from_db()
         if shared.status != ImportPart.Status.DONE:
             return  # cancelled
     storage = import_storage()
     folder = str(Path(job.file_name).parent)
     parts = []
-    for number, (first, last) in enumerate(ranges(items.count, settings.IMPORT_PART_ITEMS), 1):
+    for number, (first, last) in enumerate(ranges(count, settings.IMPORT_PART_ITEMS), 1):
         name = f"{folder}/part-{number:04d}.xml"
         if storage.exists(name):  # written by an earlier run of this task, which died
             storage.delete(name)
         stored = storage.save(name, ContentFile(part_bytes(path, items, first, last)))
         parts.append((first, last, stored))
-    queue_parts(job, parts, total=items.count)
+    queue_parts(job, parts, total=count)
 
 
 def queue_parts(job, parts, *, total):

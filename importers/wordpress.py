@@ -77,7 +77,8 @@ def open_wxr(path, timezone="UTC", *, first_item=1):
 
     `timezone` is the WordPress site's zone, used only for posts without a UTC date.
     `first_item` is the number of the file's first `<item>`: a part of a larger export
-    (`importers.wxr_parts`) numbers its items as the whole file does, so messages say where.
+    (`importers.wxr_scan.part_bytes`) numbers its items as the whole file does, so messages
+    say where.
     """
     try:
         zone = ZoneInfo(timezone)
@@ -217,13 +218,14 @@ class WxrExport:
         self.site_url = header.get("wp:base_site_url") or header.get("link", "")
         self.blog_url = header.get("wp:base_blog_url") or self.site_url
 
-    def check(self):
+    def check(self, *, names=False):
         """Read the whole file once, building nothing; raise SourceRefused if it is unsound.
 
         Catches what the header could not show: truncation, a broken item, an entity
         declared late. No element is built, so this is several times faster than `records`.
         It also notes where each item is (`importers.wxr_scan`), so the passes that follow
-        read the items by ranges, and items known unchanged not at all.
+        read the items by ranges, and items known unchanged not at all; and returns that
+        `ItemMap` (with `names`, each item's categories and author as well).
         """
         parser = DefusedXMLParser(
             target=_Discard(), forbid_dtd=False, forbid_entities=True, forbid_external=True
@@ -231,9 +233,12 @@ class WxrExport:
         with self._open() as source, self._refusals():
             head = source.read(4)
             source.seek(0)
-            items = scan(parser, source, name_of=self._name, first_item=self.first_item)
+            items = scan(
+                parser, source, name_of=self._name, first_item=self.first_item, names=names
+            )
         if items.by_ranges and ascii_compatible(head):
             self.map = items
+        return items
 
     def _channel_children(self, data=None):
         """Yield (name, element) for each complete child of <channel>, then free it: of the

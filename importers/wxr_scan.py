@@ -22,8 +22,10 @@ from functools import cache
 from pathlib import Path
 
 CLOSING = b"\n</channel>\n</rss>\n"
-# The fields of an item the scan keeps, by the reader's names ("wp:post_id").
+# The fields of an item the scan keeps, by the reader's names ("wp:post_id"), and with
+# `names` the author's too (`wp_fields._byline` reads them).
 NOTED = frozenset({"link", "guid", "wp:post_id", "wp:post_type", "wp:status"})
+NAMES = frozenset({"dc:creator", "wp:author"})
 # What a content pass makes of an item's bytes: the reader's own code, and the embed rule its
 # body conversion applies. A new version of any of them reads every item again, once.
 READER_MODULES = (
@@ -45,6 +47,7 @@ class ItemFacts:
     end: int = 0  # where the next item (or `</channel>`) starts
     fields: dict = field(default_factory=dict)
     comments: int = 0
+    categories: list = field(default_factory=list)  # (domain, name), when asked for (`names`)
 
     def raw(self, name):
         return self.fields.get(name) or ""
@@ -64,10 +67,13 @@ class ItemMap:
     by_ranges: bool
 
 
-def scan(parser, source, *, name_of, first_item=1):
+def scan(parser, source, *, name_of, first_item=1, names=False):
     """Feed `source` (a binary file) through `parser` (a DefusedXMLParser whose target keeps
-    nothing) and return the `ItemMap`. `name_of` turns expat's "uri}local" into "wp:local"."""
+    nothing) and return the `ItemMap`. `name_of` turns expat's "uri}local" into "wp:local".
+    With `names`, each item's categories and author are noted too (what an import job's
+    part 0 creates before the parts run: `importers.job_parts.posts_names`)."""
     expat = parser.parser
+    noted = NOTED | NAMES if names else NOTED
     items, text, state = [], [], {"depth": 0, "item": None, "noting": None}
     marks = {"opening_end": None, "channel_end": 0, "in_order": True}
     names = {}
@@ -92,7 +98,12 @@ def scan(parser, source, *, name_of, first_item=1):
                 marks["in_order"] = False  # a header field after the items began
         elif depth == 4 and state["item"] is not None:
             name = short(raw)
-            if name in NOTED and name not in state["item"].fields:
+            if name == "category" and names:
+                domain = dict(zip(attributes[::2], attributes[1::2], strict=True)).get("domain")
+                state["noting"] = ("category", domain)
+                text.clear()
+                expat.CharacterDataHandler = text.append
+            elif name in noted and name not in state["item"].fields:
                 state["noting"] = name
                 text.clear()
                 expat.CharacterDataHandler = text.append
@@ -106,7 +117,10 @@ def scan(parser, source, *, name_of, first_item=1):
         depth = state["depth"]
         state["depth"] = depth - 1
         if depth == 4 and state["noting"]:
-            state["item"].fields[state["noting"]] = "".join(text)
+            if isinstance(state["noting"], tuple):
+                state["item"].categories.append((state["noting"][1], "".join(text)))
+            else:
+                state["item"].fields[state["noting"]] = "".join(text)
             state["noting"] = None
             expat.CharacterDataHandler = None
         elif depth == 3:
@@ -155,3 +169,21 @@ def item_digest(data, number, timezone):
     digest = hashlib.sha256(f"{reader_version()}|{number}|{timezone}|".encode())
     digest.update(data)
     return digest.hexdigest()
+
+
+def ranges(count, size):
+    """The (first, last) item numbers of each part of `count` items, `size` at most each."""
+    return [(first, min(first + size - 1, count)) for first in range(1, count + 1, size)]
+
+
+def part_bytes(path, items, first, last):
+    """The WXR document of items `first` to `last` (numbered from 1) of the file at `path`:
+    the export's opening (everything before the first item: the header, its authors and
+    terms), those items byte for byte, the closing tags. It reads as the whole file reads
+    them; `open_wxr(part, first_item=first)` numbers them as the whole file does."""
+    start, end = items.items[first - 1].start, items.items[last - 1].end
+    with Path(path).open("rb") as source:
+        opening = source.read(items.header_end)
+        source.seek(start)
+        body = source.read(end - start)
+    return opening + body + CLOSING
