@@ -412,7 +412,7 @@ http {{
 @contextlib.contextmanager
 def nginx_serving(path, body):
     """nginx on a free port, serving `body` (gzipped bytes) at `path` from a file."""
-    from tests.varnish import free_port, wait_for
+    from tests.servers import free_port, stop_process, wait_until_serving
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
@@ -440,15 +440,12 @@ def nginx_serving(path, body):
             return False
 
         try:
-            with contextlib.suppress(AssertionError):
-                wait_for(answers, 20, "")
-            if not answers():
-                log = Path(folder) / "error.log"
-                raise RuntimeError(f"nginx did not serve the page:\n{log.read_text()[-2000:]}")
+            wait_until_serving(
+                answers, process, name="nginx", log=Path(folder) / "error.log", timeout=20
+            )
             yield port
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            stop_process(process)
 
 
 def varnish_against_nginx(edge, site, options):

@@ -35,7 +35,8 @@ from jobs.models import FailedTask, OutboxMessage
 from newsroom.celery import app as celery_app
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.factories import SectionFactory
-from tests.task_queue import CELERY, ROOT, spare_redis_url, stop, wait_for
+from tests.servers import wait_for
+from tests.task_queue import CELERY, ROOT, spare_redis_url, stop
 from tests.test_task_workers import worker_database_url
 
 pytestmark = pytest.mark.django_db
