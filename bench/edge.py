@@ -165,41 +165,19 @@ def build_site(count):
     )
 
 
-def form_fields(html, form_id):
-    """What a browser would send for the form as rendered (as tests/test_redirects.py does)."""
-    from bs4 import BeautifulSoup
-
-    data = {}
-    form = BeautifulSoup(html, "html.parser").select_one(f"form#{form_id}")
-    for field in form.select("input[name], select[name], textarea[name]"):
-        name, kind = field["name"], field.get("type", "")
-        if kind in {"submit", "button", "file", "image"} or "__prefix__" in name:
-            continue
-        if field.name == "select":
-            chosen = [option.get("value", "") for option in field.select("option[selected]")]
-            data[name] = chosen if field.has_attr("multiple") else (chosen or [""])[0]
-        elif field.name == "textarea":
-            data[name] = field.text
-        elif kind == "radio":
-            if field.has_attr("checked") or name not in data:
-                data[name] = field.get("value", "")
-        elif kind == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
-
-
 def save_headline(site, pk):
     """Change article `pk`'s headline in the admin as an editor would; (new headline, the
     moment the form was posted)."""
+    from tests.admin_forms import form_fields
+
     url = f"/admin/articles/article/{pk}/change/"
     page = site.editor.get(url)
     assert page.status_code == 200, page.status_code
-    data = form_fields(page.content.decode(), "article_form")
+    data = form_fields(page, "article_form")
     headline = f"Story {pk}, correction {next(site.edits)}"
-    data["headline"] = headline
+    # The article is public, so the form asks what kind of change this is: a minor fix (no
+    # "Updated" time, no correction note), so that each save changes only the headline.
+    data.update(headline=headline, change_kind="minor")
     posted = time.monotonic()
     response = site.editor.post(url, data)
     assert response.status_code == 302, re.findall(
@@ -421,7 +399,7 @@ http {{
 @contextlib.contextmanager
 def nginx_serving(path, body):
     """nginx on a free port, serving `body` (gzipped bytes) at `path` from a file."""
-    from tests.varnish import free_port, wait_for
+    from tests.servers import free_port, stop_process, wait_until_serving
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
@@ -449,15 +427,12 @@ def nginx_serving(path, body):
             return False
 
         try:
-            with contextlib.suppress(AssertionError):
-                wait_for(answers, 20, "")
-            if not answers():
-                log = Path(folder) / "error.log"
-                raise RuntimeError(f"nginx did not serve the page:\n{log.read_text()[-2000:]}")
+            wait_until_serving(
+                answers, process, name="nginx", log=Path(folder) / "error.log", timeout=20
+            )
             yield port
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            stop_process(process)
 
 
 def varnish_against_nginx(edge, site, options):
