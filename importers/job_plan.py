@@ -57,7 +57,8 @@ def plan(job_id):
 
 def plan_wordpress(job, path):
     export = open_wxr(path)
-    items = export.check(names=True)  # where the items are, and what names they use
+    export.check(names=True)  # where the items are, and what names they use
+    items = export.items
     count = len(items.items)
     ImportJob.objects.filter(pk=job.pk).update(items_total=count)
     shared, _ = ImportPart.objects.get_or_create(job=job, number=0)

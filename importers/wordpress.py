@@ -119,7 +119,9 @@ class WxrExport:
         self.blog_url = ""
         self.title = ""
         self._names = {}
-        # Where the items are (`check` notes it): then the passes read by ranges.
+        # Where the items are (`check` notes it), and the same when the passes can read by
+        # ranges.
+        self.items = None
         self.map = None
 
     # Reading the file
@@ -224,8 +226,8 @@ class WxrExport:
         Catches what the header could not show: truncation, a broken item, an entity
         declared late. No element is built, so this is several times faster than `records`.
         It also notes where each item is (`importers.wxr_scan`), so the passes that follow
-        read the items by ranges, and items known unchanged not at all; and returns that
-        `ItemMap` (with `names`, each item's categories and author as well).
+        read the items by ranges, and items known unchanged not at all. That `ItemMap` is
+        kept as `items` (with `names`, each item's categories and author noted as well).
         """
         parser = DefusedXMLParser(
             target=_Discard(), forbid_dtd=False, forbid_entities=True, forbid_external=True
@@ -236,9 +238,9 @@ class WxrExport:
             items = scan(
                 parser, source, name_of=self._name, first_item=self.first_item, names=names
             )
+        self.items = items
         if items.by_ranges and ascii_compatible(head):
             self.map = items
-        return items
 
     def _channel_children(self, data=None):
         """Yield (name, element) for each complete child of <channel>, then free it: of the

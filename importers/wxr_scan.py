@@ -17,6 +17,7 @@ authors, terms) before the first item, and an encoding in which the closing tags
 """
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -76,12 +77,12 @@ def scan(parser, source, *, name_of, first_item=1, names=False):
     noted = NOTED | NAMES if names else NOTED
     items, text, state = [], [], {"depth": 0, "item": None, "noting": None}
     marks = {"opening_end": None, "channel_end": 0, "in_order": True}
-    names = {}
+    shorts = {}
 
     def short(raw):
-        known = names.get(raw)
+        known = shorts.get(raw)
         if known is None:
-            known = names[raw] = name_of("{" + raw if "}" in raw else raw)
+            known = shorts[raw] = name_of("{" + raw if "}" in raw else raw)
         return known
 
     def start(raw, attributes):
@@ -100,7 +101,7 @@ def scan(parser, source, *, name_of, first_item=1, names=False):
             name = short(raw)
             if name == "category" and names:
                 domain = dict(zip(attributes[::2], attributes[1::2], strict=True)).get("domain")
-                state["noting"] = ("category", domain)
+                state["noting"] = ("category", domain and sys.intern(domain))
                 text.clear()
                 expat.CharacterDataHandler = text.append
             elif name in noted and name not in state["item"].fields:

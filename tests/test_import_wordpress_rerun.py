@@ -213,3 +213,14 @@ def test_taken_slugs_cost_the_same_queries_for_5_posts_as_for_20(tmp_path):
     # post-100 … post-104 (and -2, -3) were taken by the earlier imports.
     assert {f"post-{n}-2" for n in range(105, 120)} | {f"post-{n}-4" for n in range(100, 105)} \
         == slugs
+
+
+def test_the_check_notes_posts_names_only_when_asked(tmp_path):
+    path = write(tmp_path, wxr(post(1, categories=("Harbour",), tags=("Ferries",))))
+    plain, named = open_wxr(path), open_wxr(path)
+    plain.check()
+    named.check(names=True)
+    plain, named = plain.items, named.items
+    assert plain.items[0].categories == [] and plain.items[0].text("dc:creator") == ""
+    assert named.items[0].categories == [("category", "Harbour"), ("post_tag", "Ferries")]
+    assert named.items[0].text("dc:creator") == "rosa"
