@@ -270,6 +270,61 @@ class DatabaseRouteMiddleware:
         return None
 
 
+# Caches and replicas ---------------------------------------------------------------------
+
+
+def wait_for_replicas(timeout=None):
+    """Wait until every replica that answers has replayed all the primary has written so far,
+    for at most `timeout` seconds (NEWSROOM_REPLICA_WAIT_SECONDS); returns those still behind.
+
+    Called after a change commits, before the caches holding the old version are dropped
+    (newsroom.purging: the origin's fragments; edge.purge: the edge caches). Dropped earlier, a
+    reader's request could rebuild them from a replica that has not applied the change yet, and
+    the old version would be kept afresh for the caches' whole lifetime (FRAGMENT_SECONDS,
+    CACHE_S_MAXAGE) instead of for the replicas' lag. One query to the primary and one to each
+    replica when they have caught up; nothing at all without replicas.
+    """
+    waiting = [alias for alias in replicas() if not is_down(alias)]
+    if timeout is None:
+        timeout = settings.NEWSROOM_REPLICA_WAIT_SECONDS
+    if not waiting or timeout <= 0:
+        return []
+    try:
+        with connections[PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+            target = cursor.fetchone()[0]
+    except DATABASE_UNAVAILABLE:
+        return waiting
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = [alias for alias in waiting if not _replayed(alias, target)]
+        if not waiting or time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    if waiting:
+        logger.warning(
+            "%s still behind the primary after %s s: pages read from it may show the "
+            "previous version until their caches expire.",
+            ", ".join(waiting),
+            timeout,
+        )
+    return waiting
+
+
+def _replayed(alias, target):
+    """Whether `alias` has replayed the primary's WAL up to `target` (a promoted replica, no
+    longer replaying, has; so has one that is down: it serves nobody)."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [target]
+            )
+            return cursor.fetchone()[0]
+    except DATABASE_UNAVAILABLE as error:
+        mark_down(alias, error)
+        return True
+
+
 # Tasks -------------------------------------------------------------------------------------
 
 # The route to put back when each running task ends, by task id: a stack, as for request ids.

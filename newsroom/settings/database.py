@@ -90,3 +90,6 @@ DATABASE_ROUTERS = ["newsroom.db_routing.PrimaryReplicaRouter"]
 # For this long after a signed-in editor's request that may have written, their reads come
 # from the primary, so they see their own change whatever the replicas' lag (newsroom.db_routing).
 NEWSROOM_READ_YOUR_WRITES_SECONDS = env_int("DATABASE_READ_YOUR_WRITES_SECONDS", 10)
+# After a change commits, its cached pages and fragments are dropped once the replicas have
+# applied it, waiting at most this long (0: at once); see newsroom.db_routing.wait_for_replicas.
+NEWSROOM_REPLICA_WAIT_SECONDS = env_int("DATABASE_REPLICA_WAIT_SECONDS", 5)
