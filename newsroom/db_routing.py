@@ -73,7 +73,7 @@ def mark_down(alias, error):
         first_line = next(iter(str(error).strip().splitlines()), "")[:200]
         logger.warning(
             "Database %s unreachable (%s: %s); its reads go elsewhere for %d s.",
-            alias,
+            label(alias),
             type(error).__name__,
             first_line,
             DOWN_SECONDS,
@@ -108,7 +108,12 @@ def answers(alias):
 
 def _answers_again(alias):
     if _down_until.pop(alias, None) is not None:
-        logger.warning("Database %s answers again; its reads go to it.", alias)
+        logger.warning("Database %s answers again; its reads go to it.", label(alias))
+
+
+def label(alias):
+    """How operators call a database: "primary", "replica1" …"""
+    return "primary" if alias == PRIMARY else alias
 
 
 def _knock(connection):
