@@ -40,9 +40,12 @@ shared_buffers = 16MB
 def run_as_postgres(*command, **options):
     """Run a PostgreSQL program as the `postgres` user (as ourselves when not root)."""
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run(
-        [*prefix, *map(str, command)], capture_output=True, text=True, check=True, **options
+    result = subprocess.run(
+        [*prefix, *map(str, command)], capture_output=True, text=True, **options
     )
+    if result.returncode:
+        raise RuntimeError(f"{Path(str(command[0])).name} failed:\n{result.stdout}{result.stderr}")
+    return result
 
 
 class Server:
