@@ -60,7 +60,7 @@ def server_environment(**values):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"} and not key.startswith("DATABASE_")
     }
     env.update(
         ENV_FILE="",
