@@ -17,7 +17,6 @@ from django.db import transaction
 
 from jobs.outbox import enqueue
 from library.images import RENDITION_WIDTHS, Crop, make_rendition_set, widths_for
-from newsroom.faults import DATABASE_UNAVAILABLE
 
 TASK = "library.make_renditions"
 # A page that finds renditions missing queues the task once in this many seconds per picture,
@@ -142,23 +141,12 @@ def ask_for(image, aspect=None):
     """Queue the renditions of `image` for `aspect` unless asked for in the last
     `ASK_AGAIN_SECONDS` (a page finding them missing calls this). Returns whether it queued.
 
-    One cache round trip; queueing writes one outbox row, on the primary even in a reader's
-    request (which otherwise reads a replica): while the primary is down, nothing is queued."""
+    One cache round trip; queueing writes one outbox row."""
     if not image.file or image.animated:
         return False
-    key = _asked_key(image, aspect)
-    if not cache.add(key, True, ASK_AGAIN_SECONDS):
+    if not cache.add(_asked_key(image, aspect), True, ASK_AGAIN_SECONDS):
         return False
-    try:
-        enqueue(TASK, image.pk, aspect)
-    except DATABASE_UNAVAILABLE:
-        # The primary is down while readers are served from a replica: the page goes out
-        # without the renditions, and the next view asks again. (Inside a transaction the
-        # error is the caller's: their transaction cannot go on.)
-        if transaction.get_connection().in_atomic_block:
-            raise
-        cache.delete(key)
-        return False
+    enqueue(TASK, image.pk, aspect)
     return True
 
 
