@@ -9,6 +9,7 @@ test's own, on 127.0.0.1 only), and is tuned for speed over durability: no fsync
 
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -104,6 +105,9 @@ class Cluster:
         self.replicas = [Server(self.folder, f"replica{n}") for n in range(1, replica_count + 1)]
 
     def start(self):
+        if not stat.S_ISCHR(os.stat(os.devnull).st_mode):
+            # initdb, run as postgres, writes to it: a root-owned plain file there stops it.
+            raise RuntimeError(f"{os.devnull} is a plain file, not the null device: recreate it")
         run_as_postgres(
             BINDIR / "initdb", "-D", self.primary.data, "-U", "postgres", "--auth=trust",
             "-E", "UTF8", "--locale=C",

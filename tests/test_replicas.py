@@ -267,8 +267,13 @@ def test_an_editor_sees_their_own_change_at_once_while_readers_may_see_it_late(
 
 # The primary down --------------------------------------------------------------------------
 
-PUBLIC_PAGES = ["/", "/news/", "/latest/", "/topics/", "/authors/", "/search/?q=the",
-                "/feeds/rss/", "/sitemap.xml", "/robots.txt"]
+# A reader's every kind of page (the demo's first ten stories have these authors and topics).
+PUBLIC_PAGES = [
+    "/", "/news/", "/latest/", "/topics/", "/topics/science/", "/authors/",
+    "/authors/priya-natarajan/", "/search/?q=the", "/corrections/", "/pages/about/",
+    "/feeds/rss/", "/feeds/topics/science/atom/", "/sitemap.xml", "/sitemap-news.xml",
+    "/robots.txt",
+]
 
 
 def test_with_the_primary_down_readers_are_served_and_the_admin_says_saving_is_paused(
