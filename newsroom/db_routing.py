@@ -97,10 +97,6 @@ def answers(alias):
         connection.ensure_connection()
     except DATABASE_UNAVAILABLE as error:
         mark_down(alias, error)
-        if getattr(connection, "pool", None):
-            # A pool whose server was down backs off between its attempts to reconnect; a new
-            # one, made when the server answers again, connects at once.
-            connection.close_pool()
         return False
     _answers_again(alias)
     return True

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.test_faults import free_port
+from tests.servers import free_port
 
 BINDIR = Path(
     subprocess.run(

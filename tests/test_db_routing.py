@@ -29,9 +29,10 @@ from newsroom.db_routing import (
     current_route,
     route_for,
 )
+from tests.admin_forms import form_fields
 from tests.conftest import parse
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
-from tests.test_revisions import change_form_data, change_url
+from tests.test_revisions import change_url
 
 REPLICAS = ["replica1", "replica2"]
 SECONDS = 10
@@ -168,7 +169,7 @@ def test_an_editors_save_leaves_a_cookie_that_sends_their_next_reads_to_the_prim
     editor, routes_seen
 ):
     article = published_article()
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update(headline="Harbour reopens to ferries", change_kind="minor")
     response = editor.post(change_url(article), data)
     assert response.status_code == 302, parse(response).select(".errorlist, .errornote")
@@ -290,7 +291,12 @@ def test_the_pool_takes_its_sizes_from_the_environment():
     assert result.returncode == 0, result.stderr
     databases = json.loads(result.stdout)["databases"]
     for alias in ("default", "replica1", "replica2"):
-        assert databases[alias]["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 6, "timeout": 5}
+        assert databases[alias]["OPTIONS"]["pool"] == {
+            "min_size": 2,
+            "max_size": 6,
+            "timeout": 5,
+            "reconnect_timeout": 5,
+        }
         # Django's pool lends a connection per request: none is kept by the request itself.
         assert databases[alias]["CONN_MAX_AGE"] == 0
 

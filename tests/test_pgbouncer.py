@@ -19,9 +19,9 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.servers import free_port
 from tests.test_faults import (  # noqa: F401 - static_root is a fixture used here
     Server,
-    free_port,
     manage,
     server_environment,
     static_root,

@@ -36,6 +36,11 @@ _pool = {
     "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
     # How long a request waits for a connection of the pool (all lent, or the server down).
     "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+    # A pool whose server is down tries again after 1, 2, 4 … seconds; its own default gives
+    # up a series after 5 minutes, so a server back after a long outage could wait that long
+    # for the next try. Given up after 5 s, the next request that needs a connection starts a
+    # new series at once.
+    "reconnect_timeout": 5,
 }
 if _pooled and not 1 <= _pool["min_size"] <= _pool["max_size"]:
     raise ImproperlyConfigured(
