@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments bench-edge bench-import lighthouse browser-tools edge-tools clean
+	bench-fragments bench-edge bench-import lighthouse browser-tools edge-tools pg-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,18 @@ edge-tools:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Install with apt:$$missing (the edge cache tests need them)"; exit 1; fi; \
+	fi
+
+# Debian's PgBouncer, for the test that serves the site through it in transaction mode
+# (tests/test_pgbouncer.py). The replica tests need only PostgreSQL's own server programs
+# (initdb, pg_basebackup, pg_ctl: `pg_config --bindir`), installed with the server.
+pg-tools:
+	@missing=""; \
+	command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || missing="$$missing pgbouncer"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Install with apt:$$missing (the PgBouncer test needs it)"; exit 1; fi; \
 	fi
 
 demo: export DEBUG = 1
@@ -124,7 +136,7 @@ test-fast: $(STAMP) $(NODE_STAMP)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.
 test: export SECRET_KEY ?= test-only-insecure-key
-test: $(STAMP) $(NODE_STAMP) browser-tools edge-tools
+test: $(STAMP) $(NODE_STAMP) browser-tools edge-tools pg-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, the migrations check, and which app may import which (docs/architecture.md).

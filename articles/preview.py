@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from articles.models import Article
 from articles.preview_links import link_days, open_link
 from articles.views import ArticleDetailView
+from newsroom.db_routing import reads_from_primary
 
 
 def _no_store(response):
@@ -57,6 +58,7 @@ class ArticlePreviewView(ArticleDetailView):
         return _no_store(super().render_to_response(context, **response_kwargs))
 
 
+@reads_from_primary  # a draft as it was just saved, never a replica's older copy
 def preview_page(request, token):
     """/preview/<token>/: a shared preview link, for readers without an admin account.
 

@@ -11,6 +11,7 @@ import logging
 from edge import backends
 from edge.backends import InvalidKeys, PurgeFailed
 from jobs.tasks import job
+from newsroom.db_routing import wait_for_replicas
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,9 @@ def purge(keys):
         return {}
     if not keys:
         return {}
+    # Purged before the read replicas have the change, a page could be fetched again from one
+    # without it and kept at the edge for its whole lifetime.
+    wait_for_replicas()
     done, failures = {}, []
     for edge in edges:
         try:

@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from library.models import Image
+from newsroom.db_routing import reads_from_primary
 
 PAGE_SIZE = 24
 SEARCHED = ["alt_text", "caption", "credit", "source_note"]
@@ -58,6 +59,7 @@ def image_json(image):
     }
 
 
+@reads_from_primary  # the body editor's chooser: a picture just uploaded is there
 @never_cache
 @require_GET
 def image_search(request):

@@ -13,7 +13,8 @@ class NewsroomConfig(AppConfig):
         # loading order, not an import cycle).
         from django.contrib.flatpages.sitemaps import FlatPageSitemap
 
-        from newsroom import signals, sitemaps
+        from newsroom import db_routing, signals, sitemaps
 
         signals.connect()
+        db_routing.tasks_read_from_primary()
         sitemaps.register("pages", FlatPageSitemap, order=40)

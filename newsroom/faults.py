@@ -19,7 +19,9 @@ Error" record of the same request (with its traceback) is dropped by `OutageAlre
 filter on the `django.request` logger (see LOGGING in settings).
 
 `templates/503.html` is rendered without the request, so no context processor runs and
-nothing on the page can query the database that just failed.
+nothing on the page can query the database that just failed. Under the admin's address the page
+is `templates/503_admin.html`, "Saving is paused": the admin reads and writes the primary only,
+and says plainly that nothing was saved (the request's transaction, if one began, rolled back).
 """
 
 import logging
@@ -30,6 +32,8 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+from newsroom.security import admin_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +56,13 @@ def service_unavailable(request, error):
         request.path,
     )
     retry_after = settings.NEWSROOM_RETRY_AFTER_SECONDS
-    response = HttpResponse(
-        render_to_string("503.html", {"retry_after": retry_after}), status=503
+    prefix = admin_prefix()
+    in_admin = bool(prefix) and request.path_info.startswith(prefix)
+    page = render_to_string(
+        "503_admin.html" if in_admin else "503.html",
+        {"retry_after": retry_after, "replicas": bool(settings.NEWSROOM_REPLICAS)},
     )
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
     # A CDN that kept the 503 would go on serving it after the database is back.
     add_never_cache_headers(response)

@@ -5,6 +5,10 @@
 - `/readyz` (readiness): the database, the cache, the task broker and the media storage answer.
   200 when they all do; 503 when one does not, with one plain-text line per service naming what
   is down, so a load balancer takes the process out of rotation until they are back.
+  With read replicas (DATABASE_REPLICA_URLS) each has a line of its own, and a database down
+  while readers can still be served (the primary, with a replica answering; a replica, with
+  the primary answering) makes the answer 200 "degraded", not 503: taking every web process
+  out of rotation would end the very service the replicas keep going (newsroom.db_routing).
 
 The checks are django-health-check's (database, cache, storage) plus `Broker`, which opens a
 connection to `CELERY_BROKER_URL` with kombu. Without a broker, tasks run in-process
@@ -57,6 +61,16 @@ class Broker(HealthCheck):
             raise ServiceUnavailable(f"unreachable ({type(error).__name__})") from error
 
 
+def still_serving(down, replicas):
+    """(`down`, degraded): the databases among `down` moved to "degraded" while the primary
+    ("database") or a replica still answers, since readers are then still served."""
+    databases = ["database", *replicas]
+    if not replicas or all(name in down for name in databases):
+        return down, []
+    degraded = [name for name in down if name in databases]
+    return [name for name in down if name not in databases], degraded
+
+
 def _text_response(lines, status):
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain", status=status)
     add_never_cache_headers(response)
@@ -73,7 +87,9 @@ class ReadinessView(HealthCheckView):
     """django-health-check's runner, answered as `name: OK` lines, 503 when any is down."""
 
     def get_named_checks(self):
-        checks = {"database": Database(), "cache": Cache(), "storage": Storage()}
+        checks = {"database": Database()}
+        checks.update((alias, Database(alias=alias)) for alias in settings.NEWSROOM_REPLICAS)
+        checks.update(cache=Cache(), storage=Storage())
         url = broker_url()
         if url:
             checks["broker"] = Broker(url=url)
@@ -94,6 +110,14 @@ class ReadinessView(HealthCheckView):
                 lines.append(f"{name}: OK")
         if "broker" not in named:
             lines.append("broker: not configured")
+        down, degraded = still_serving(down, settings.NEWSROOM_REPLICAS)
+        if degraded:
+            what = (
+                "saving is paused; readers are served from the replicas"
+                if "database" in degraded
+                else "their reads go to the other databases"
+            )
+            lines.insert(0, f"degraded: {', '.join(degraded)} ({what})")
         if down:
             lines.insert(0, f"unavailable: {', '.join(down)}")
         return _text_response(lines, 503 if down else 200)

@@ -8,7 +8,8 @@ What it does with them:
   neither when the edge nor when the broker is down. The shell cannot import the outbox (it is
   the jobs app's, a layer above); `JobsConfig.ready` hands the queueing function over
   (`set_queue`);
-- the origin's cached fragments naming them are retired after the commit (newsroom.fragments).
+- the origin's cached fragments naming them are retired after the commit (newsroom.fragments),
+  once the read replicas, if any, have applied it (newsroom.db_routing.wait_for_replicas).
 
 Within one transaction every purge joins one outbox message: the keys of an article's save,
 its byline rows and topic rows make one `edge.purge` (the message is written at the first
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from newsroom import fragments
+from newsroom import db_routing, fragments
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def purge(keys):
     if not keys:
         return
     # Each purge retires its fragments after the commit (at once outside a transaction).
-    transaction.on_commit(lambda: fragments.retire(keys))
+    transaction.on_commit(lambda: _retire(keys))
     outer = _batch.get()
     if outer is not None:
         outer.update(keys)
@@ -80,6 +81,13 @@ def purge(keys):
         pending.keys |= keys
         pending.message = _send(pending.keys, pending.message)
         pending.written_in = savepoints
+
+
+def _retire(keys):
+    # Not before the replicas have the change: a reader's page built from one still without it
+    # would be kept under the new versions.
+    db_routing.wait_for_replicas()
+    fragments.retire(keys)
 
 
 def _pending(connection):

@@ -24,6 +24,7 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
+from newsroom.db_routing import reads_from_primary
 from newsroom.pages import PublicPageMixin
 from submissions.forms import SubmissionForm
 from submissions.limits import UploadLimits, body_limit, too_large_message
@@ -127,6 +128,7 @@ class SubmissionThanksView(PublicPageMixin, TemplateView):
     template_name = "submissions/submission_thanks.html"
 
 
+@reads_from_primary  # for the desk: a submission that just arrived is there
 @never_cache
 @staff_member_required
 def file_download(request, pk):

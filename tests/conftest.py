@@ -25,7 +25,8 @@ them all):
 
 - `browser`: starts Chromium (tests/browser.py).
 - `services`: needs a running service or an outside tool besides the database: Redis, Java
-  with vnu.jar, varnishd (tests/varnish.py).
+  with vnu.jar, varnishd (tests/varnish.py), pgbouncer, throwaway PostgreSQL servers
+  (tests/pg_cluster.py).
 - `postgres`: only means something on PostgreSQL. On another database such a test is skipped
   with its reason, which `-ra` lists: it is never counted as passed there. (What only the
   fallback does is skipped on PostgreSQL the same way, with `skipif`; see test_search.)
@@ -60,6 +61,16 @@ def plain_http():
     """Tests speak http to the test client and the live server, so production's redirect to
     https is off for the run (before any live server starts); test_security turns it back on."""
     with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def reads_from_the_test_database():
+    """With DATABASE_REPLICA_URLS set, each replica alias mirrors the test database (TEST
+    MIRROR), but through a connection of its own, which cannot see what a test wrote in its
+    transaction: so readers' reads are not routed to replicas in the ordinary run.
+    tests/test_replicas.py runs real replicas in processes of their own."""
+    with override_settings(NEWSROOM_REPLICAS=[]):
         yield
 
 

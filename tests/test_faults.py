@@ -4,7 +4,8 @@
   page and Retry-After, whether the error comes from a view, from a template reading a lazy
   value, or from the 404 handler (newsroom.faults). Shown on a real server (gunicorn, DEBUG
   off) started with an address where no database is: a SQLite file in a folder that does not
-  exist, and a PostgreSQL port nothing listens on.
+  exist, and a PostgreSQL port nothing listens on. Under the admin's address the page says
+  "Saving is paused" (tests/test_replicas.py shows it beside replicas that keep readers served).
 - The cache unreachable: pages are served as if the cache were empty (newsroom.cache), shown on
   a real server with the demo content and a Redis address nothing listens on; and with the real
   Redis, the cache is used.
@@ -59,7 +60,7 @@ def server_environment(**values):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"} and not key.startswith("DATABASE_")
     }
     env.update(
         ENV_FILE="",
@@ -82,9 +83,10 @@ def manage(*args, env):
 
 
 class Server:
-    """gunicorn serving the project on a free local port; its log is kept for the tests."""
+    """gunicorn serving the project on a free local port; its log is kept for the tests.
+    `options` are gunicorn's, added to the command line (`--threads 4`)."""
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, options=()):
         self.port = free_port()
         self.log_path = log_path
         self.log_file = log_path.open("wb")
@@ -99,6 +101,7 @@ class Server:
                 "1",
                 "--timeout",
                 "30",
+                *options,
                 "newsroom.wsgi",
             ],
             cwd=ROOT,
@@ -203,6 +206,20 @@ def test_the_outage_is_logged_as_one_warning_line_per_request(site_without_its_d
     assert re.search(ending + "$", lines[0]), lines[0]
     for noise in ["Internal Server Error", "Service Unavailable", "Traceback", "ERROR"]:
         assert noise not in log
+
+
+def test_the_admin_says_saving_is_paused_while_the_database_is_down(site_without_its_database):
+    # Even the sign-in page reads the database (the site, the throttle's records).
+    status, headers, body = site_without_its_database.get("/admin/login/")
+    page = BeautifulSoup(body, "html.parser")
+    assert status == 503
+    assert headers["Retry-After"] == "30"
+    assert "no-store" in headers["Cache-Control"]
+    assert text_of(page.find("h1")) == "Saving is paused"
+    assert "The main database cannot be reached" in text_of(page.find("main"))
+    assert "Nothing from this request was saved" in text_of(page.find("main"))
+    # Without replicas, nothing is said of readers being served.
+    assert "Readers still see" not in body
 
 
 # The cache unreachable ------------------------------------------------------------------

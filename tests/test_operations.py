@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.health import still_serving
 from newsroom.request_id import RequestIdFilter
 from tests.servers import free_port
 
@@ -114,6 +115,30 @@ def test_with_the_database_down_healthz_is_200_and_readyz_names_the_database(
     assert body.splitlines()[1].startswith("database: down")
     assert "no-store" in headers["Cache-Control"]
     assert "nowhere" not in body and "no-such-folder" not in body
+
+
+@pytest.mark.parametrize(
+    ("down", "unavailable", "degraded"),
+    [
+        # The primary down, a replica answering: readers are served, so the process stays in
+        # rotation (tests/test_replicas.py shows the whole answer on real servers).
+        (["database"], [], ["database"]),
+        (["database", "replica1"], [], ["database", "replica1"]),
+        (["replica2"], [], ["replica2"]),
+        # Every database down: nothing can be served.
+        (["database", "replica1", "replica2"], ["database", "replica1", "replica2"], []),
+        # Whatever else is down still makes the answer 503.
+        (["database", "cache"], ["cache"], ["database"]),
+    ],
+)
+def test_with_replicas_a_database_down_while_readers_are_served_is_degraded(
+    down, unavailable, degraded
+):
+    assert still_serving(down, ["replica1", "replica2"]) == (unavailable, degraded)
+
+
+def test_without_replicas_the_database_down_is_unavailable():
+    assert still_serving(["database"], []) == (["database"], [])
 
 
 def test_with_the_database_down_metrics_answer_without_the_figures_it_keeps(

@@ -1,14 +1,13 @@
-"""The core: where the checkout is, secrets, hosts, apps, middleware, the database and cache."""
+"""The core: where the checkout is, secrets, hosts, apps, middleware and the cache."""
 
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from newsroom.env import env_bool, env_int, env_list, env_str
+from newsroom.env import env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -87,6 +86,8 @@ MIDDLEWARE = [
     # Near the top, so that every response, error pages included, carries the policies.
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
+    # Which database each request reads (the primary or a replica), before anything reads one.
+    "newsroom.db_routing.DatabaseRouteMiddleware",
     "newsroom.faults.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.surrogate.SurrogateKeyMiddleware",  # before sessions and CSRF: sees their cookies
@@ -137,13 +138,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
