@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments bench-edge lighthouse browser-tools edge-tools pg-tools clean
+	bench-fragments bench-edge bench-import lighthouse browser-tools edge-tools pg-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -174,6 +174,15 @@ bench-fragments: $(STAMP)
 bench-edge: export SECRET_KEY ?= bench-only-insecure-key
 bench-edge: $(STAMP)
 	$(BIN)/python bench/edge.py $(EDGE_BENCH_ARGS)
+
+# A 50,000-post WordPress export into PostgreSQL (DATABASE_URL: the bench makes its databases
+# beside it): one process, the re-run and peak memory, then one and two Celery workers (Redis
+# db 14), all measured again on BENCH_IMPORT_BASELINE (a git revision: the importer before
+# issue 15) in the same run. BENCH_IMPORT_ARGS, e.g. --posts 10000.
+BENCH_IMPORT_BASELINE ?= 09373d1
+bench-import: export SECRET_KEY ?= bench-only-insecure-key
+bench-import: $(STAMP)
+	$(BIN)/python bench/import_wordpress.py --workers --baseline $(BENCH_IMPORT_BASELINE) $(BENCH_IMPORT_ARGS)
 
 # The article and front pages' bytes and time, uncompressed, gzip, brotli and zstd.
 .PHONY: bench-compression

@@ -9,14 +9,17 @@
 """
 
 import hashlib
+import re
 import unicodedata
 
 from django.utils.text import slugify
 from unidecode import unidecode
 
-# Tab, line feed and carriage return are text in a multi-line field; any other control
-# character (C0, DEL, C1) is not.
-_LINE_BREAKS = frozenset("\t\n\r")
+# Unicode's control characters (category Cc: C0, DEL, C1) and surrogate code points (Cs) are
+# fixed ranges, so one character class finds them. Tab, line feed and carriage return are text
+# in a multi-line field; any other control character is not.
+_UNUSABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNUSABLE_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(value, *, multiline=False):
@@ -25,17 +28,9 @@ def clean_text(value, *, multiline=False):
     A single-line value (a headline, a name) also has its runs of whitespace, line breaks
     included, collapsed to one space and is stripped.
     """
-    kept = "".join(
-        char
-        for char in value
-        if not (
-            unicodedata.category(char) == "Cs"
-            or (unicodedata.category(char) == "Cc" and not (multiline and char in _LINE_BREAKS))
-        )
-    )
     if multiline:
-        return kept.strip()
-    return " ".join(kept.split())
+        return _UNUSABLE_IN_LINES.sub("", value).strip()
+    return " ".join(_UNUSABLE.sub("", value).split())
 
 
 def clean_tree(value):
@@ -45,18 +40,12 @@ def clean_tree(value):
     surrogate to the database.
     """
     if isinstance(value, str):
-        return clean_text(value, multiline=True) if _needs_cleaning(value) else value
+        return clean_text(value, multiline=True) if _UNUSABLE_IN_LINES.search(value) else value
     if isinstance(value, list):
         return [clean_tree(item) for item in value]
     if isinstance(value, dict):
         return {clean_tree(key): clean_tree(item) for key, item in value.items()}
     return value
-
-
-def _needs_cleaning(value):
-    return any(
-        unicodedata.category(char) in {"Cc", "Cs"} and char not in _LINE_BREAKS for char in value
-    )
 
 
 def name_key(name):

@@ -1,20 +1,27 @@
-"""Benchmark: import a generated 50,000-post WordPress export into PostgreSQL, twice.
+"""Benchmark: import a generated 50,000-post WordPress export into PostgreSQL (`make bench-import`).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-        .venv/bin/python bench/import_wordpress.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_import \
+        .venv/bin/python bench/import_wordpress.py --workers --baseline 09373d1
 
-Writes a WXR 1.2 file of about 250 MB (posts with several paragraphs, a captioned picture
-and an embed in some, categories, tags, comments, and one attachment for every ten posts),
-creates a throwaway database beside the one DATABASE_URL names, migrates it, and runs
-`manage.py import_wordpress` on it twice in a child process, reporting for each run the wall
-time, the posts per second and the child's peak resident memory (from wait4). The second run
-finds everything unchanged. Targets (docs/performance.md): at least 1,000 posts/s and a peak
-under 300 MB on the first run, and a second run at least 3 times faster.
+Writes a WXR 1.2 file of about 270 MB (posts with several paragraphs, a captioned picture
+and an embed in some, categories, tags, comments, and one attachment for every ten posts,
+which the posts show: the pictures are referenced, not fetched, so the attachments are
+reported as skipped, as an import without --uploads does). Then, on a throwaway database
+beside the one DATABASE_URL names, migrated afresh: `manage.py import_wordpress` in a child
+process, then again on the same file (everything unchanged), reporting for each run the wall
+time, the posts per second and the child's peak resident memory (ru_maxrss, from wait4).
+With --workers, the same file is also imported from the admin's import job by one and by two
+real Celery workers (bench/import_workers.py). With --baseline REV, all of it is measured
+again on the code of that git revision (a temporary worktree), in the same run, and printed
+beside. Targets (docs/performance.md): 1,000 posts/s, peak under 300 MB, a re-run at least 10
+times faster than the first.
 
-Options: --posts N (default 50000), --keep-file PATH (write the export there and keep it).
+Options: --posts N (default 50000), --keep-file PATH (write the export there and keep it),
+--workers, --baseline REV, --part-items N (for --workers, default 2000).
 """
 
 import argparse
+import contextlib
 import os
 import random
 import subprocess
@@ -25,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 WORDS = [
     *[
         "council",
@@ -199,11 +207,11 @@ def write_export(path, posts, seed=7):
         out.write("\n</channel>\n</rss>\n")
 
 
-def run_child(command, env):
+def run_child(command, env, cwd=ROOT):
     """Run a command; return (seconds, peak RSS in MB, output)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -213,53 +221,152 @@ def run_child(command, env):
     return seconds, usage.ru_maxrss / 1024, output
 
 
+def server_url(base, name):
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def command_runs(tree, export, posts, base):
+    """The command, twice, on a fresh database migrated by `tree`'s code."""
+    import psycopg
+
+    name = f"newsroom_bench_import_{os.getpid()}"
+    admin = psycopg.connect(server_url(base, "postgres"), autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    media = tempfile.TemporaryDirectory(prefix="newsroom-bench-media-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": server_url(base, name),
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-insecure-key"),
+        "MEDIA_ROOT": media.name,
+        "PYTHONPATH": str(tree),
+        "ENV_FILE": "",
+    }
+    python = sys.executable
+    results = {}
+    try:
+        run_child([python, "manage.py", "migrate", "--noinput", "-v", "0"], env, tree)
+        command = [python, "manage.py", "import_wordpress", str(export)]
+        for label in ("first", "rerun"):
+            seconds, peak, output = run_child(command, env, tree)
+            results[label] = {"seconds": seconds, "rate": posts / seconds, "peak": peak,
+                              "summary": output.strip().splitlines()[-6:]}
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+        media.cleanup()
+    return results
+
+
+def worker_runs(tree, export, posts, base, part_items):
+    """One worker, then two, through the admin's import job (bench/import_workers.py)."""
+    import import_workers
+
+    base_env = {
+        **os.environ,
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-insecure-key"),
+        "ENV_FILE": "",
+        "PYTHONPATH": str(tree),
+    }
+    results = {}
+    for workers in (1, 2):
+        result = import_workers.run(
+            workers, export, base_env, server_url(base, "postgres"), part_items, root=tree
+        )
+        if not result["status_ok"]:
+            sys.exit(f"{workers} worker(s): the job ended {result['status']}: {result['error']}")
+        result["rate"] = posts / result["seconds"]
+        results[workers] = result
+    return results
+
+
+@contextlib.contextmanager
+def baseline_tree(revision):
+    """A temporary worktree of `revision`, sharing this checkout's virtualenv."""
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-baseline-"))
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), revision],
+                   cwd=ROOT, check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT,
+                       check=False)
+
+
+def show(label, now, before=None):
+    line = f"{label:<36} {now:>26}"
+    print(line + (f" {before:>26}" if before is not None else ""))
+
+
+def report(posts, now, before, revision):
+    print()
+    show("", "now", f"before ({revision})" if before else None)
+    for key, label in (("first", "first run, 1 process"), ("rerun", "re-run, 1 process")):
+        cells = [f"{r[key]['rate']:,.0f} posts/s ({r[key]['seconds']:.1f} s)"
+                 for r in (now, before) if r]
+        show(label, *cells)
+    show("re-run speed / first run's",
+         *[f"{r['rerun']['rate'] / r['first']['rate']:.1f}x" for r in (now, before) if r])
+    for key in ("first", "rerun"):
+        show(f"peak RSS, {'first run' if key == 'first' else 're-run'}",
+             *[f"{r[key]['peak']:.0f} MB" for r in (now, before) if r])
+    for workers in (1, 2):
+        if workers in now:
+            cells = [f"{r[workers]['rate']:,.0f} posts/s ({r[workers]['seconds']:.1f} s)"
+                     for r in (now, before) if r]
+            show(f"first run, {workers} Celery worker{'s' if workers > 1 else ''}", *cells)
+            show(f"  workers' CPU; both CPUs busy ({workers})",
+                 *[f"{r[workers]['worker_cpu_seconds']:.0f} s; "
+                   f"{r[workers]['machine_busy']:.0%}" for r in (now, before) if r])
+            show("  of which the serial start (part 0, split)",
+                 *[f"{r[workers]['shared_seconds']:.1f} s" for r in (now, before) if r])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=50_000)
     parser.add_argument("--keep-file")
+    parser.add_argument("--workers", action="store_true")
+    parser.add_argument("--part-items", type=int, default=2000)
+    parser.add_argument("--baseline", metavar="REV")
     options = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database; the benchmark makes one beside it.")
-    import psycopg
-
-    name = f"newsroom_bench_import_{os.getpid()}"
-    parts = urlsplit(base)
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    admin = psycopg.connect(base, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
 
     folder = tempfile.TemporaryDirectory(prefix="newsroom-bench-wxr-")
     path = Path(options.keep_file or Path(folder.name) / "export.xml")
-    media = Path(folder.name) / "media"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-insecure-key"),
-        "MEDIA_ROOT": str(media),
-    }
-    python = sys.executable
     try:
         started = time.perf_counter()
         write_export(path, options.posts)
         size = path.stat().st_size / 1024 / 1024
         took = time.perf_counter() - started
         print(f"Wrote {options.posts:,} posts ({size:,.0f} MB) in {took:.1f} s")
-        run_child([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-        command = [python, "manage.py", "import_wordpress", str(path)]
-        results = []
-        for label in ("first run", "second run (unchanged)"):
-            seconds, peak, output = run_child(command, env)
-            results.append(seconds)
-            rate = options.posts / seconds
-            print(f"{label}: {seconds:.1f} s, {rate:,.0f} posts/s, peak RSS {peak:.0f} MB")
-            print("   " + "\n   ".join(output.strip().splitlines()[-8:]))
-        print(f"second run is {results[0] / results[1]:.1f}x faster than the first")
+        trees = [("now", ROOT)]
+        with contextlib.ExitStack() as stack:
+            if options.baseline:
+                trees.append(("before", stack.enter_context(baseline_tree(options.baseline))))
+            results = {}
+            for label, tree in trees:
+                results[label] = command_runs(tree, path, options.posts, base)
+                for key in ("first", "rerun"):
+                    r = results[label][key]
+                    print(f"{label}, {key}: {r['seconds']:.1f} s, {r['rate']:,.0f} posts/s, "
+                          f"peak RSS {r['peak']:.0f} MB")
+                    print("   " + "\n   ".join(r["summary"]))
+                if options.workers:
+                    runs = worker_runs(tree, path, options.posts, base, options.part_items)
+                    for workers, r in runs.items():
+                        print(f"{label}, {workers} worker(s): {r['seconds']:.1f} s, "
+                              f"{r['rate']:,.0f} posts/s")
+                        print("   " + "\n   ".join(r["problems"] + r["summary"]))
+                    results[label].update(runs)
+        report(options.posts, results["now"], results.get("before"), options.baseline)
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
         if not options.keep_file:
             folder.cleanup()
 

@@ -104,7 +104,8 @@ def cpu_ticks():
     return sum(fields) - idle, sum(fields)
 
 
-def run(workers, export, base_env, database_url, part_items):
+def run(workers, export, base_env, database_url, part_items, root=ROOT):
+    """One job on `workers` Celery workers running `root`'s code (a checkout)."""
     name = f"newsroom_bench_workers_{os.getpid()}_{workers}"
     import psycopg
 
@@ -124,19 +125,20 @@ def run(workers, export, base_env, database_url, part_items):
     processes = []
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                       cwd=ROOT, env=env, check=True)
+                       cwd=root, env=env, check=True)
         for number in range(workers):
             processes.append(subprocess.Popen(
                 [str(CELERY), "-A", "newsroom", "worker", "-Q", queue, "-c", "1",
                  "-n", f"bench{number}@%h", "-l", "warning", "--without-gossip",
                  "--without-mingle", "--without-heartbeat"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             ))
         time.sleep(3)  # the workers connect before the clock starts
         busy_before, total_before = cpu_ticks()
         child = subprocess.run(
-            [sys.executable, __file__, "--submit", str(export)],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [sys.executable, str(Path(root) / "bench" / "import_workers.py"), "--submit",
+             str(export)],
+            cwd=root, env=env, capture_output=True, text=True,
         )
         busy_after, total_after = cpu_ticks()
         if child.returncode:

@@ -1,14 +1,61 @@
 """A job's report, as the management command would have printed it: the lines its parts
 wrote (failures with where and why; with the detailed option, skipped items and notes), then
-the summary of its tally, then how it ended."""
+the summary of its tally, then how it ended.
+
+Written by `JobRun`, the run each part writes through, whose lines and tally are saved with
+each batch (`importers.job_parts.checkpoint`); read back by `report_lines`.
+"""
 
 import io
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.formats import number_format
 
 from importers.job_models import ImportJob, ImportReportLine
-from importers.job_run import job_label
 from importers.run import ImportRun
+
+
+class JobRun(ImportRun):
+    """An `ImportRun` whose lines are kept for the job's report, and which starts from a
+    part's saved tally when the part resumes."""
+
+    def __init__(self, job, tally=()):
+        self.buffer = io.StringIO()
+        super().__init__(
+            label=job_label(job),
+            stdout=self.buffer,
+            stderr=self.buffer,  # one stream: the report keeps the order things happened in
+            dry_run=job.dry_run,
+            strict=job.strict,
+            verbosity=2 if job.detailed else 1,
+            progress=False,
+        )
+        for kind, outcomes in tally:
+            self.tally[kind].update(outcomes)
+
+    def advance(self, number=1):
+        # The job's page shows progress; "12,000 items read" lines would only fill the report.
+        self.items_seen += number
+
+    def take_lines(self):
+        """The report lines written since the last call."""
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return [line for line in text.splitlines() if line.strip()]
+
+    def saved_tally(self):
+        # Pairs, not an object: PostgreSQL's jsonb would reorder the kinds.
+        return [[kind, dict(outcomes)] for kind, outcomes in self.tally.items()]
+
+
+def job_label(job):
+    """The name the report gives the source, as the command would: the file's, or the last
+    part of the feed's address."""
+    if job.kind == ImportJob.Kind.FEED:
+        return Path(urlsplit(job.feed_url).path).name or job.feed_url
+    return job.source_name
 
 
 def merged_run(job, parts):

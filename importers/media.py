@@ -111,6 +111,16 @@ class MediaImporter:
             url = image.source_note.partition("\n")[0].removeprefix("Imported from ")
             self.remember(source_id, url, _picture(image))
 
+    def known_fingerprints(self):
+        """{source id: fingerprint} of every picture this source has in the library, as this
+        run has left them (`importers.digests.context_of`)."""
+        known = {
+            source_id: image.source_fingerprint
+            for source_id, image in self._load_existing().items()
+        }
+        known.update((source_id, p.fingerprint) for source_id, p in self.by_id.items())
+        return known
+
     def remember(self, source_id, url, picture):
         self.by_id[source_id] = picture
         if url:

@@ -86,17 +86,24 @@ class Topics:
     def __init__(self, run):
         self.run = run
         self.by_name = {}  # name_key -> Topic
+        self.keys = {}  # name -> name_key, worked out once per run
+
+    def key(self, name):
+        key = self.keys.get(name)
+        if key is None:
+            key = self.keys[name] = name_key(name)
+        return key
 
     def ensure(self, names, *, sections=(), descriptions=None):
         """{name_key: Topic} for `names`, the missing ones created."""
-        sections = {name_key(name) for name in sections}
-        unknown = [name for name in names if name_key(name) not in self.by_name]
+        sections = {self.key(name) for name in sections}
+        unknown = [name for name in names if self.key(name) not in self.by_name]
         if unknown:
             found = Topic.objects.by_key(unknown)
             self.by_name.update(found)
             self.run.count("topic", "unchanged", len(found))
         for name in names:
-            key = name_key(name)
+            key = self.key(name)
             topic = self.by_name.get(key)
             if topic is None:
                 topic = Topic(name=name, description=(descriptions or {}).get(name, ""))
@@ -110,7 +117,7 @@ class Topics:
                 # only those): a topic first met as a tag becomes a section when it heads one.
                 self._into_navigation(topic)
                 topic.save(update_fields=["in_navigation", "in_menu", "navigation_order"])
-        return {name_key(name): self.by_name[name_key(name)] for name in names}
+        return {self.key(name): self.by_name[self.key(name)] for name in names}
 
     def make_sections(self, names):
         """Make sections of the existing topics named `names`, locking them first, always in

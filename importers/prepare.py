@@ -19,7 +19,9 @@ from articles.featured import no_picture_fields, picture_fields
 from articles.models import Article
 from articles.text import clean_text, name_key
 from authors.models import Author
+from importers import digests
 from importers.names import topic_name
+from importers.records import Unchanged
 from importers.run import ItemFailed
 from importers.slugs import ascii_slug, old_path, source_key
 
@@ -37,9 +39,10 @@ _IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.I
 
 
 def _plain(value):
-    """JSON for a record's fields (dataclasses by their fields, dates as ISO text)."""
+    """JSON for a record's fields (dataclasses by their fields, dates as ISO text). An entry's
+    `digest` names the bytes it was read from, not what it says: it is left out."""
     if is_dataclass(value):
-        return value.__dict__
+        return {name: field for name, field in value.__dict__.items() if name != "digest"}
     return str(value)
 
 
@@ -66,7 +69,8 @@ class PreparingEntries:
     """The preparing half of `ArticleWriter`: pure checks and conversions, one query at most.
 
     Expects the writer's `run`, `media`, `section`, `default_section` and `source_system`,
-    and its `_map_unchanged` for the redirect map of an unchanged item.
+    its `_map_unchanged` for the redirect map of an unchanged item, and its `known` and
+    `in_context` for items found unchanged by their digest (`importers.digests`).
     """
 
     def identify(self, entry):
@@ -106,25 +110,39 @@ class PreparingEntries:
         """Count the items whose article holds their fingerprint already; return the others.
 
         What an unchanged item needs (its fingerprint and address) is read as plain values in
-        one query, so a second run of a file neither loads nor converts its articles.
+        one query, so a second run of a file neither loads nor converts its articles. Items
+        the reader did not read again (`Unchanged`, found by `known_unchanged`) are counted
+        here too, in their place. An unchanged item whose bytes' digest is not yet recorded
+        has it recorded (one more query), so the next run need not read it.
         """
-        if not items:
-            return []
-        known = {
-            row[0]: row
-            for row in Article.objects.filter(
-                source_system=self.source_system,
-                source_id__in=[item.source_id for item in items],
-            ).values_list("source_id", "source_fingerprint", "status", "slug", "section__slug")
-        }
-        changed = []
+        read = [item for item in items if not isinstance(item, Unchanged)]
+        known = {}
+        if read:
+            known = {
+                row[0]: row
+                for row in Article.objects.filter(
+                    source_system=self.source_system,
+                    source_id__in=[item.source_id for item in read],
+                ).values_list(
+                    "source_id", "source_fingerprint", "pk", "import_digest__digest",
+                    "status", "slug", "section__slug",
+                )
+            }
+        changed, digests_due = [], []
         for item in items:
+            if isinstance(item, Unchanged):
+                self.run.count(item.kind, "unchanged")
+                self._map_unchanged(item.old_urls, *self.known.pop(source_key(item.source_id)))
+                continue
             row = known.get(item.source_id)
             if row is not None and row[1] == item.fingerprint:
                 self.run.count(item.entry.kind, "unchanged")
-                self._map_unchanged(item, *row[2:])
+                self._map_unchanged(item.entry.old_urls, *row[4:])
+                if item.entry.digest and row[3] != self.in_context(item.entry.digest):
+                    digests_due.append((row[2], self.in_context(item.entry.digest), row[1]))
             else:
                 changed.append(item)
+        digests.remember(digests_due)
         return changed
 
     def prepare(self, item):

@@ -76,6 +76,22 @@ class Entry:
     lead_image_ref: str = ""  # WordPress: the attachment post id named by _thumbnail_id
     old_urls: list[str] = field(default_factory=list)  # permalinks to redirect from
     notes: list[str] = field(default_factory=list)  # things left out, reported per item
+    # The digest of the source's bytes for this item, when the reader took one (WordPress:
+    # `importers.wxr_scan.item_digest`); it names the bytes, not what they say, so it is no
+    # part of the entry's fingerprint (`importers.prepare`).
+    digest: str = ""
+
+
+@dataclass
+class Unchanged:
+    """An item the reader did not read again: its bytes are those its article was last
+    imported from, as `digest` (see `importers.digests`) says."""
+
+    kind: str
+    source_id: str
+    where: str
+    old_urls: list[str]
+    digest: str
 
 
 @dataclass

@@ -8,6 +8,10 @@ machines read as well. Nothing ever links to these files: the report is what sta
 """
 
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -35,3 +39,21 @@ class ImportFileStorage(FileSystemStorage):
 def import_storage():
     """The storage of uploaded import files and the parts a large one is split into."""
     return storages["imports"]
+
+
+@contextmanager
+def local_file(name, filename):
+    """The stored file `name` as a local path named `filename` (a copy, for object storage)."""
+    storage = import_storage()
+    try:
+        local = Path(storage.path(name))
+    except NotImplementedError:  # object storage has no local path
+        local = None
+    if local is not None:
+        yield local
+        return
+    with tempfile.TemporaryDirectory(prefix="newsroom-import-") as folder:
+        local = Path(folder) / filename
+        with storage.open(name, "rb") as source, local.open("wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        yield local

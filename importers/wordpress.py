@@ -5,6 +5,9 @@
     for record in export.records("library"): ...            # people, topics, pictures
     for record in export.records("content"): ...            # posts and pages
 
+The reader touches no database; `write_content` only hands the content records to the writers
+it is given (`importers.write.ArticleWriter`, `importers.pages.PageWriter`).
+
 Each pass streams the file with expat (through defusedxml) and drops every `<item>` once it is
 read, so memory stays flat however large the export. A DOCTYPE is allowed and never fetched;
 entity declarations are refused outright, since they are the only way an XML file can blow up
@@ -25,8 +28,9 @@ Decisions an operator may ask about:
 - Where: "item 12 (post 345)" is the 12th `<item>` in the file, WordPress post id 345.
 """
 
+import io
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -36,7 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError, iterparse
 
-from .records import Entry, Skipped, SourceRefused
+from .records import Entry, Skipped, SourceRefused, Unchanged
 from .wp_body import convert_body
 from .wp_fields import (
     _byline,
@@ -51,9 +55,12 @@ from .wp_fields import (
     _where,
     _wordpress_date,
 )
+from .wxr_scan import CLOSING, ascii_compatible, item_digest, scan
 
 WXR_VERSIONS = ("1.0", "1.1", "1.2")
 PHASES = ("library", "content")
+# Items read (and looked up by digest) at a time when an export is read by ranges.
+READ_BATCH = 500
 UNTITLED = "(untitled)"
 
 _WXR_NAMESPACE = re.compile(r"https?://wordpress\.org/export/1\.[012]/(excerpt/)?")
@@ -70,7 +77,8 @@ def open_wxr(path, timezone="UTC", *, first_item=1):
 
     `timezone` is the WordPress site's zone, used only for posts without a UTC date.
     `first_item` is the number of the file's first `<item>`: a part of a larger export
-    (`importers.wxr_parts`) numbers its items as the whole file does, so messages say where.
+    (`importers.wxr_scan.part_bytes`) numbers its items as the whole file does, so messages
+    say where.
     """
     try:
         zone = ZoneInfo(timezone)
@@ -111,6 +119,10 @@ class WxrExport:
         self.blog_url = ""
         self.title = ""
         self._names = {}
+        # Where the items are (`check` notes it), and the same when the passes can read by
+        # ranges.
+        self.items = None
+        self.map = None
 
     # Reading the file
 
@@ -208,24 +220,33 @@ class WxrExport:
         self.site_url = header.get("wp:base_site_url") or header.get("link", "")
         self.blog_url = header.get("wp:base_blog_url") or self.site_url
 
-    def check(self):
+    def check(self, *, names=False):
         """Read the whole file once, building nothing; raise SourceRefused if it is unsound.
 
         Catches what the header could not show: truncation, a broken item, an entity
         declared late. No element is built, so this is several times faster than `records`.
+        It also notes where each item is (`importers.wxr_scan`), so the passes that follow
+        read the items by ranges, and items known unchanged not at all. That `ItemMap` is
+        kept as `items` (with `names`, each item's categories and author noted as well).
         """
         parser = DefusedXMLParser(
             target=_Discard(), forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
         with self._open() as source, self._refusals():
-            while chunk := source.read(1 << 20):
-                parser.feed(chunk)
-            parser.close()
+            head = source.read(4)
+            source.seek(0)
+            items = scan(
+                parser, source, name_of=self._name, first_item=self.first_item, names=names
+            )
+        self.items = items
+        if items.by_ranges and ascii_compatible(head):
+            self.map = items
 
-    def _channel_children(self):
-        """Yield (name, element) for each complete child of <channel>, then free it."""
+    def _channel_children(self, data=None):
+        """Yield (name, element) for each complete child of <channel>, then free it: of the
+        file, or of the document `data` (bytes)."""
         stack = []
-        with self._open() as source:
+        with self._open() if data is None else nullcontext(io.BytesIO(data)) as source:
             for event, element in self._events(source):
                 if event == "start":
                     stack.append(element)
@@ -241,15 +262,22 @@ class WxrExport:
 
     # Records
 
-    def records(self, phase, *, after=0):
+    def records(self, phase, *, after=0, known=None):
         """Yield the records of one phase: "library" (people, topics, pictures) or "content".
 
         The writer runs "library" first, so posts can point at the people, topics and
         pictures it has already stored. Items numbered `after` or below are passed over
         unread (an import resuming where it stopped).
+
+        After `check`, the content pass asks `known` (when given) about each batch of posts
+        before reading them: it is called with [(ItemFacts, digest)] and returns the numbers
+        of the items whose article was imported from these very bytes. Those are not read
+        again: each comes out as an `Unchanged` record (with its comments' `Skipped`).
         """
         if phase not in PHASES:
             raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
+        if self.map is not None:
+            return self._ranged_records(phase, after, known)
         return self._records(phase, after)
 
     def _records(self, phase, after=0):
@@ -265,15 +293,97 @@ class WxrExport:
                     yield from self._library_item(element, items)
                 else:
                     yield from self._content_item(self._item(element), items, authors)
-            elif name == "wp:author":
-                person = _person(self._fields(element))
-                if person:
-                    authors.setdefault(person.login, person)
-                    if library:
-                        yield person
-            elif library and name in ("wp:category", "wp:tag", "wp:term"):
-                counts[name] = counts.get(name, 0) + 1
-                yield _term(name, self._fields(element), counts[name])
+            else:
+                yield from self._header_field(name, element, library, authors, counts)
+
+    def _header_field(self, name, element, library, authors, counts):
+        if name == "wp:author":
+            person = _person(self._fields(element))
+            if person:
+                authors.setdefault(person.login, person)
+                if library:
+                    yield person
+        elif library and name in ("wp:category", "wp:tag", "wp:term"):
+            counts[name] = counts.get(name, 0) + 1
+            yield _term(name, self._fields(element), counts[name])
+
+    # Reading by ranges (after `check`): the header once, then the items a batch at a time
+
+    def _ranged_records(self, phase, after, known):
+        library = phase == "library"
+        with self._open() as source:
+            opening = source.read(self.map.opening_end)
+            header = opening + source.read(self.map.header_end - self.map.opening_end)
+            authors, counts = {}, {}
+            for name, element in self._channel_children(header + CLOSING):
+                yield from self._header_field(name, element, library, authors, counts)
+            items = [facts for facts in self.map.items if facts.number > after]
+            for first in range(0, len(items), READ_BATCH):
+                batch = items[first : first + READ_BATCH]
+                if library:
+                    batch = [f for f in batch if f.text("wp:post_type") == "attachment"]
+                    for facts in batch:
+                        source.seek(facts.start)
+                        data = source.read(facts.end - facts.start)
+                        self.item_number = facts.number
+                        for _, element in self._channel_children(opening + data + CLOSING):
+                            yield from self._library_item(element, facts.number)
+                    continue
+                yield from self._content_batch(source, opening, batch, authors, known)
+
+    def _content_batch(self, source, opening, batch, authors, known):
+        base = batch[0].start
+        source.seek(base)
+        data = source.read(batch[-1].end - base)
+        digests = {
+            facts.number: item_digest(
+                data[facts.start - base : facts.end - base], facts.number, self.zone.key
+            )
+            for facts in batch
+            if (facts.text("wp:post_type") or "post") == "post"
+            and facts.text("wp:status") != "trash"
+        }
+        unchanged = set()
+        if known is not None and digests:
+            unchanged = known([(facts, digests[facts.number]) for facts in batch
+                               if facts.number in digests])
+        run = []
+        for facts in batch:
+            if not run and facts.text("wp:post_type") == "attachment" and not facts.comments:
+                continue  # read in the library pass; here it would give nothing
+            if facts.number not in unchanged:
+                run.append(facts)
+                continue
+            yield from self._read_run(opening, data, base, run, authors, digests)
+            run = []
+            self.item_number = facts.number
+            where = _where(facts.number, facts)
+            yield Unchanged(
+                kind="post",
+                source_id=facts.text("wp:post_id"),
+                where=where,
+                old_urls=_old_urls(facts),
+                digest=digests[facts.number],
+            )
+            if facts.comments:
+                yield Skipped("comment", where, "comments are not imported", count=facts.comments)
+        yield from self._read_run(opening, data, base, run, authors, digests)
+
+    def _read_run(self, opening, data, base, run, authors, digests):
+        """The records of consecutive items `run`, read from their bytes in one document."""
+        if not run:
+            return
+        document = opening + data[run[0].start - base : run[-1].end - base] + CLOSING
+        numbered = iter(run)
+        for name, element in self._channel_children(document):
+            if name != "item":
+                continue
+            facts = next(numbered)
+            self.item_number = facts.number
+            for record in self._content_item(self._item(element), facts.number, authors):
+                if isinstance(record, Entry) and record.kind == "post":
+                    record.digest = digests.get(facts.number, "")
+                yield record
 
     def _fields(self, element):
         fields = {}
@@ -353,6 +463,21 @@ class WxrExport:
         if local:
             return local.replace(tzinfo=self.zone).astimezone(UTC)
         return None
+
+
+def write_content(records, *, run, articles, pages):
+    """Hand the content records to their writers: pages to `pages`, posts (and posts not
+    read again, `Unchanged`) to `articles`, what has no home to the run's tally; then write
+    what `articles` still holds. The one dispatch `import_wordpress` and the admin's import
+    jobs share."""
+    for record in records:
+        if isinstance(record, Entry) and record.kind == "page":
+            pages.add(record)
+        elif isinstance(record, (Entry, Unchanged)):
+            articles.add(record)
+        elif isinstance(record, Skipped):
+            run.skip(record.kind, record.where, record.reason, record.count)
+    articles.flush()
 
 
 class _Discard:

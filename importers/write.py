@@ -21,18 +21,27 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
-from articles.text import name_key
 from articles.workflow import Publication
+from importers import digests
+from importers.copying import inserting, refresh_statistics
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
+from importers.records import Unchanged
 from importers.run import ItemFailed, describe_error
-from importers.slugs import old_path
+from importers.slugs import old_path, source_key
+
+# After how many new articles a run first refreshes the planner's statistics (then at every
+# doubling).
+STATISTICS_FIRST = 2000
+# Stands for the slug in an article's reversed path (a slug it cannot be: slugs are lower case).
+SLUG_MARK = "SLUG"
 
 
 class ArticleWriter(PreparingEntries):
@@ -61,16 +70,45 @@ class ArticleWriter(PreparingEntries):
         self.topics = Topics(run)
         self.pending = []
         self.site = Site.objects.get_current()
+        self.context = None  # what besides its bytes an item's digest holds (`digests`)
+        self.known = {}  # source id -> (status, slug, section slug) of items found unchanged
+        self.created = 0
+        self.next_statistics = STATISTICS_FIRST
+        self.paths = {}  # section slug -> an article's path in it, the slug left to fill in
 
     def add(self, entry):
         self.pending.append(entry)
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
+    def known_unchanged(self, pairs):
+        """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
+        these very bytes in this context (`importers.digests`): the reader need not read them
+        again, and sends `Unchanged` records instead. Two queries."""
+        wanted, numbers = {}, {}
+        for facts, digest in pairs:
+            source_id = source_key(facts.text("wp:post_id"))
+            wanted[source_id], numbers[source_id] = self.in_context(digest), facts.number
+        found = digests.unchanged(self.source_system, wanted)
+        self.known.update(found)
+        return {numbers[source_id] for source_id in found}
+
+    def in_context(self, digest):
+        if self.context is None:  # after the library pass: the pictures are all known
+            self.context = digests.context_of(
+                section=self.section,
+                default_section=self.default_section,
+                pictures=self.media.known_fingerprints() if self.media is not None else {},
+            )
+        return digests.in_context(digest, self.context)
+
     def flush(self):
         batch, self.pending = self.pending, []
         identified = []
         for entry in batch:
+            if isinstance(entry, Unchanged):
+                identified.append(entry)
+                continue
             try:
                 identified.append(self.identify(entry))
             except ItemFailed as error:
@@ -126,6 +164,18 @@ class ArticleWriter(PreparingEntries):
             return
         for item, outcome in zip(changed, outcomes, strict=True):
             self.run.count(item.entry.kind, outcome)
+        if self.created >= self.next_statistics:
+            # The planner's picture of the tables this run fills, each time they have doubled:
+            # with the one it had before they grew, the next batches' lookups by source, slug
+            # and article read whole tables (autovacuum may be late, or off).
+            self.next_statistics = 2 * self.created
+            refresh_statistics(
+                (Article, ["source_system", "source_id", "slug", "section"]),
+                (TopicItem, ["content_object", "tag"]),
+                (ArticleAuthor, ["article", "author"]),
+                (Redirect, ["site", "old_path"]),
+                (digests.ImportedDigest, ["article"]),
+            )
 
     def _write(self, items, existing):
         """Write `items` (a batch, or one item on replay); returns their outcomes in order."""
@@ -156,18 +206,19 @@ class ArticleWriter(PreparingEntries):
                 setattr(article, field, value)
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
-            article.section = topics[name_key(item.section)]
+            article.section = topics[self.topics.key(item.section)]
             article.source_fingerprint = item.fingerprint
             article.modified = now
-            article.refresh_rendered_body()  # what save() does; bulk writes bypass it
-            article.full_clean(
-                exclude=["section", "featured_image", "featured_library_image", "slug"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
         self._free_slugs(new + updated)
 
-        Article.objects.bulk_create(new)
+        # New articles stream to the database as each is finished (`importers.copying`).
+        with inserting(Article, ids=len(new)) as add:
+            for article in new:
+                self._finish(article)
+                add(article)
+        self.created += len(new)
+        for article in updated:
+            self._finish(article)
         if updated:
             Article.objects.bulk_update(
                 updated,
@@ -177,54 +228,73 @@ class ArticleWriter(PreparingEntries):
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
-        self._relations(items, articles, topics)
+        self._relations(items, articles, topics, replaced=[article.pk for article in updated])
         self._redirects(items, articles)
+        digests.remember([
+            (article.pk, self.in_context(item.entry.digest), item.fingerprint)
+            for item, article in zip(items, articles, strict=True)
+            if item.entry.digest
+        ])
         self._revisions(articles)
         purge_change(was, [article.pk for article in articles])
         return outcomes
 
-    def _free_slugs(self, articles):
-        """Give each article a slug no other article has: `-2`, `-3` … appended if taken."""
-        own = {article.pk for article in articles if article.pk}
-        wanted = {article.slug for article in articles}
-        taken = set(
-            Article.objects.filter(slug__in=wanted).exclude(pk__in=own).values_list(
-                "slug", flat=True
-            )
+    @staticmethod
+    def _finish(article):
+        article.refresh_rendered_body()  # what save() does; bulk writes bypass it
+        article.full_clean(
+            exclude=["section", "featured_image", "featured_library_image", "slug"],
+            validate_unique=False,
+            validate_constraints=False,
         )
+
+    def _free_slugs(self, articles):
+        """Give each article a slug no other article has: `-2`, `-3` … appended if taken.
+
+        One query for the batch's slugs, and one more when some are taken: every slug that
+        starts as a taken one does (its numbered forms, cut to fit, included)."""
+        own = {article.pk for article in articles if article.pk}
+        others = Article.objects.exclude(pk__in=own)
+        wanted = {article.slug for article in articles}
+        taken = set(others.filter(slug__in=wanted).values_list("slug", flat=True))
+        clashing = {article.slug for article in articles if article.slug in taken}
+        if clashing:
+            # A numbered form keeps at least SLUG_MAX - 11 characters of its base.
+            starts = Q()
+            for base in clashing:
+                starts |= Q(slug__startswith=base[: SLUG_MAX - 11])
+            taken.update(others.filter(starts).values_list("slug", flat=True))
         for article in articles:
             if article.slug in taken:
                 base, number = article.slug, 2
                 while True:
                     suffix = f"-{number}"
                     candidate = f"{base[: SLUG_MAX - len(suffix)]}{suffix}"
-                    if candidate not in taken and not Article.objects.filter(
-                        slug=candidate
-                    ).exclude(pk__in=own).exists():
+                    if candidate not in taken:
                         break
                     number += 1
                 article.slug = candidate
             taken.add(article.slug)
 
-    def _relations(self, items, articles, topics):
-        ids = [article.pk for article in articles]
-        TopicItem.objects.filter(content_object_id__in=ids).delete()
-        TopicItem.objects.bulk_create(
-            TopicItem(content_object=article, tag=topics[name_key(name)], position=position)
-            for item, article in zip(items, articles, strict=True)
-            for position, name in enumerate(item.topics)
-        )
+    def _relations(self, items, articles, topics, *, replaced):
+        """The articles' topics and bylines, written anew (`replaced`: the pks of those that
+        had some before; a new article has none to delete)."""
+        if replaced:
+            TopicItem.objects.filter(content_object_id__in=replaced).delete()
+        with inserting(TopicItem) as add:
+            for item, article in zip(items, articles, strict=True):
+                for position, name in enumerate(item.topics):
+                    add(TopicItem(content_object=article, tag=topics[self.topics.key(name)],
+                                  position=position))
         bylines = self.people.ensure([p for item in items for p in item.entry.authors])
         by_slug = {author.slug: author for author in bylines}
-        ArticleAuthor.objects.filter(article_id__in=ids).delete()
-        rows = []
-        for item, article in zip(items, articles, strict=True):
-            slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
-            rows += [
-                ArticleAuthor(article=article, author=by_slug[slug], position=position)
-                for position, slug in enumerate(s for s in slugs if s in by_slug)
-            ]
-        ArticleAuthor.objects.bulk_create(rows)
+        if replaced:
+            ArticleAuthor.objects.filter(article_id__in=replaced).delete()
+        with inserting(ArticleAuthor) as add:
+            for item, article in zip(items, articles, strict=True):
+                slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
+                for position, slug in enumerate(s for s in slugs if s in by_slug):
+                    add(ArticleAuthor(article=article, author=by_slug[slug], position=position))
 
     def _redirects(self, items, articles):
         """Old permalinks (and an updated article's old address) lead to the new address."""
@@ -250,17 +320,23 @@ class ArticleWriter(PreparingEntries):
         for redirect in found.values():
             redirect.new_path = moves[redirect.old_path]
         Redirect.objects.bulk_update(found.values(), ["new_path"])
-        Redirect.objects.bulk_create(
-            Redirect(site=self.site, old_path=old, new_path=new)
-            for old, new in moves.items()
-            if old not in found
-        )
+        with inserting(Redirect) as add:
+            for old, new in moves.items():
+                if old not in found:
+                    add(Redirect(site=self.site, old_path=old, new_path=new))
 
-    def _map_unchanged(self, item, status, slug, section_slug):
-        if status != Article.Status.PUBLISHED or not section_slug or not item.entry.old_urls:
+    def _map_unchanged(self, old_urls, status, slug, section_slug):
+        if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
             return
-        new_url = reverse("articles:article-detail", kwargs={"section": section_slug, "slug": slug})
-        for url in item.entry.old_urls:
+        # reverse() once per section: a re-run maps tens of thousands of unchanged articles.
+        if section_slug not in self.paths:
+            path = reverse(
+                "articles:article-detail", kwargs={"section": section_slug, "slug": SLUG_MARK}
+            )
+            self.paths[section_slug] = path.rpartition(SLUG_MARK)[::2]  # the slug comes last
+        before, after = self.paths[section_slug]
+        new_url = f"{before}{slug}{after}"
+        for url in old_urls:
             if old_path(url):
                 self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article
-from importers import job_run
+from importers import job_parts, job_run
 from importers.job_models import ImportJob
+from importers.storage import import_storage
 from tests.admin_forms import form_fields
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.import_job_files import jsonl, wxr
@@ -122,7 +123,7 @@ def test_a_real_wordpress_export_imports_as_the_command_would(
     # The command, over the same file, finds every article the job wrote and writes nothing.
     from django.core.management import call_command
 
-    folder = job_run.import_storage().path(job.file_name)
+    folder = import_storage().path(job.file_name)
     out = io.StringIO()
     call_command("import_wordpress", folder, stdout=out)
     assert set(Article.objects.values_list("source_id", flat=True)) == imported
@@ -275,7 +276,7 @@ def halfway(editor, settings, django_capture_on_commit_callbacks, monkeypatch):
     """A 9-post import in parts of 4 items with batches of 2, its first part written and the
     other two waiting for a worker."""
     settings.IMPORT_PART_ITEMS = 4
-    monkeypatch.setattr(job_run, "BATCH_ITEMS", 2)
+    monkeypatch.setattr(job_parts, "BATCH_ITEMS", 2)
     submit(editor, upload=SimpleUploadedFile("harbour.xml", wxr(9, long_title_at=3),
                                              "text/xml"))
     job = ImportJob.objects.get()
@@ -366,8 +367,8 @@ def test_a_batch_that_dies_leaves_nothing_and_its_retry_doubles_nothing(
     """A worker killed mid-batch, as the task sees it: the batch's transaction never commits,
     and the task runs again (here: the retry of the in-process run)."""
     settings.IMPORT_PART_ITEMS = 6
-    monkeypatch.setattr(job_run, "BATCH_ITEMS", 2)
-    real_checkpoint, calls = job_run.checkpoint, []
+    monkeypatch.setattr(job_parts, "BATCH_ITEMS", 2)
+    real_checkpoint, calls = job_parts.checkpoint, []
 
     def dying_checkpoint(part, *args, **kwargs):
         calls.append(part.number)
@@ -375,7 +376,7 @@ def test_a_batch_that_dies_leaves_nothing_and_its_retry_doubles_nothing(
             raise RuntimeError("worker killed")
         real_checkpoint(part, *args, **kwargs)
 
-    monkeypatch.setattr(job_run, "checkpoint", dying_checkpoint)
+    monkeypatch.setattr(job_parts, "checkpoint", dying_checkpoint)
     submit(editor, upload=SimpleUploadedFile("harbour.xml", wxr(10), "text/xml"),
            run=django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
@@ -430,7 +431,7 @@ def test_an_export_split_into_parts_reports_what_the_command_would(
     expected = [line for line in out.getvalue().splitlines() if line.startswith("  ")]
 
     settings.IMPORT_PART_ITEMS = 3
-    monkeypatch.setattr(job_run, "BATCH_ITEMS", 2)
+    monkeypatch.setattr(job_parts, "BATCH_ITEMS", 2)
     submit(editor, upload=SimpleUploadedFile("small-export.xml", export.read_bytes()),
            run=django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError
 from importers.command import ImportCommand
 from importers.media import MediaImporter
 from importers.pages import PageWriter
-from importers.records import Entry, Media, Person, Skipped, Term
-from importers.wordpress import open_wxr
+from importers.records import Media, Person, Skipped, Term
+from importers.wordpress import open_wxr, write_content
 from importers.write import ArticleWriter
 
 
@@ -91,13 +91,7 @@ class Command(ImportCommand):
                 [name for name in names if name],
                 descriptions={term.name: term.description for term in terms},
             )
-            for record in export.records("content"):
-                if isinstance(record, Entry) and record.kind == "page":
-                    pages.add(record)
-                elif isinstance(record, Entry):
-                    articles.add(record)
-                elif isinstance(record, Skipped):
-                    run.skip(record.kind, record.where, record.reason, record.count)
-            articles.flush()
+            content = export.records("content", known=articles.known_unchanged)
+            write_content(content, run=run, articles=articles, pages=pages)
 
         return path.name, write
