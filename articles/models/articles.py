@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -195,11 +196,25 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # Each index ends with the listing's tie-break (id), so a page, and a keyset page
+        # (newsroom.pages.KeysetPaginator), is one index range scan with its LIMIT.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_listing"),
+            # The public listings (latest, feeds, rails, sitemaps): status, then newest first.
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_listing"
+                fields=["status", "-published_at", "-id"], name="article_public_listing"
             ),
+            # A section's page and the front page's section blocks.
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                name="article_section_listing",
+            ),
+            # The newsdesk's list in its default order, whatever the status (drafts first:
+            # no publication time sorts first, newest first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
+            # The newsdesk's list ordered by headline (the admin adds "-pk" as the tie-break).
+            models.Index(fields=["headline", "-id"], name="article_by_headline"),
+            # Search puts an article whose headline is the query first, wherever it is.
+            models.Index(Upper("headline"), name="article_headline_exact"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -305,7 +320,11 @@ class Article(models.Model):
 class ArticleAuthor(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(
-        "authors.Author", on_delete=models.PROTECT, related_name="article_links"
+        "authors.Author",
+        on_delete=models.PROTECT,
+        related_name="article_links",
+        # Served by the index below, which also holds the article.
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Bylines list authors in ascending order of this number."
@@ -317,6 +336,8 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
         ]
+        # An author's articles, read from the index alone (their pages, feeds and counts).
+        indexes = [models.Index(fields=["author", "article"], name="articleauthor_by_author")]
 
     def __str__(self):
         return str(self.author)
