@@ -158,7 +158,6 @@ def pages(client):
 
     from articles.models import Article, Topic
     from authors.models import Author
-
     from newsroom.pages import Cursor
 
     sections, topics, authors = scale_data.people_and_places()

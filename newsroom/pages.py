@@ -208,8 +208,9 @@ class KeysetPage(ArchivePage):
     """A page of a `KeysetPaginator`: the first (`number` 1), a numbered page of an old link, or
     the articles just before or just after a `Cursor` (`number` None)."""
 
-    def __init__(self, object_list, paginator, *, number=None, direction=None, cursor=None,
-                 newer, older):
+    def __init__(
+        self, object_list, paginator, *, number=None, direction=None, cursor=None, newer, older
+    ):
         super().__init__(object_list, number, paginator, more=older)
         self.direction, self.cursor, self.newer = direction, cursor, newer
 
@@ -276,7 +277,10 @@ class KeysetPaginator(ArchivePaginator):
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
         return KeysetPage(
-            rows[: self.per_page], self, number=number, newer=number > 1,
+            rows[: self.per_page],
+            self,
+            number=number,
+            newer=number > 1,
             older=len(rows) > self.per_page,
         )
 
@@ -298,8 +302,9 @@ class KeysetPaginator(ArchivePaginator):
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if direction == "before":
-            return KeysetPage(rows, self, direction=direction, cursor=cursor, newer=True,
-                              older=more)
+            return KeysetPage(
+                rows, self, direction=direction, cursor=cursor, newer=True, older=more
+            )
         rows.reverse()
         return KeysetPage(rows, self, direction=direction, cursor=cursor, newer=more, older=True)
 

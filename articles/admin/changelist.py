@@ -4,9 +4,9 @@ the stored search vector.
 
 Django's list counts every matching row twice (the filtered and the full count), groups every
 row by year for the date drill-down, and searches with `LIKE '%…%'`, which no index serves:
-about a second each at a million articles. Here the count is exact up to `EXACT_UP_TO` rows and
-estimated by the planner beyond (the list says "about"), the drill-down asks the index whether
-each year, month or day has a row (one query), and a search (on PostgreSQL) matches words
+about a second each at a million articles. Here the count is exact up to `EXACT_UP_TO` (1,000)
+rows and estimated by the planner beyond (the list says "about"), the drill-down asks the index
+whether each year, month or day has a row (one query), and a search (on PostgreSQL) matches words
 and word beginnings in headlines and standfirsts through the search vector's GIN index, or a
 slug exactly.
 """
@@ -31,17 +31,19 @@ WORD = re.compile(r"\w+")
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts at most EXACT_UP_TO + 1 rows; a longer list is given the planner's estimate
-    (`estimated` is then True). Pages go up to MAX_PAGE: deeper than that, filter or search."""
+    """On PostgreSQL, counts at most EXACT_UP_TO + 1 rows; a longer list is given the planner's
+    estimate (`estimated` is then True). Other databases (SQLite, small) count exactly. Pages go up to MAX_PAGE: deeper than that, filter or search."""
 
-    EXACT_UP_TO = 10_000
+    EXACT_UP_TO = 1000
     MAX_PAGE = 100
 
     estimated = False
 
     @cached_property
     def count(self):
-        rows = self.object_list.values("pk")[: self.EXACT_UP_TO + 1].count()
+        if connection.vendor != "postgresql":
+            return self.object_list.count()  # the small embedded database: counted exactly
+        rows = self.object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
         if rows <= self.EXACT_UP_TO:
             return rows
         self.estimated = True
@@ -59,10 +61,8 @@ class EstimatedCountPaginator(Paginator):
 
 
 def planned_rows(queryset):
-    """How many rows the database expects `queryset` to give (PostgreSQL's planner, one
-    EXPLAIN without running it); elsewhere an exact count."""
-    if connection.vendor != "postgresql":
-        return queryset.count()
+    """How many rows PostgreSQL's planner expects `queryset` to give (one EXPLAIN, which does
+    not run it)."""
     plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
 
@@ -82,7 +82,9 @@ class NewsdeskQuerySet(ArticleQuerySet):
         periods = list(periods_between(first, last, kind))
         probes = [
             self.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
-            .order_by()
+            # In the field's order, the first row of the period: the field's index is walked
+            # from the period's start until a row passes the list's filters.
+            .order_by(field_name)
             .values_list(Value(number, output_field=IntegerField()))[:1]
             for number, (start, end) in enumerate(periods)
         ]

@@ -200,9 +200,7 @@ class Article(models.Model):
         # (newsroom.pages.KeysetPaginator), is one index range scan with its LIMIT.
         indexes = [
             # The public listings (latest, feeds, rails, sitemaps): status, then newest first.
-            models.Index(
-                fields=["status", "-published_at", "-id"], name="article_public_listing"
-            ),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_listing"),
             # A section's page and the front page's section blocks.
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],
@@ -213,6 +211,13 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_newest"),
             # The newsdesk's list ordered by headline (the admin adds "-pk" as the tie-break).
             models.Index(fields=["headline", "-id"], name="article_by_headline"),
+            # The newest update among public articles (the sitemaps' lastmod), read from the
+            # top of an index; only updated articles have a row.
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(updated_at__isnull=False),
+                name="article_updated",
+            ),
             # Search puts an article whose headline is the query first, wherever it is.
             models.Index(Upper("headline"), name="article_headline_exact"),
         ]

@@ -158,9 +158,7 @@ class TopicItem(TaggedItemBase):
     """Links an article to a topic; `position` keeps the editor's order of topics."""
 
     # Served by the index below, which also holds the article.
-    tag = models.ForeignKey(
-        Topic, on_delete=models.CASCADE, related_name="items", db_index=False
-    )
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items", db_index=False)
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="topic_items"
     )
