@@ -32,7 +32,8 @@ WORD = re.compile(r"\w+")
 
 class EstimatedCountPaginator(Paginator):
     """On PostgreSQL, counts at most EXACT_UP_TO + 1 rows; a longer list is given the planner's
-    estimate (`estimated` is then True). Other databases (SQLite, small) count exactly. Pages go up to MAX_PAGE: deeper than that, filter or search."""
+    estimate (`estimated` is then True). Other databases (SQLite, small) count exactly. Pages
+    go up to MAX_PAGE: deeper than that, filter or search."""
 
     EXACT_UP_TO = 1000
     MAX_PAGE = 100
