@@ -133,13 +133,13 @@ def test_the_search_finds_words_and_their_beginnings_in_headlines_and_standfirst
         ("ferry", "Ferry returns", "The lighthouse keeper waved."),
         ("other", "Council meets", "Budget news."),
     ]:
-        Article.objects.create(
-            headline=headline, slug=slug, standfirst=standfirst, section=section
-        )
+        Article.objects.create(headline=headline, slug=slug, standfirst=standfirst, section=section)
 
     def found(term):
         page = parse(editor.get("/admin/articles/article/", {"q": term}))
-        return sorted(" ".join(a.get_text().split()) for a in page.select("#result_list tbody th a"))
+        return sorted(
+            " ".join(a.get_text().split()) for a in page.select("#result_list tbody th a")
+        )
 
     assert found("lighthouse") == ["Ferry returns", "Harbour lighthouse relit"]
     assert found("lightho") == ["Ferry returns", "Harbour lighthouse relit"]
