@@ -175,7 +175,7 @@ class Cursor:
     """
 
     EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-    PATTERN = re.compile(r"(\d{1,18})\.(\d{1,19})")
+    PATTERN = re.compile(r"([0-9]{1,18})\.([0-9]{1,19})")
     MAX_ID = 2**63 - 1  # the database's biggest id
 
     def __init__(self, moment, pk):
