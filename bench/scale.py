@@ -1,16 +1,18 @@
 """Every public page, feed, sitemap and the newsdesk's list at 1,000 and at 1,000,000 articles.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_scale make bench-scale
-    (or: .venv/bin/python bench/scale.py --sizes 1000 1000000 --runs 7)
+    (or: .venv/bin/python bench/scale.py --sizes 1000 1000000 --runs 5 --rounds 3)
 
 For each size a database `<name>_<size>` (newsroom_scale_1k, newsroom_scale_1m) is migrated and
 filled by `bench/scale_data.py` with COPY, unless it holds that size already from the same
-generator (kept between runs: --rebuild makes it again). Then each page is requested through
-Django's test client in-process (routing, middleware, view, templates; DEBUG off, fragment
-caching off, so every request does its full work): once to warm up, once counting queries, then
---runs times timed; a streamed response is read to its end. Each size runs in a process of its
-own. The table gives the median times, their ratio and the queries of one request. A page
-should stay within 1.5x of its time at 1,000 articles.
+generator (kept between runs: --rebuild makes it again). Then one process measures each page
+through Django's test client in-process (routing, middleware, view, templates; DEBUG off,
+fragment caching off, so every request does its full work), the two databases taking turns page
+by page over --rounds rounds, so that the load of a shared machine weighs on both alike: each
+turn requests the page once to warm up, then --runs times timed; a streamed response is read to
+its end. The table gives the median times, their ratio and the queries of one request; for a
+sitemap page, whose number of entries grows with the archive, also the time per 1,000 entries.
+A page should stay within 1.5x of its time at 1,000 articles.
 
 Last, the import figures: `bench/import_wordpress.py --posts N` (--import-posts, 0 skips it).
 """
@@ -224,60 +226,93 @@ def body_of(response):
     return response.content
 
 
-def measure(client, url, runs):
-    import statistics
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def timed(client, url, runs):
+    """`runs` timings of `url` in ms, after one request to warm up."""
     response = client.get(url)
-    size = len(body_of(response))
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        body_of(client.get(url))
-    # Read now: the captured list is a slice of the connection's log, which the next
-    # request empties.
-    count = len(queries)
+    body_of(response)
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
         body_of(client.get(url))
         timings.append((time.perf_counter() - start) * 1000)
-    return {"ms": statistics.median(timings), "queries": count, "bytes": size}
+    return timings
 
 
-def run_one(options):
+def counted(client, url):
+    """The queries of one request of `url`, and its body's size and number of <url> entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        body = body_of(client.get(url))
+    # Read now: the captured list is a slice of the connection's log, which the next
+    # request empties.
+    return {"queries": len(queries), "bytes": len(body), "urls": body.count(b"<url>")}
+
+
+def run_build(options):
     def log(line):
         print(line, file=sys.stderr, flush=True)
 
     setup_django(options.database_url)
     ensure_database(options.database_url, rebuild=options.rebuild)
-    timings = fill(options.database_url, options.one, log)
+    timings = fill(options.database_url, options.build, log)
+    Path(options.out).write_text(json.dumps({"build": timings}))
+
+
+def run_measure(options):
+    """Every page at each size, the sizes taking turns page by page and round by round, so
+    that what else the machine does weighs on both alike."""
+    import statistics
+
+    names = [urlsplit(url).path.lstrip("/") for url in options.measure]
+    setup_django(options.measure[0])
 
     from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sites.models import Site
     from django.core.cache import cache
+    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from articles.models import Article
 
     setup_test_environment()
-    cache.clear()
-    client = Client()
-    user, _ = get_user_model().objects.get_or_create(
-        username="scale-bench", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client.force_login(user)
-    results = {"size": options.one, "build": timings, "pages": {}}
-    results["public"] = Article.objects.published().count()
-    for name, url in pages(client):
-        results["pages"][name] = {"url": url, **measure(client, url, options.runs)}
-        page = results["pages"][name]
-        log(
-            f"  {label(options.one):>4} {name:<28} {page['ms']:8.2f} ms "
-            f"{page['queries']:3d} queries  {url}"
+
+    def use(index):
+        connection.close()
+        connection.settings_dict["NAME"] = names[index]
+        cache.clear()
+        Site.objects.clear_cache()
+        ContentType.objects.clear_cache()
+
+    clients, listed, results = [], [], []
+    for index in range(len(names)):
+        use(index)
+        client = Client()
+        user, _ = get_user_model().objects.get_or_create(
+            username="scale-bench", defaults={"is_staff": True, "is_superuser": True}
         )
+        client.force_login(user)
+        clients.append(client)
+        listed.append(pages(client))
+        results.append({"public": Article.objects.published().count(), "pages": {}})
+    timings = [{name: [] for name, _ in listed[0]} for _ in names]
+    for round in range(options.rounds):
+        for place, (name, _) in enumerate(listed[0]):
+            for index in range(len(names)):
+                use(index)
+                url = listed[index][place][1]
+                timings[index][name] += timed(clients[index], url, options.runs)
+                if round == 0:
+                    results[index]["pages"][name] = {"url": url, **counted(clients[index], url)}
+        print(f"  round {round + 1} of {options.rounds} done", file=sys.stderr, flush=True)
+    for index in range(len(names)):
+        for name, page in results[index]["pages"].items():
+            page["ms"] = statistics.median(timings[index][name])
     Path(options.out).write_text(json.dumps(results))
 
 
@@ -320,6 +355,16 @@ def print_table(small, large):
             f"| {name} | {first['ms']:.2f} ms | {second['ms']:.2f} ms | {ratio:.2f}x{flag} "
             f"| {first['queries']} | {second['queries']} |"
         )
+        if first["urls"] > 1 and second["urls"] > first["urls"]:
+            # A sitemap page holds more entries in a larger archive: compare the cost of each.
+            a_each = first["ms"] / first["urls"] * 1000
+            b_each = second["ms"] / second["urls"] * 1000
+            ratio = b_each / a_each
+            flag = "" if ratio <= LIMIT else " (over 1.5x)"
+            print(
+                f"| {name}, per 1,000 entries ({first['urls']:,} and {second['urls']:,}) "
+                f"| {a_each:.2f} ms | {b_each:.2f} ms | {ratio:.2f}x{flag} | | |"
+            )
     for result in (small, large):
         if result["build"]:
             steps = ", ".join(
@@ -331,15 +376,19 @@ def print_table(small, large):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 1_000_000])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=5, help="timed requests per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="make the databases again")
     parser.add_argument("--import-posts", type=int, default=2000)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.one:
-        return run_one(options)
+    if options.build:
+        return run_build(options)
+    if options.measure:
+        return run_measure(options)
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -348,28 +397,43 @@ def main():
             "postgres://postgres@127.0.0.1:5432/newsroom_scale"
         )
     base = urlsplit(url).path.lstrip("/") or "newsroom_scale"
-    results = []
-    for size in sorted(options.sizes):
-        database = with_database(url, f"{base}_{label(size)}")
+    sizes = sorted(options.sizes)
+    databases = [with_database(url, f"{base}_{label(size)}") for size in sizes]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    builds = []
+    for size, database in zip(sizes, databases, strict=True):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [
                 sys.executable,
                 __file__,
-                "--one",
+                "--build",
                 str(size),
                 "--database-url",
                 database,
-                "--runs",
-                str(options.runs),
                 "--out",
                 out.name,
             ]
             if options.rebuild:
                 command.append("--rebuild")
-            subprocess.run(
-                command, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
-            )
-            results.append(json.loads(Path(out.name).read_text()))
+            subprocess.run(command, check=True, cwd=ROOT, env=env)
+            builds.append(json.loads(Path(out.name).read_text())["build"])
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        command = [
+            sys.executable,
+            __file__,
+            "--measure",
+            *databases,
+            "--runs",
+            str(options.runs),
+            "--rounds",
+            str(options.rounds),
+            "--out",
+            out.name,
+        ]
+        subprocess.run(command, check=True, cwd=ROOT, env=env)
+        results = json.loads(Path(out.name).read_text())
+    for size, build, result in zip(sizes, builds, results, strict=True):
+        result.update(size=size, build=build)
     print_table(*results)
     run_import_bench(url, options.import_posts)
 

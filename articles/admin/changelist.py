@@ -4,9 +4,9 @@ the stored search vector.
 
 Django's list counts every matching row twice (the filtered and the full count), groups every
 row by year for the date drill-down, and searches with `LIKE '%…%'`, which no index serves:
-about a second each at a million articles. Here the count is exact up to `EXACT_UP_TO` (1,000)
-rows and estimated by the planner beyond (the list says "about"), the drill-down asks the index
-whether each year, month or day has a row (one query), and a search (on PostgreSQL) matches words
+about a second each at a million articles. Here the count is the planner's estimate for a long
+list (the list says "about") and exact up to `EXACT_UP_TO` (1,000) rows, the drill-down asks
+the index whether each year, month or day has a row (one query), and a search (on PostgreSQL) matches words
 and word beginnings in headlines and standfirsts through the search vector's GIN index, or a
 slug exactly.
 """
@@ -31,9 +31,11 @@ WORD = re.compile(r"\w+")
 
 
 class EstimatedCountPaginator(Paginator):
-    """On PostgreSQL, counts at most EXACT_UP_TO + 1 rows; a longer list is given the planner's
-    estimate (`estimated` is then True). Other databases (SQLite, small) count exactly. Pages
-    go up to MAX_PAGE: deeper than that, filter or search."""
+    """On PostgreSQL, asks the planner first (an EXPLAIN, which reads no rows): a list it
+    expects to be longer than EXACT_UP_TO is given that estimate (`estimated` is then True);
+    a shorter one is counted, reading at most EXACT_UP_TO + 1 rows (if there are more after
+    all, the larger of the two). Other databases (SQLite, small) count exactly. Pages go up to
+    MAX_PAGE: deeper than that, filter or search."""
 
     EXACT_UP_TO = 1000
     MAX_PAGE = 100
@@ -44,11 +46,13 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         if connection.vendor != "postgresql":
             return self.object_list.count()  # the small embedded database: counted exactly
-        rows = self.object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
-        if rows <= self.EXACT_UP_TO:
-            return rows
+        planned = planned_rows(self.object_list)
+        if planned <= self.EXACT_UP_TO:
+            rows = self.object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
+            if rows <= self.EXACT_UP_TO:
+                return rows
         self.estimated = True
-        return max(rows, planned_rows(self.object_list))
+        return max(planned, self.EXACT_UP_TO + 1)
 
     @cached_property
     def num_pages(self):
@@ -115,10 +119,11 @@ def periods_between(first, last, kind):
 
 
 class NewsdeskChangeList(ChangeList):
-    """The article list, on `NewsdeskQuerySet`."""
+    """The article list, on `NewsdeskQuerySet`, its rows without their bodies."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)._chain()
+        # The list shows no body: its rows are read without the two largest columns.
+        queryset = super().get_queryset(request, exclude_parameters).defer("body", "body_rendered")
         queryset.__class__ = NewsdeskQuerySet
         return queryset
 
