@@ -6,9 +6,9 @@ Django's list counts every matching row twice (the filtered and the full count),
 row by year for the date drill-down, and searches with `LIKE '%…%'`, which no index serves:
 about a second each at a million articles. Here the count is the planner's estimate for a long
 list (the list says "about") and exact up to `EXACT_UP_TO` (1,000) rows, the drill-down asks
-the index whether each year, month or day has a row (one query), and a search (on PostgreSQL) matches words
-and word beginnings in headlines and standfirsts through the search vector's GIN index, or a
-slug exactly.
+the index whether each year, month or day has a row (one query), and a search (on PostgreSQL)
+matches words and word beginnings in headlines and standfirsts through the search vector's GIN
+index, or a slug exactly.
 """
 
 import json
