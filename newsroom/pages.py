@@ -247,7 +247,8 @@ class KeysetPage(ArchivePage):
 class KeysetPaginator(ArchivePaginator):
     """Pages through a long list newest first by where the last page ended rather than by
     how many rows came before it (keyset pagination), so the page at the middle of a million
-    articles costs what the first does: one query, served by an index on the list's order.
+    articles costs what the first does: one query, served by an index on the list's order
+    (see `read`).
 
     The list is ordered by `field` then the id, both descending; "Older" links carry the last
     shown row as a `Cursor` (`?before=…`), "Newer" links the first (`?after=…`). Old addresses
@@ -273,7 +274,8 @@ class KeysetPaginator(ArchivePaginator):
                     raise InvalidPage(str(error)) from None
                 return self.around(cursor, direction)
         number = self.validate_number(params.get("page") or 1)
-        rows = list(self.object_list[(number - 1) * self.per_page :][: self.per_page + 1])
+        bottom = (number - 1) * self.per_page
+        rows = self.read(self.object_list, bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
         return KeysetPage(
@@ -283,6 +285,19 @@ class KeysetPaginator(ArchivePaginator):
             newer=number > 1,
             older=len(rows) > self.per_page,
         )
+
+    @staticmethod
+    def read(rows, bottom, top, ascending=False):
+        """`rows[bottom:top]`, as a list. When the queryset offers `rows_with_ids(ids)` (the
+        listing's rows whose ids the subquery `ids` gives, newest first: articles do), it is read
+        in two steps in one query: the ids alone, which indexes give without the table's rows,
+        then those rows. A listing narrowed to a topic or an author then reads from the table
+        the 21 rows it shows, not every candidate it sorts (360 for an occasional author)."""
+        late = getattr(rows, "rows_with_ids", None)
+        if late is None:
+            return list(rows[bottom:top])
+        found = list(late(rows.values("pk")[bottom:top]))
+        return found[::-1] if ascending else found
 
     def around(self, cursor, direction):
         field, moment, pk = self.field, cursor.moment, cursor.pk
@@ -296,7 +311,7 @@ class KeysetPaginator(ArchivePaginator):
                 Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}),
                 **{f"{field}__gte": moment},
             ).reverse()
-        rows = list(rows[: self.per_page + 1])
+        rows = self.read(rows, 0, self.per_page + 1, ascending=direction == "after")
         if not rows:
             raise EmptyPage("That page contains no results.")
         more = len(rows) > self.per_page
