@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.conftest import parse
+from tests.conftest import content_of, parse
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -104,7 +104,7 @@ def what_readers_see(client, article):
     for name, url in listing_pages().items():
         response = client.get(url)
         assert response.status_code == 200, name
-        seen[name] = path in response.content.decode()
+        seen[name] = path in content_of(response).decode()
     seen["article page"] = client.get(path).status_code == 200
     short_address = reverse("articles:article-by-slug", args=[article.slug])
     seen["short address"] = client.get(short_address).status_code == 302
