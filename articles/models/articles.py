@@ -199,8 +199,15 @@ class Article(models.Model):
         # Each index ends with the listing's tie-break (id), so a page, and a keyset page
         # (newsroom.pages.KeysetPaginator), is one index range scan with its LIMIT.
         indexes = [
-            # The public listings (latest, feeds, rails, sitemaps): status, then newest first.
-            models.Index(fields=["status", "-published_at", "-id"], name="article_public_listing"),
+            # The public listings (latest, feeds, rails, sitemaps): public statuses only, newest
+            # first. Partial rather than led by the status, so the planner never prefers walking
+            # `article_newest` past the drafts at its top. Its condition is PUBLIC_STATUSES
+            # (tests/test_public_rule.py checks that they agree).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(status__in=["published"]),
+                name="article_public_listing",
+            ),
             # A section's page and the front page's section blocks.
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],
