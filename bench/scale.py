@@ -7,12 +7,13 @@ For each size a database `<name>_<size>` (newsroom_scale_1k, newsroom_scale_1m) 
 filled by `bench/scale_data.py` with COPY, unless it holds that size already from the same
 generator (kept between runs: --rebuild makes it again). Then one process measures each page
 through Django's test client in-process (routing, middleware, view, templates; DEBUG off,
-fragment caching off, so every request does its full work), the two databases taking turns page
-by page over --rounds rounds, so that the load of a shared machine weighs on both alike: each
-turn requests the page once to warm up, then --runs times timed; a streamed response is read to
-its end. The table gives the median times, their ratio, the queries of one request and how
-many items the page lists (cards, rows, entries: a rare topic shows fewer at 1,000); for a
-sitemap page, whose number of entries grows with the archive, also the time per 1,000 entries.
+fragment caching off, so every request does its full work), the two databases taking turns
+request by request (--runs requests of each page at each size, after one to warm up, over
+--rounds rounds), so that the load of a shared machine weighs on both alike; a streamed
+response is read to its end. The table gives the median times, their ratio, the queries of one
+request and how many items the page lists (cards, rows, entries: a rare topic shows fewer at
+1,000); for a sitemap page, whose number of entries grows with the archive, also the time per
+1,000 entries.
 A page should stay within 1.5x of its time at 1,000 articles.
 
 Last, the import figures: `bench/import_wordpress.py --posts N` (--import-posts, 0 skips it).
@@ -227,18 +228,18 @@ def body_of(response):
     return response.content
 
 
-def timed(client, url, runs):
-    """`runs` timings of `url` in ms, after one request to warm up."""
+def warm(client, url):
     response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
     body_of(response)
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        body_of(client.get(url))
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
+
+
+def timed(client, url):
+    """One request of `url`, read to its end, in ms."""
+    start = time.perf_counter()
+    body_of(client.get(url))
+    return (time.perf_counter() - start) * 1000
 
 
 def counted(client, url):
@@ -282,8 +283,8 @@ def run_build(options):
 
 
 def run_measure(options):
-    """Every page at each size, the sizes taking turns page by page and round by round, so
-    that what else the machine does weighs on both alike."""
+    """Every page at each size, the sizes taking turns request by request, so that what else
+    the machine does weighs on both alike."""
     import statistics
 
     names = [urlsplit(url).path.lstrip("/") for url in options.measure]
@@ -291,8 +292,7 @@ def run_measure(options):
 
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sites.models import Site
-    from django.core.cache import cache
+    from django.contrib.sites import models as sites_models
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -301,12 +301,16 @@ def run_measure(options):
 
     setup_test_environment()
 
+    # Each database keeps its own cached content types and site (their ids differ between
+    # builds); the header and footer, the same in both, stay in the shared cache.
+    kept = [({}, {}) for _ in names]
+
     def use(index):
-        connection.close()
-        connection.settings_dict["NAME"] = names[index]
-        cache.clear()
-        Site.objects.clear_cache()
-        ContentType.objects.clear_cache()
+        if connection.settings_dict["NAME"] != names[index]:
+            connection.close()
+            connection.settings_dict["NAME"] = names[index]
+            connection.ensure_connection()
+            ContentType.objects._cache, sites_models.SITE_CACHE = kept[index]
 
     clients, listed, results = [], [], []
     for index in range(len(names)):
@@ -320,14 +324,21 @@ def run_measure(options):
         listed.append(pages(client))
         results.append({"public": Article.objects.published().count(), "pages": {}})
     timings = [{name: [] for name, _ in listed[0]} for _ in names]
+    turns = list(range(len(names)))
     for round in range(options.rounds):
         for place, (name, _) in enumerate(listed[0]):
-            for index in range(len(names)):
+            for index in turns:
                 use(index)
                 url = listed[index][place][1]
-                timings[index][name] += timed(clients[index], url, options.runs)
+                warm(clients[index], url)
                 if round == 0:
                     results[index]["pages"][name] = {"url": url, **counted(clients[index], url)}
+            for _ in range(options.runs):
+                turns.reverse()  # neither size always goes first
+                for index in turns:
+                    use(index)
+                    url = listed[index][place][1]
+                    timings[index][name].append(timed(clients[index], url))
         print(f"  round {round + 1} of {options.rounds} done", file=sys.stderr, flush=True)
     for index in range(len(names)):
         for name, page in results[index]["pages"].items():
