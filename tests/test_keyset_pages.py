@@ -180,3 +180,12 @@ def test_a_place_between_articles_is_a_good_place(reader, archive):
     place = Cursor(archive[4].published_at - timedelta(seconds=1), 1)
     page = parse(reader.get(f"/latest/?before={place}"))
     assert headlines(page)[0] == archive[5].headline
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_articles_table_is_read_without_parallel_workers():
+    """Starting workers costs a listing more than they save (migration 0017)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'articles_article'")
+        (options,) = cursor.fetchone()
+    assert "parallel_workers=0" in options
