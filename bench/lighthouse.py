@@ -19,16 +19,18 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, stop_process, wait_until_serving  # noqa: E402  (needs ROOT)
+
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # The closed network makes Chromium's background services fail or stall; these turn them off.
@@ -54,12 +56,6 @@ def application():
     served = WhiteNoise(site)
     served.add_files(str(settings.MEDIA_ROOT), prefix=settings.MEDIA_URL)
     return served
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def manage(env, *args, capture=False):
@@ -92,16 +88,20 @@ def load_demo(folder, env):
 
 
 def wait_until_up(url, server, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped (exit {server.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    sys.exit(f"{url} did not answer within {seconds} s")
+    def answers():
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+
+    try:
+        wait_until_serving(
+            answers,
+            server,
+            name=f"gunicorn at {url}",
+            timeout=seconds,
+            not_yet=(urllib.error.URLError, ConnectionError),
+        )
+    except RuntimeError as error:
+        sys.exit(str(error))
 
 
 def run_lighthouse(url, report_base, attempts=3):
@@ -220,8 +220,7 @@ def main():
                 print(f"Lighthouse: {name} {paths[name]} …", file=sys.stderr)
                 results[name] = run_lighthouse(base + paths[name], reports / name)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_process(server, timeout=10)
 
     print(f"\n{'page':<8} {'path':<46} {'perf':>5} {'a11y':>5} {'b-p':>5} {'seo':>5}")
     for name, lhr in results.items():

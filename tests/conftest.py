@@ -43,11 +43,13 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
+from django.urls import clear_url_caches
 
 from articles import body
 from library import images
@@ -223,6 +225,28 @@ def superuser(django_user_model):
     return signed_in(
         django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
     )
+
+
+@pytest.fixture
+def urls_with():
+    """Rebuild the site's URLconf with settings it reads at import (ADMIN_URL, SERVE_MEDIA):
+    `urls_with(SERVE_MEDIA=True)`. The settings and the URLconf are put back afterwards, in
+    that order."""
+    overrides = []
+
+    def reload():
+        importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))
+        clear_url_caches()
+
+    def configure(**settings):
+        overrides.append(override_settings(**settings))
+        overrides[-1].enable()
+        reload()
+
+    yield configure
+    for override in reversed(overrides):
+        override.disable()
+    reload()
 
 
 def content_of(response):

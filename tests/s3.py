@@ -9,16 +9,16 @@ bucket, creates both buckets, and yields an `S3Server`; the process is stopped a
 import contextlib
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import urllib3
+
+from tests.servers import free_ports, stop_process, wait_until_serving
 
 ACCESS_KEY = "newsroom-test-key"
 SECRET_KEY = "newsroom-test-secret-not-for-production"
@@ -59,21 +59,6 @@ def weed_binary():
     return str(beside) if beside.exists() else shutil.which("weed")
 
 
-def _free_ports(count):
-    # Each port p also needs p + 10000 free for gRPC, so ask for ports below 55535.
-    ports, sockets = [], []
-    while len(ports) < count:
-        holder = socket.socket()
-        holder.bind(("127.0.0.1", 0))
-        port = holder.getsockname()[1]
-        sockets.append(holder)
-        if port < 55535 and port not in ports:
-            ports.append(port)
-    for holder in sockets:
-        holder.close()
-    return ports
-
-
 def _identities():
     return {
         "identities": [
@@ -92,7 +77,8 @@ def seaweedfs(binary):
     with tempfile.TemporaryDirectory(prefix="newsroom-weed-") as folder:
         config = Path(folder) / "s3.json"
         config.write_text(json.dumps(_identities()))
-        master, volume, filer, s3 = _free_ports(4)
+        # Each port p also needs p + 10000 free for gRPC, so ask for ports below 55535.
+        master, volume, filer, s3 = free_ports(4, below=55535)
         command = [
             binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-master.port={master}", f"-volume.port={volume}", "-filer",
@@ -105,35 +91,29 @@ def seaweedfs(binary):
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         server = S3Server(f"http://127.0.0.1:{s3}")
         try:
-            _create_buckets(server, process, Path(folder) / "weed.log")
+            client = server.client()
+            wait_until_serving(
+                lambda: _create_buckets(client),
+                process,
+                name="weed",
+                log=Path(folder) / "weed.log",
+                interval=0.5,
+                not_yet=Exception,  # not up yet: connection refused, 503 …
+            )
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
             log.close()
 
 
-def _create_buckets(server, process, log_path, timeout=60):
-    client = server.client()
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"weed exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            for bucket in (PUBLIC_BUCKET, PRIVATE_BUCKET):
-                client.create_bucket(Bucket=bucket)
-            # The volume servers take a moment after the S3 gateway answers: write once.
-            client.put_object(Bucket=PUBLIC_BUCKET, Key="ready", Body=b"ok")
-            client.delete_object(Bucket=PUBLIC_BUCKET, Key="ready")
-            return
-        except Exception:  # not up yet (connection refused, 503 …)
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+def _create_buckets(client):
+    """Create both buckets and write once; True when all of it worked."""
+    for bucket in (PUBLIC_BUCKET, PRIVATE_BUCKET):
+        client.create_bucket(Bucket=bucket)
+    # The volume servers take a moment after the S3 gateway answers: write once.
+    client.put_object(Bucket=PUBLIC_BUCKET, Key="ready", Body=b"ok")
+    client.delete_object(Bucket=PUBLIC_BUCKET, Key="ready")
+    return True
 
 
 def http_response(url):

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from jobs import outbox
 from newsroom.celery import app
+from tests.servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
@@ -73,13 +73,8 @@ def start_worker(url, queue, *, name, extra_env=None):
 
 
 def stop(worker):
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    """Stop the worker; its output not read yet."""
+    stop_process(worker)
     return worker.stdout.read() if worker.stdout else ""
 
 
@@ -98,13 +93,3 @@ class OutputReader:
 
     def text(self):
         return "".join(self._lines)
-
-
-def wait_for(check, timeout=40, interval=0.2):
-    """Poll `check()` until it is true; False after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(interval)
-    return False

@@ -12,9 +12,10 @@ from django.utils import timezone
 from articles import body
 from articles.models import Article, Correction
 from jobs import outbox
+from tests.admin_forms import form_fields
 from tests.conftest import parse
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors, image_file
-from tests.test_revisions import change_form_data, change_url
+from tests.test_revisions import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def article_updates(queries):
 def save(client, article, sanitising, **changes):
     """Open the change form as the page presents it, change `changes`, post it; returns the
     response, the UPDATEs of the article's row and the sanitiser's runs during the POST."""
-    data = change_form_data(client.get(change_url(article)))
+    data = form_fields(client.get(change_url(article)), "article_form")
     data.update(changes)
     sanitising.clear()
     with CaptureQueriesContext(connection) as queries:
@@ -141,7 +142,7 @@ def test_sanitising_again_what_the_sanitiser_returned_changes_nothing(sanitising
 def test_a_form_claiming_more_byline_rows_than_allowed_is_refused_with_a_message(editor):
     """A tampered row count gets the form back with a message, fast: no 500, nothing saved."""
     article = draft()
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update(headline="Tampered", **{"article_authors-TOTAL_FORMS": "99999999"})
 
     response = editor.post(change_url(article), data)

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from articles.admin.concurrency import StaleCheckForm
 from articles.models import Article, RelatedLink
+from tests.admin_forms import form_fields
 from tests.conftest import member, parse, signed_in, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
-from tests.test_revisions import change_form_data, change_url, versions_of
+from tests.test_revisions import change_url, versions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def errors(response):
 
 def test_the_change_form_carries_the_version_it_was_loaded_at(make_editor, article):
     Article.objects.filter(pk=article.pk).update(version=7)
-    data = change_form_data(make_editor("ann", "Ann Lee").get(change_url(article)))
+    data = form_fields(make_editor("ann", "Ann Lee").get(change_url(article)), "article_form")
     assert data["loaded_version"] == "7"
     assert data["loaded_state"]
 
@@ -55,7 +56,7 @@ def test_the_change_form_carries_the_version_it_was_loaded_at(make_editor, artic
 def test_sequential_saves_each_raise_the_version(make_editor, article):
     ann = make_editor("ann", "Ann Lee")
     for number, headline in enumerate(["Budget Passes", "Budget Passes Narrowly"], start=2):
-        data = change_form_data(ann.get(change_url(article)))
+        data = form_fields(ann.get(change_url(article)), "article_form")
         data["headline"] = headline
         response = ann.post(change_url(article), data)
         assert response.status_code == 302, parse(response).select(".errorlist")
@@ -68,9 +69,9 @@ def both_load(make_editor, article):
     ann, bob = make_editor("ann", "Ann Lee"), make_editor("bob", "Bob Ray")
     return (
         ann,
-        change_form_data(ann.get(change_url(article))),
+        form_fields(ann.get(change_url(article)), "article_form"),
         bob,
-        change_form_data(bob.get(change_url(article))),
+        form_fields(bob.get(change_url(article)), "article_form"),
     )
 
 
@@ -143,7 +144,7 @@ def test_saving_the_refusal_page_as_presented_without_choosing_changes_nothing(
 ):
     bob, refused = refused_over_the_headline(make_editor, article)
 
-    response = bob.post(change_url(article), change_form_data(refused))
+    response = bob.post(change_url(article), form_fields(refused, "article_form"))
 
     assert response.status_code == 200
     assert parse(response).select_one("#merge-conflicts tr.change-headline")
@@ -158,7 +159,7 @@ def test_the_editor_chooses_per_field_and_keeps_the_rest_of_both(
     make_editor, article, choice, headline
 ):
     bob, refused = refused_over_the_headline(make_editor, article)
-    form = change_form_data(refused)
+    form = form_fields(refused, "article_form")
     form["keep_headline"] = choice
 
     response = bob.post(change_url(article), form)
@@ -172,10 +173,10 @@ def test_the_editor_chooses_per_field_and_keeps_the_rest_of_both(
 
 def test_choices_made_before_a_third_save_are_asked_again(make_editor, article):
     bob, refused = refused_over_the_headline(make_editor, article)
-    form = change_form_data(refused)
+    form = form_fields(refused, "article_form")
     form["keep_headline"] = "mine"
     carl = make_editor("carl", "Carl Po")
-    carls_form = change_form_data(carl.get(change_url(article)))
+    carls_form = form_fields(carl.get(change_url(article)), "article_form")
     carls_form["headline"] = "Carl's Headline"
     assert carl.post(change_url(article), carls_form).status_code == 302
 
@@ -260,7 +261,7 @@ def test_a_save_overtaken_between_its_check_and_its_write_is_refused(
 ):
     """Another save commits after this one's form was checked: nothing of this one is kept."""
     ann = make_editor("ann", "Ann Lee")
-    form = change_form_data(ann.get(change_url(article)))
+    form = form_fields(ann.get(change_url(article)), "article_form")
     form["headline"] = "Overtaken"
     Article.objects.filter(pk=article.pk).update(headline="Someone Else's", version=2)
     checks = []
@@ -286,7 +287,7 @@ def test_a_save_overtaken_between_its_check_and_its_write_is_refused(
 def test_a_form_without_the_version_still_saves_and_counts(make_editor, article):
     """Scripts posting the form by hand are not refused; the version still goes up."""
     ann = make_editor("ann", "Ann Lee")
-    form = change_form_data(ann.get(change_url(article)))
+    form = form_fields(ann.get(change_url(article)), "article_form")
     del form["loaded_version"], form["loaded_state"]
     form["headline"] = "Posted By Hand"
     assert ann.post(change_url(article), form).status_code == 302
@@ -296,10 +297,10 @@ def test_a_form_without_the_version_still_saves_and_counts(make_editor, article)
 
 def test_a_restore_meanwhile_counts_as_someone_elses_save(make_editor, article):
     ann, bob = make_editor("ann", "Ann Lee"), make_editor("bob", "Bob Ray")
-    form = change_form_data(ann.get(change_url(article)))
+    form = form_fields(ann.get(change_url(article)), "article_form")
     form["headline"] = "First Change"
     ann.post(change_url(article), form)
-    bobs_form = change_form_data(bob.get(change_url(article)))
+    bobs_form = form_fields(bob.get(change_url(article)), "article_form")
     (first,) = versions_of(article)
     ann.post(reverse("admin:articles_article_revision", args=[article.pk, first.pk]))
 

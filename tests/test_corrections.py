@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from newsroom.templatetags.newsroom import dateline
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
-from tests.test_roles import change_url, errors_of, form_data
+from tests.test_roles import change_url, errors_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def story():
 
 
 def save(editor, article, **changes):
-    data = form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update(changes)
     return editor.post(change_url(article), data)
 

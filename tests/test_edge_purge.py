@@ -20,7 +20,7 @@ from jobs.models import FailedTask
 from jobs.outbox import enqueue
 from newsroom.settings import edge as edge_settings
 from tests.http_recorder import recorder
-from tests.varnish import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from jobs.models import FailedTask
 from jobs.outbox import enqueue
 from tests.http_recorder import recorder
-from tests.varnish import STRANGER, VCL, binary, varnish, vcl_for, wait_for
+from tests.servers import wait_for
+from tests.varnish import STRANGER, VCL, binary, varnish, vcl_for
 
 pytestmark = pytest.mark.services
 
@@ -221,8 +222,8 @@ def test_the_origins_lifetime_is_kept_then_an_expired_copy_is_refreshed_behind_t
     # Expired a moment ago, the origin healthy: the old copy at once, while one request
     # fetches the new one in the background.
     stale = edge.get("/short/")
-    wait_for(lambda: len(origin.requests_to("/short/")) == 2, 10, "no background refresh")
-    wait_for(lambda: edge.get("/short/").data == b"new", 10, "the new copy never came")
+    assert wait_for(lambda: len(origin.requests_to("/short/")) == 2, 10), "no background refresh"
+    assert wait_for(lambda: edge.get("/short/").data == b"new", 10), "the new copy never came"
 
     assert (cache_state(stale), stale.data) == ("STALE", b"old")
     assert cache_state(edge.get("/short/")) == "HIT"

@@ -20,6 +20,7 @@ from django_prose_editor.config import allowlist_from_extensions
 from articles.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, embed_for_url, sanitise_body
 from articles.editor import EMBED_PROVIDERS, EXTENSIONS_MODULE, LIBRARY_SEARCH_URL_NAME
 from articles.models import Article, RelatedLink
+from tests.admin_forms import form_fields
 from tests.browser import launch
 from tests.conftest import PASSWORD, parse, text_of
 from tests.factories import ArticleFactory, TopicFactory
@@ -80,32 +81,9 @@ def editor_config(page):
     return json.loads(body_textarea(page)["data-django-prose-editor-configurable"])
 
 
-def form_data(page, form_id="article_form"):
-    """What a browser would submit for the admin form as rendered, unchanged."""
-    form = page.select_one(f"form#{form_id}")
-    data = {}
-    for element in form.select("input[name], select[name], textarea[name]"):
-        name = element["name"]
-        if element.name == "textarea":
-            data[name] = element.text
-        elif element.name == "select":
-            options = element.select("option")
-            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
-            if chosen:
-                data[name] = chosen[0].get("value", chosen[0].text)
-        elif element.get("type") in {"submit", "button", "file", "image", "reset"}:
-            continue
-        elif element.get("type") in {"checkbox", "radio"}:
-            if element.has_attr("checked"):
-                data[name] = element.get("value", "on")
-        else:
-            data[name] = element.get("value", "")
-    return data
-
-
 def save_body_through_admin(client, body, slug="written-in-the-editor"):
     page = parse(client.get(reverse("admin:articles_article_add")))
-    data = form_data(page) | {
+    data = form_fields(page, "article_form") | {
         "headline": "Written in the editor",
         "slug": slug,
         "body": body,

@@ -16,10 +16,8 @@ import logging
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -45,6 +43,7 @@ from tests.factories import (
     image_file,
     with_renditions,
 )
+from tests.servers import free_port, stop_process, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -82,12 +81,6 @@ def manage(*args, env):
     )
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """gunicorn serving the project on a free local port; its log is kept for the tests."""
 
@@ -113,17 +106,19 @@ class Server:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped:\n{self.log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start:\n{self.log()}")
+        try:
+            wait_until_listening(
+                "127.0.0.1",
+                self.port,
+                self.process,
+                name="gunicorn",
+                log=log_path,
+                timeout=20,
+                interval=0.1,
+            )
+        except RuntimeError:
+            self.stop()
+            raise
 
     def get(self, path):
         """(status, headers, body text) of a GET, without following redirects."""
@@ -139,12 +134,7 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=10)
         self.log_file.close()
 
 

@@ -33,9 +33,11 @@ from importers.subscriptions.polling import LEASE, backoff, claim, poll
 from importers.subscriptions.tasks import poll_due_feeds, poll_feed
 from jobs.models import FailedTask, OutboxMessage
 from newsroom.celery import app as celery_app
+from tests.admin_forms import form_fields
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.factories import SectionFactory
-from tests.task_queue import CELERY, ROOT, spare_redis_url, stop, wait_for
+from tests.servers import wait_for
+from tests.task_queue import CELERY, ROOT, spare_redis_url, stop
 from tests.test_task_workers import worker_database_url
 
 pytestmark = pytest.mark.django_db
@@ -536,30 +538,6 @@ def test_make_workers_scheduler_polls_a_due_feed_from_the_database_timetable(par
 
 
 # The admin ---------------------------------------------------------------------------------
-
-
-def form_fields(response, form_id):
-    """What a browser would submit from the page's form, as the page stands."""
-    assert response.status_code == 200
-    form = parse(response).select_one(f"form#{form_id}")
-    assert form is not None, f"no {form_id} on the page"
-    data = {}
-    for field in form.select("input[name], select[name], textarea[name]"):
-        name, kind = field["name"], field.get("type", "text")
-        if "__prefix__" in name or kind in ("submit", "button", "file", "reset"):
-            continue
-        if field.name == "textarea":
-            data[name] = field.text.removeprefix("\n")
-        elif field.name == "select":
-            chosen = [o.get("value", o.text) for o in field.select("option[selected]")]
-            if chosen:
-                data[name] = chosen if field.has_attr("multiple") else chosen[0]
-        elif kind in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 def errors(response):

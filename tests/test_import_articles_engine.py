@@ -19,6 +19,7 @@ from articles.revisions import article_versions, keep_imported_state, record_rev
 from authors.models import Author
 from importers.interchange import writing
 from importers.records import Person
+from tests.admin_forms import form_fields
 from tests.conftest import parse
 from tests.factories import AuthorFactory, png_declaring
 from tests.test_import_articles import draw, record, snapshot, write_jsonl
@@ -291,27 +292,6 @@ def test_an_article_written_here_has_no_imported_state_to_keep(django_user_model
 # Authors ---------------------------------------------------------------------------------------
 
 
-def author_form_data(page):
-    """What a browser would submit from the admin's author change form, as the page stands."""
-    form = page.select_one("form#author_form")
-    assert form is not None, "no author form on the page"
-    data = {}
-    for field in form.select("input[name], select[name], textarea[name]"):
-        kind = field.get("type", "text")
-        if kind in ("submit", "button", "file", "image", "reset"):
-            continue
-        if kind in ("checkbox", "radio") and not field.has_attr("checked"):
-            continue
-        if field.name == "textarea":
-            data[field["name"]] = field.text.removeprefix("\n")
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]")
-            data[field["name"]] = chosen.get("value", "") if chosen else ""
-        else:
-            data[field["name"]] = field.get("value", "")
-    return data
-
-
 @pytest.fixture
 def admin_client(client, django_user_model):
     editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "a-long-pass-1")
@@ -333,7 +313,7 @@ def test_an_author_an_editor_changed_in_the_admin_keeps_their_profile_after_a_re
     assert run_import(write_jsonl(tmp_path / "a.jsonl", first))[0]
     rosa = Author.objects.get(slug="rosa-field")
     change = reverse("admin:authors_author_change", args=[rosa.pk])
-    data = author_form_data(parse(admin_client.get(change)))
+    data = form_fields(admin_client.get(change), "author_form")
     assert data["bio"] == "Rosa's first bio."
     data["bio"] = "Written by the desk."
     response = admin_client.post(change, data)

@@ -26,6 +26,7 @@ import pytest
 
 from importers.download import Download, DownloadError, fetch
 from importers.url_vetting import vet_url
+from tests.servers import free_port
 
 LOOPBACK = ("127.0.0.0/8",)
 IMAGES = ("image/",)
@@ -546,9 +547,7 @@ def test_it_gives_up_on_a_trickling_server_at_the_deadline(site, path):
 
 
 def test_it_reports_a_server_that_is_not_there():
-    with socket.socket() as placeholder:
-        placeholder.bind(("127.0.0.1", 0))
-        port = placeholder.getsockname()[1]
+    port = free_port()
     # The port was free a moment ago and nothing listens there now.
     url = f"http://127.0.0.1:{port}/photo"
 

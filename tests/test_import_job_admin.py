@@ -14,6 +14,7 @@ from django.urls import reverse
 from articles.models import Article
 from importers import job_run
 from importers.job_models import ImportJob
+from tests.admin_forms import form_fields
 from tests.conftest import SHARED_FIXTURES, parse, text_of
 from tests.import_job_files import jsonl, wxr
 from tests.test_import_feed import RSS
@@ -37,28 +38,12 @@ def stored_files(root):
     return sorted(path.name for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def form_fields(page):
-    """The import form's fields as the page presents them: name -> value (ticked boxes only)."""
-    form = parse(page).find("form", id="importjob_form")
-    assert form is not None and form["enctype"] == "multipart/form-data"
-    fields = {}
-    for field in form.find_all("input"):
-        kind = field.get("type", "text")
-        if kind in ("submit", "file") or not field.get("name"):
-            continue
-        if kind == "checkbox":
-            if field.has_attr("checked"):
-                fields[field["name"]] = "on"
-            continue
-        fields[field["name"]] = field.get("value", "")
-    return fields
-
-
 def submit(client, *, upload=None, run=None, **changes):
     """GET the form, fill it in as an editor would, POST it; `run` executes the queued work."""
     page = client.get(ADD)
     assert page.status_code == 200
-    fields = form_fields(page)
+    fields = form_fields(page, "importjob_form")
+    assert parse(page).find("form", id="importjob_form")["enctype"] == "multipart/form-data"
     names = {field["name"] for field in parse(page).find_all(["input", "select", "textarea"])
              if field.get("name")}
     assert {"upload", "feed_url", "section", "dry_run", "strict", "fetch_media"} <= names

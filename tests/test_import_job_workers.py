@@ -16,7 +16,8 @@ from importers.job_models import ImportJob, ImportPart
 from importers.job_report import report_lines
 from jobs.models import FailedTask
 from tests.import_job_files import wxr
-from tests.task_queue import BROKERS, broker, new_queue, start_worker, stop, wait_for
+from tests.servers import wait_for
+from tests.task_queue import BROKERS, broker, new_queue, start_worker, stop
 
 pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

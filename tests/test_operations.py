@@ -4,7 +4,6 @@ network only, and one request id per request in the response and the logs (docs/
 import io
 import logging
 import os
-import socket
 
 import pytest
 from django.core.cache import cache
@@ -12,19 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.request_id import RequestIdFilter
+from tests.servers import free_port
 
 # gunicorn serving the project with its database unreachable (SQLite and PostgreSQL).
 from tests.test_faults import site_without_its_database, static_root  # noqa: F401
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-
-
-def closed_port():
-    """A local port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def lines_of(response):
@@ -86,7 +79,7 @@ def test_readyz_names_the_cache_when_redis_cannot_be_reached(reader, settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.ForgivingRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -100,7 +93,7 @@ def test_readyz_names_the_cache_when_redis_cannot_be_reached(reader, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_readyz_names_the_broker_when_it_cannot_be_reached(reader, settings):
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
     response = reader.get("/readyz")
     assert response.status_code == 503
     lines = lines_of(response)

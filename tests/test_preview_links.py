@@ -22,11 +22,12 @@ from django.utils import timezone
 from articles import revisions, workflow
 from articles.models import Article, PreviewLink
 from articles.preview_links import create_preview_link
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
 from tests.test_import_wordpress import import_wordpress, post, write, wxr
 from tests.test_preview import assert_invalid_link_page
-from tests.test_roles import CHANGELIST_URL, change_url, form_data
+from tests.test_roles import CHANGELIST_URL, change_url
 from tests.test_workflow import messages_of, run_action
 
 pytestmark = pytest.mark.django_db
@@ -363,7 +364,7 @@ def test_moving_the_status_away_from_published_in_the_form_revokes_the_links(
     editor, reader, live, status
 ):
     urls = links_of(editor, live)
-    data = form_data(editor.get(change_url(live)))
+    data = form_fields(editor.get(change_url(live)), "article_form")
     data.update(status=status, _save="Save")
     response = editor.post(change_url(live), data, follow=True)
 
@@ -378,7 +379,8 @@ def test_a_takedown_in_the_form_revokes_a_link_another_editor_made_meanwhile(
     editor, other_editor, reader, live
 ):
     colleague = other_editor
-    data = form_data(editor.get(change_url(live)))  # opened before the colleague's link
+    # Opened before the colleague's link.
+    data = form_fields(editor.get(change_url(live)), "article_form")
     url = make_link(colleague, live)
 
     data.update(status=Status.UNPUBLISHED, _save="Save")
@@ -391,7 +393,7 @@ def test_a_takedown_in_the_form_revokes_a_link_another_editor_made_meanwhile(
 
 def test_saving_a_published_article_that_stays_published_keeps_its_links(editor, reader, live):
     urls = links_of(editor, live)
-    data = form_data(editor.get(change_url(live)))
+    data = form_fields(editor.get(change_url(live)), "article_form")
     data.update(headline="Ferry Timetable Changes Again", change_kind="minor", _save="Save")
     editor.post(change_url(live), data, follow=True)
     live.refresh_from_db()

@@ -26,6 +26,7 @@ from library.models import Image
 from library.uses import follow_replacement
 from newsroom import fragments
 from newsroom.models import SiteSettings
+from tests.admin_forms import form_fields
 from tests.conftest import parse
 from tests.factories import (
     ArticleFactory,
@@ -36,7 +37,6 @@ from tests.factories import (
     add_topics,
     image_file,
 )
-from tests.test_editor import form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,7 @@ def lists_of(article, *more_sections):
 
 def edit_in_admin(client, article, **changes):
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = form_data(parse(client.get(url))) | {"change_kind": "minor"} | changes
+    data = form_fields(client.get(url), "article_form") | {"change_kind": "minor"} | changes
     response = client.post(url, data)
     errors = [node.get_text(" ", strip=True) for node in parse(response).select(".errorlist")]
     assert response.status_code == 302, errors

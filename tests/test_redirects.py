@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles.admin.topics import merge_topics
 from articles.models import Article, Topic, TopicItem
 from articles.redirects import published_url, record_move
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import (
     ArticleFactory,
@@ -42,34 +43,15 @@ def story(news):
     return article
 
 
-def form_fields(page, form_id):
-    """What the browser would send for the form as rendered: every named field's value."""
-    data = {}
-    form = page.select_one(f"form#{form_id}")
-    for field in form.select("input[name], select[name], textarea[name]"):
-        name, kind = field["name"], field.get("type", "")
-        if kind in {"submit", "button", "file", "image"} or "__prefix__" in name:
-            continue
-        if field.name == "select":
-            chosen = [option.get("value", "") for option in field.select("option[selected]")]
-            data[name] = chosen if field.has_attr("multiple") else (chosen or [""])[0]
-        elif field.name == "textarea":
-            data[name] = field.text
-        elif kind == "radio":
-            if field.has_attr("checked") or name not in data:
-                data[name] = field.get("value", "")
-        elif kind == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
-
-
 def edit_in_admin(client, obj, **changes):
-    """Open the object's change form, change some fields, and save it as an editor would."""
+    """Open the object's change form, change some fields, and save it as an editor would.
+    Where the form asks what kind of change it is (a public article), the editor answers
+    "minor", unless `changes` say otherwise."""
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    data = form_fields(parse(client.get(url)), f"{obj._meta.model_name}_form")
+    page = client.get(url)
+    data = form_fields(page, f"{obj._meta.model_name}_form")
+    if parse(page).select_one("input[name=change_kind]"):
+        data["change_kind"] = "minor"
     data.update(changes)
     response = client.post(url, data)
     assert response.status_code == 302, [text_of(e) for e in parse(response).select(".errorlist")]
@@ -201,7 +183,7 @@ def test_a_topic_renamed_twice_redirects_straight_to_its_latest_name(editor, rea
 def test_a_topic_may_not_take_the_address_of_a_site_page(editor):
     topic = TopicFactory(name="Boats", slug="boats")
     url = reverse("admin:articles_topic_change", args=[topic.pk])
-    data = form_fields(parse(editor.get(url)), "topic_form")
+    data = form_fields(editor.get(url), "topic_form")
     response = editor.post(url, {**data, "slug": "search"})
     assert response.status_code == 200
     assert "site's own pages" in text_of(parse(response).select_one(".errorlist"))

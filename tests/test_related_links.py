@@ -11,10 +11,11 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from articles.models import RelatedLink
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, add_related
 from tests.test_import_articles import record, run_import, write_jsonl
-from tests.test_roles import change_url, draft_by, errors_of, form_data
+from tests.test_roles import change_url, draft_by, errors_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_the_model_refuses_every_unsafe_address_and_takes_safe_ones():
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:,hi"])
 def test_the_admin_refuses_an_unsafe_related_link_with_a_clear_message(editor, url):
     article = draft_by(editor)
-    data = form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update({"related_links-0-title": "Click me", "related_links-0-url": url})
     response = editor.post(change_url(article), data)
     assert response.status_code == 200

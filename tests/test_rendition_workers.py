@@ -16,7 +16,8 @@ from django.conf import settings
 
 from library.models import Image
 from tests import worker_tasks  # noqa: F401  (the tests' tasks, and their rendition hook)
-from tests.task_queue import BROKERS, broker, new_queue, start_worker, stop, wait_for
+from tests.servers import wait_for
+from tests.task_queue import BROKERS, broker, new_queue, start_worker, stop
 from tests.test_library import admin_upload, picture, upload
 from tests.test_task_workers import worker_database_url
 

@@ -11,6 +11,7 @@ from reversion.models import Version
 
 from articles import revisions
 from articles.models import Article, RelatedLink
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import (
     ArticleFactory,
@@ -68,46 +69,9 @@ def restore_url(article, version):
     return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
 
 
-def change_form_data(response, form_id="article_form"):
-    """What a browser sends back from a form on the page (the change form unless `form_id`
-    names another), as it was loaded."""
-    form = parse(response).select_one(f"form#{form_id}")
-    data = {}
-
-    def put(name, value):
-        if name in data:
-            data[name] = [*([data[name]] if isinstance(data[name], str) else data[name]), value]
-        else:
-            data[name] = value
-
-    for field in form.select("input, textarea, select"):
-        name = field.get("name")
-        if not name or field.has_attr("disabled"):
-            continue
-        if field.name == "textarea":
-            put(name, field.text.removeprefix("\n").removeprefix("\r\n"))
-        elif field.name == "select":
-            chosen = [option.get("value", option.text) for option in field.select("option")]
-            selected = [
-                option.get("value", option.text) for option in field.select("option[selected]")
-            ]
-            if field.has_attr("multiple"):
-                data[name] = selected
-            elif chosen:
-                put(name, selected[0] if selected else chosen[0])
-        else:
-            kind = field.get("type", "text")
-            if kind in {"submit", "button", "reset", "image", "file"}:
-                continue
-            if kind in {"checkbox", "radio"} and not field.has_attr("checked"):
-                continue
-            put(name, field.get("value", "on" if kind == "checkbox" else ""))
-    return data
-
-
 def save_in_admin(client, article, **changes):
     """Open the article's change form, change some fields and save it; returns the response."""
-    data = change_form_data(client.get(change_url(article)))
+    data = form_fields(client.get(change_url(article)), "article_form")
     data.update(changes)
     return client.post(change_url(article), data)
 
@@ -166,7 +130,7 @@ def test_a_revision_records_the_byline_as_saved_not_as_loaded(editor):
     add_authors(article, AuthorFactory(name="Jo March"))
     beth = AuthorFactory(name="Beth March")
 
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data["article_authors-0-author"] = str(beth.pk)  # the byline's one row, now Beth
     assert editor.post(change_url(article), data).status_code == 302
 
@@ -186,7 +150,7 @@ def test_an_imported_article_keeps_its_imported_state_before_the_first_edit(edit
 
 
 def test_adding_an_article_in_the_admin_keeps_its_first_revision(editor, editor_user):
-    data = change_form_data(editor.get(reverse("admin:articles_article_add")))
+    data = form_fields(editor.get(reverse("admin:articles_article_add")), "article_form")
     data.update(headline="Brand New", slug="brand-new", body="<p>Hello.</p>")
     response = editor.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302, parse(response).select(".errorlist")
@@ -226,7 +190,7 @@ def test_the_diff_shows_each_changed_field_readably(editor):
     add_authors(article, jo, amy)
     save_in_admin(editor, article)  # revision 1: as it was
 
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update(
         headline="Storm Hits <b>Coast</b> Hard",
         body="<p>The storm reached the coast on Tuesday.</p><p>Nobody was hurt.</p>",
@@ -303,7 +267,7 @@ def test_restoring_brings_back_body_topics_byline_and_related_links(editor, edit
     add_related(article, ("Background", "https://example.org/background"))
     save_in_admin(editor, article)  # revision 1
 
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update(
         {
             "body": "<p>A second telling.</p>",
@@ -420,7 +384,7 @@ def test_restoring_an_older_address_of_a_published_article_redirects_the_newer_o
 def restore_as_presented(client, article, version, **answers):
     """Open the restore page of `version`, answer its questions, submit it; the response."""
     url = restore_url(article, version)
-    data = change_form_data(client.get(url), "restore_form")
+    data = form_fields(client.get(url), "restore_form")
     data.update(answers)
     return client.post(url, data)
 

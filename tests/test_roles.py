@@ -20,41 +20,13 @@ from django.urls import reverse
 from articles.models import Article
 
 # test_workflow imports member and signed_in from here.
+from tests.admin_forms import form_fields
 from tests.conftest import member, parse, signed_in, text_of  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def form_data(response):
-    """What a browser would submit from the admin's article form, as the page stands."""
-    form = parse(response).select_one("form#article_form")
-    assert form is not None, "no article form on the page"
-    data = {}
-    for field in form.select("input[name], select[name], textarea[name]"):
-        name = field["name"]
-        if "__prefix__" in name:
-            continue
-        if field.name == "textarea":
-            data[name] = field.text.removeprefix("\n")
-        elif field.name == "select":
-            chosen = [
-                option.get("value", option.text) for option in field.select("option[selected]")
-            ]
-            if field.has_attr("multiple"):
-                data[name] = chosen
-            elif chosen:
-                data[name] = chosen[0]
-        else:
-            kind = field.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                continue
-            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
-                continue
-            data[name] = field.get("value", "on" if kind in ("checkbox", "radio") else "")
-    return data
 
 
 def change_url(article):
@@ -67,7 +39,7 @@ CHANGELIST_URL = "/admin/articles/article/"
 
 def new_article(client, **changes):
     """POST the add form as the client sees it, with `changes`."""
-    data = form_data(client.get(ADD_URL))
+    data = form_fields(client.get(ADD_URL), "article_form")
     data.update(changes)
     return client.post(ADD_URL, data)
 
@@ -186,7 +158,7 @@ def test_a_contributor_posting_published_is_refused_and_nothing_is_saved(contrib
 
 def test_a_contributor_cannot_publish_their_own_draft_by_a_crafted_change(contributor):
     draft = draft_by(contributor)
-    data = form_data(contributor.get(change_url(draft)))
+    data = form_fields(contributor.get(change_url(draft)), "article_form")
     for status in ("published", "unpublished"):
         response = contributor.post(change_url(draft), {**data, "status": status})
         assert response.status_code == 200
@@ -197,7 +169,7 @@ def test_a_contributor_cannot_publish_their_own_draft_by_a_crafted_change(contri
 
 def test_a_contributor_cannot_schedule_by_posting_a_publication_time(contributor):
     draft = draft_by(contributor)
-    data = form_data(contributor.get(change_url(draft)))
+    data = form_fields(contributor.get(change_url(draft)), "article_form")
     data.update(
         headline="Still A Draft",
         published_at_0="15/03/2030",
@@ -225,11 +197,11 @@ def test_the_save_refuses_a_publishing_move_that_got_past_the_form(contributor):
 
 def test_a_contributor_submits_a_draft_for_review_and_may_still_edit_it(contributor):
     draft = draft_by(contributor)
-    data = form_data(contributor.get(change_url(draft)))
+    data = form_fields(contributor.get(change_url(draft)), "article_form")
     assert contributor.post(change_url(draft), {**data, "status": "in_review"}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
-    data = form_data(contributor.get(change_url(draft)))
+    data = form_fields(contributor.get(change_url(draft)), "article_form")
     response = contributor.post(change_url(draft), {**data, "headline": "Polished"})
     assert response.status_code == 302
     assert Article.objects.get(pk=draft.pk).headline == "Polished"
@@ -240,7 +212,7 @@ def test_a_contributor_cannot_open_or_change_another_contributors_draft(
 ):
     theirs = draft_by(other_contributor, headline="Theirs")
     assert contributor.get(change_url(theirs)).status_code == 403
-    data = form_data(other_contributor.get(change_url(theirs)))
+    data = form_fields(other_contributor.get(change_url(theirs)), "article_form")
     response = contributor.post(change_url(theirs), {**data, "headline": "Mine Now"})
     assert response.status_code == 403
     assert Article.objects.get(pk=theirs.pk).headline == "Theirs"
@@ -250,7 +222,7 @@ def test_a_contributor_cannot_change_their_article_once_published(contributor, e
     article = ArticleFactory(created_by=contributor.user, headline="Out There")
     page = parse(contributor.get(change_url(article)))
     assert page.select_one("input[name=headline]") is None  # a read-only view
-    data = form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     response = contributor.post(change_url(article), {**data, "headline": "Quietly Changed"})
     assert response.status_code == 403
     assert Article.objects.get(pk=article.pk).headline == "Out There"
@@ -312,7 +284,7 @@ def test_a_contributor_may_add_pictures_to_the_library(contributor):
 
 def test_an_editor_changes_a_contributors_draft_and_publishes_it(contributor, editor):
     draft = draft_by(contributor, headline="Raw")
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     data.update(
         headline="Edited",
         status="published",

@@ -9,7 +9,6 @@ See docs/security.md.
 
 import base64
 import hashlib
-import importlib
 import os
 import secrets
 import subprocess
@@ -23,11 +22,10 @@ from axes.models import AccessAttempt
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client, RequestFactory, override_settings
-from django.urls import clear_url_caches, reverse
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-import newsroom.urls
 from articles.body import embed_for_url
 from newsroom.security import client_ip
 from tests.browser import launch
@@ -78,27 +76,6 @@ def public_pages():
         reverse("articles:search") + "?q=story",
         reverse("articles:site-rss"),
     ]
-
-
-@pytest.fixture
-def urls_with():
-    """Rebuild the site's URLconf with settings it reads at import (ADMIN_URL, SERVE_MEDIA);
-    the settings and the URLconf are put back afterwards, in that order."""
-    overrides = []
-
-    def reload():
-        importlib.reload(newsroom.urls)
-        clear_url_caches()
-
-    def configure(**settings):
-        overrides.append(override_settings(**settings))
-        overrides[-1].enable()
-        reload()
-
-    yield configure
-    for override in reversed(overrides):
-        override.disable()
-    reload()
 
 
 # Headers on every page ---------------------------------------------------------------------

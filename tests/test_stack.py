@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from jobs.outbox import enqueue
-from tests.task_queue import BROKERS, ROOT, OutputReader, broker, wait_for
-from tests.test_faults import free_port
+from tests.servers import free_port, wait_for
+from tests.task_queue import BROKERS, ROOT, OutputReader, broker
 from tests.test_task_workers import worker_database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -12,12 +12,13 @@ from articles.models import Article
 from jobs.models import OutboxMessage
 from library.models import Image
 from tests import s3
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory
 from tests.test_featured_upload import draft_data
 from tests.test_library import admin_upload, file_errors, picture, upload
 from tests.test_object_storage import settings_with, use_storage
-from tests.test_revisions import change_form_data, change_url
+from tests.test_revisions import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_an_article_being_edited_is_left_as_stored_and_its_form_as_typed(
     editor, settings, tmp_path
 ):
     article = ArticleFactory(status=Article.Status.DRAFT, headline="Stored headline")
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     settings.MEDIA_ROOT = blocker / "media"
@@ -97,7 +98,7 @@ def test_an_article_being_edited_is_left_as_stored_and_its_form_as_typed(
 
     # Once the store is back, the same form saves.
     settings.MEDIA_ROOT = tmp_path / "media"
-    data = change_form_data(response)
+    data = form_fields(response, "article_form")
     data["featured_image"] = upload("wall.jpg", picture((900, 600)))
     assert editor.post(change_url(article), data).status_code == 302
     article.refresh_from_db()

@@ -225,27 +225,8 @@ def test_a_response_setting_a_cookie_carries_no_keys(reader, world):
     assert not response.has_header("Surrogate-Key")
 
 
-@pytest.fixture
-def origin_serving_media():
-    """The site's URLconf rebuilt with SERVE_MEDIA (read at import), and put back after."""
-    import importlib
-
-    from django.test import override_settings
-    from django.urls import clear_url_caches
-
-    import newsroom.urls
-
-    def rebuild():
-        importlib.reload(newsroom.urls)
-        clear_url_caches()
-
-    with override_settings(SERVE_MEDIA=True):
-        rebuild()
-        yield
-    rebuild()
-
-
-def test_a_library_picture_served_by_the_origin_names_itself(reader, origin_serving_media):
+def test_a_library_picture_served_by_the_origin_names_itself(reader, urls_with):
+    urls_with(SERVE_MEDIA=True)
     from library.images import rendition_name
     from library.models import Image
     from tests.factories import image_file

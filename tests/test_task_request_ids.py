@@ -18,6 +18,7 @@ from jobs.outbox import enqueue
 from newsroom.request_id import NO_REQUEST, RequestIdFilter, current_request_id
 from tests import worker_tasks  # noqa: F401  (registers the tests' tasks)
 from tests.conftest import parse, text_of
+from tests.servers import wait_for
 from tests.task_queue import (
     BROKERS,
     OutputReader,
@@ -25,7 +26,6 @@ from tests.task_queue import (
     new_queue,
     start_worker,
     stop,
-    wait_for,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)

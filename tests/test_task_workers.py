@@ -15,7 +15,8 @@ from django.db import connection, transaction
 from jobs.models import FailedTask, OutboxMessage
 from jobs.outbox import enqueue
 from tests import worker_tasks  # noqa: F401  (registers the tests' tasks)
-from tests.task_queue import BROKERS, DOWN, broker, new_queue, start_worker, stop, wait_for
+from tests.servers import wait_for
+from tests.task_queue import BROKERS, DOWN, broker, new_queue, start_worker, stop
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

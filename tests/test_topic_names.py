@@ -8,10 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from articles.models import Article, Topic
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, TopicFactory
-from tests.test_redirects import form_fields
-from tests.test_revisions import change_form_data, change_url
+from tests.test_revisions import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def article():
 def test_a_topic_name_longer_than_its_column_is_a_form_error_and_keeps_what_was_typed(
     editor, article
 ):
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     long_name = "Very long topic " + "x" * 100
     typed = {"headline": "Council Approves Budget, Again", "topics": f"Budget, {long_name}"}
 
@@ -44,7 +44,7 @@ def test_a_topic_name_longer_than_its_column_is_a_form_error_and_keeps_what_was_
 
 def test_typing_a_topic_in_another_case_tags_the_existing_topic(editor, article):
     economy = TopicFactory(name="Économie")
-    data = change_form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
 
     response = editor.post(change_url(article), {**data, "topics": "économie, ÉCONOMIE"})
 
@@ -64,7 +64,7 @@ def test_the_database_refuses_two_topics_whose_names_fold_to_the_same(article):
 def test_the_topic_admin_refuses_a_name_that_is_already_a_topic_in_another_case(editor):
     TopicFactory(name="Économie")
     url = reverse("admin:articles_topic_add")
-    data = form_fields(parse(editor.get(url)), "topic_form")
+    data = form_fields(editor.get(url), "topic_form")
 
     response = editor.post(url, {**data, "name": "ÉCONOMIE", "slug": "economie-2"})
 

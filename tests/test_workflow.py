@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
+from tests.admin_forms import form_fields
 from tests.conftest import parse, text_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors, image_file
 from tests.test_roles import (
     CHANGELIST_URL,
     change_url,
     errors_of,
-    form_data,
     member,
     signed_in,
 )
@@ -73,7 +73,7 @@ def test_an_editor_publishes_a_draft_now_when_no_time_is_given(editor, reader):
     draft = fit_draft()
     assert not is_public_page(reader, draft)
     before = timezone.now()
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     response = editor.post(change_url(draft), {**data, "status": "published"})
     assert response.status_code == 302, errors_of(response)
     draft.refresh_from_db()
@@ -93,7 +93,7 @@ def test_publishing_lists_every_missing_piece_and_saves_nothing(editor):
         featured_image_credit="",
         headline="Unfinished",
     )
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     response = editor.post(change_url(draft), {**data, "status": "published"})
     assert response.status_code == 200
     errors = errors_of(response)
@@ -111,7 +111,7 @@ def test_publishing_lists_every_missing_piece_and_saves_nothing(editor):
 
 def test_the_byline_error_shows_on_the_byline_inline(editor):
     draft = ArticleFactory(status=Status.DRAFT, published_at=None)
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     page = parse(editor.post(change_url(draft), {**data, "status": "published"}))
     inline = page.select_one("#article_authors-group")
     assert "Add at least one author to the byline before publishing." in text_of(inline)
@@ -120,7 +120,7 @@ def test_the_byline_error_shows_on_the_byline_inline(editor):
 def test_removing_the_last_author_of_a_published_article_is_refused(editor):
     article = ArticleFactory()
     add_authors(article, AuthorFactory())
-    data = form_data(editor.get(change_url(article)))
+    data = form_fields(editor.get(change_url(article)), "article_form")
     data.update({"article_authors-0-DELETE": "on", "change_kind": "minor"})
     response = editor.post(change_url(article), data)
     assert "Add at least one author to the byline before publishing." in errors_of(response)
@@ -129,13 +129,13 @@ def test_removing_the_last_author_of_a_published_article_is_refused(editor):
 
 def test_a_featured_image_is_not_required_but_its_alt_text_and_credit_are(editor):
     draft = fit_draft(featured_image="")
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     assert editor.post(change_url(draft), {**data, "status": "published"}).status_code == 302
 
 
 def test_drafts_save_without_the_publishing_checks(editor):
     draft = ArticleFactory(status=Status.DRAFT, published_at=None, section=None, body="")
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     response = editor.post(change_url(draft), {**data, "status": "in_review", "headline": "Soon"})
     assert response.status_code == 302, errors_of(response)
     assert Article.objects.get(pk=draft.pk).status == Status.IN_REVIEW
@@ -143,7 +143,7 @@ def test_drafts_save_without_the_publishing_checks(editor):
 
 def test_a_new_article_can_be_published_from_the_add_form(editor, reader):
     section, author = SectionFactory(), AuthorFactory()
-    data = form_data(editor.get("/admin/articles/article/add/"))
+    data = form_fields(editor.get("/admin/articles/article/add/"), "article_form")
     data.update(
         headline="Straight Out",
         slug="straight-out",
@@ -165,7 +165,7 @@ def test_a_new_article_can_be_published_from_the_add_form(editor, reader):
 def test_a_scheduled_article_reaches_readers_on_time_with_nothing_run(editor, reader):
     draft = fit_draft()
     at = (timezone.localtime() + timedelta(hours=2)).replace(second=0, microsecond=0)
-    data = form_data(editor.get(change_url(draft)))
+    data = form_fields(editor.get(change_url(draft)), "article_form")
     data.update(
         status="published",
         published_at_0=at.strftime("%d/%m/%Y"),

@@ -16,10 +16,8 @@ test's Varnish, set `settings.EDGE_PURGE_URLS = [f"http://127.0.0.1:{edge.port}"
 import contextlib
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,8 @@ import pytest
 import urllib3
 from django.conf import settings
 from pytest_django.live_server_helper import LiveServer
+
+from tests.servers import free_port, stop_process, wait_for, wait_until_serving
 
 VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "default.vcl"
 # The address the shipped ACL lets purge, and one it does not (all of 127/8 is this machine).
@@ -59,12 +59,6 @@ def vcl_for(host, port, vcl=None):
     tail, ports = re.subn(r'\.port\s*=\s*"[^"]*"', f'.port = "{port}"', tail, count=1)
     assert hosts == ports == 1, "the first backend block has no .host or .port"
     return head + tail
-
-
-def free_port():
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        return holder.getsockname()[1]
 
 
 @dataclass
@@ -124,17 +118,14 @@ class Varnish:
         raise AssertionError("no backend listed")
 
     def wait_until_origin_is(self, health, timeout=30):
-        wait_for(
-            lambda: self.origin_health() == health, timeout, f"the origin never became {health}"
+        assert wait_for(lambda: self.origin_health() == health, timeout), (
+            f"the origin never became {health}"
         )
 
-
-def wait_for(check, timeout=30, message="timed out"):
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(message)
-        time.sleep(0.2)
+    def answers(self):
+        """Whether the VCL itself answers: a purge naming no key is refused with a 400,
+        whatever the origin does."""
+        return self.request("PURGE", "/").status == 400
 
 
 @contextlib.contextmanager
@@ -157,32 +148,17 @@ def varnish(origin_port, origin_host="127.0.0.1", vcl=None):
         )  # fmt: skip
         server = Varnish(port, folder / "work")
         try:
-            _wait_until_serving(server, process, folder / "varnishd.log")
+            wait_until_serving(
+                server.answers,
+                process,
+                name="varnishd",
+                log=folder / "varnishd.log",
+                not_yet=urllib3.exceptions.HTTPError,
+            )
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
             log.close()
-
-
-def _wait_until_serving(server, process, log_path, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"varnishd exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            # A purge naming no key: answered by the VCL itself, whatever the origin does.
-            if server.request("PURGE", "/").status == 400:
-                return
-        except urllib3.exceptions.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"varnishd did not answer:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
 
 
 class Origin:

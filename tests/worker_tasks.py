@@ -14,7 +14,11 @@ logger = logging.getLogger(__name__)
 
 
 def _write_whole(path, text):
-    """Write beside the file, then rename: a test that sees the file never reads it half-written."""
+    """Write beside the file, then rename: a test that sees the file never reads it half-written.
+    Anything but a plain file (a device such as /dev/null) is written in place, never replaced."""
+    if Path(path).exists() and not Path(path).is_file():
+        Path(path).write_text(text)
+        return
     partial = Path(f"{path}.partial")
     partial.write_text(text)
     partial.replace(path)
