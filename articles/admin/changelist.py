@@ -5,10 +5,10 @@ the stored search vector.
 Django's list counts every matching row twice (the filtered and the full count), groups every
 row by year for the date drill-down, and searches with `LIKE '%…%'`, which no index serves:
 about a second each at a million articles. Here the count is the planner's estimate for a long
-list (the list says "about") and exact up to `EXACT_UP_TO` (1,000) rows, the drill-down asks
-the index whether each year, month or day has a row (one query), and a search (on PostgreSQL)
-matches words and word beginnings in headlines and standfirsts through the search vector's GIN
-index, or a slug exactly.
+list (the list says "about") and exact up to 1,000 rows, the drill-down asks the index whether
+each year, month or day has a row (one query), and a search (on PostgreSQL) matches words and
+word beginnings in headlines and standfirsts through the search vector's GIN index, or a slug
+exactly.
 """
 
 import json
@@ -32,12 +32,14 @@ WORD = re.compile(r"\w+")
 
 class EstimatedCountPaginator(Paginator):
     """On PostgreSQL, asks the planner first (an EXPLAIN, which reads no rows): a list it
-    expects to be longer than EXACT_UP_TO is given that estimate (`estimated` is then True);
-    a shorter one is counted, reading at most EXACT_UP_TO + 1 rows (if there are more after
-    all, the larger of the two). Other databases (SQLite, small) count exactly. Pages go up to
-    MAX_PAGE: deeper than that, filter or search."""
+    expects to hold more than ESTIMATED_FROM rows is given that estimate (`estimated` is then
+    True). A shorter one is counted, reading at most EXACT_UP_TO + 1 rows; beyond those it is
+    estimated too. (A small table's estimate can be far off, after many deletions for
+    instance, so short lists are always counted.) Other databases (SQLite, small) count
+    exactly. Pages go up to MAX_PAGE: deeper than that, filter or search."""
 
     EXACT_UP_TO = 1000
+    ESTIMATED_FROM = 100_000
     MAX_PAGE = 100
 
     estimated = False
@@ -47,7 +49,7 @@ class EstimatedCountPaginator(Paginator):
         if connection.vendor != "postgresql":
             return self.object_list.count()  # the small embedded database: counted exactly
         planned = planned_rows(self.object_list)
-        if planned <= self.EXACT_UP_TO:
+        if planned <= self.ESTIMATED_FROM:
             rows = self.object_list.order_by().values("pk")[: self.EXACT_UP_TO + 1].count()
             if rows <= self.EXACT_UP_TO:
                 return rows
