@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments bench-edge bench-import lighthouse browser-tools edge-tools pg-tools clean
+	bench-fragments bench-edge bench-import bench-scale lighthouse browser-tools edge-tools pg-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -153,6 +153,14 @@ bench: $(STAMP)
 bench-listings: export SECRET_KEY ?= bench-only-insecure-key
 bench-listings: $(STAMP)
 	$(BIN)/python bench/listing_pages.py
+
+# Every page, feed, sitemap and the admin's list at 1,000 and 1,000,000 articles, on PostgreSQL:
+# the databases <name>_1k and <name>_1m are built with COPY (a few minutes) and kept between runs
+# (SCALE_BENCH_ARGS=--rebuild makes them again); then the import bench's figures.
+bench-scale: export SECRET_KEY ?= bench-only-insecure-key
+bench-scale: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(SCALE_BENCH_ARGS)
 
 # A 24-megapixel upload: the response with renditions in the request and queued, and when a
 # worker has made them; meant for PostgreSQL and Redis (CELERY_BROKER_URL, else Redis db 14).

@@ -19,7 +19,7 @@ from articles.feeds import FEED_CACHE, FEED_SIZE, SteadyRssFeed
 from articles.models import Correction, public_condition
 from newsroom import surrogate
 from newsroom.models import SiteSettings
-from newsroom.pages import PublicListMixin
+from newsroom.pages import ArchivePaginator, PublicListMixin
 
 
 def public_corrections():
@@ -43,6 +43,8 @@ def public_corrections():
 class CorrectionListView(PublicListMixin, ListView):
     """/corrections/: pages of corrections, twenty to a page, read without counting them."""
 
+    # Numbered pages: corrections are few, so an OFFSET stays cheap.
+    paginator_class = ArchivePaginator
     template_name = "articles/correction_list.html"
     context_object_name = "corrections"
     paginate_by = 20

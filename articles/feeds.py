@@ -177,13 +177,16 @@ class ArticleFeed(Feed):
 
         Kept as `self.entries` for `last_modified`.
         """
+        listing = self.articles(subject)
+        # The entries' ids from the listing's indexes, then only those rows (see
+        # `ArticleQuerySet.rows_with_ids`).
         self.entries = list(
-            self.articles(subject)
+            listing.rows_with_ids(listing.values("pk")[:FEED_SIZE])
             .only(*FEED_FIELDS)
             .prefetch_related(
                 Prefetch("article_authors", ArticleAuthor.objects.select_related("author")),
                 Prefetch("topic_items", TopicItem.objects.select_related("tag")),
-            )[:FEED_SIZE]
+            )
         )
         return self.entries
 

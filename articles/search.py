@@ -12,7 +12,10 @@ first, then the newest. Its snippets are cut in Python from the standfirst and t
 around the first match, with the words marked.
 
 Either way, only public articles (`Article.objects.latest()`, see `ArticleQuerySet`) are searched,
-and a search costs two queries, a count and one page, whatever the page size.
+an article whose headline is the query comes first, equal matches newest first, and a search
+costs two queries, a count and one page, whatever the page size. PostgreSQL ranks only the
+newest CANDIDATES matches (and exact headlines), so a search costs what it does on a small
+archive however many articles match.
 """
 
 import re
@@ -32,6 +35,8 @@ from articles.models import Article
 from newsroom.pages import CappedCountPaginator, PublicListMixin
 
 MAX_QUERY_LENGTH = 200
+# The most matches a search ranks (the newest), besides exact headlines (FullTextSearch).
+CANDIDATES = 500
 # The fallback builds three LIKEs per term; a cap keeps a pasted paragraph from making a huge query.
 MAX_FALLBACK_TERMS = 10
 CONFIG = "english"
@@ -82,8 +87,21 @@ class StripTags(Func):
     output_field = TextField()
 
 
+def exact_headline_first(query):
+    """1 for an article whose headline is the query (whatever the case), else 0: searches put
+    those first."""
+    return Case(When(headline__iexact=query, then=Value(1)), default=Value(0))
+
+
 class FullTextSearch:
-    """PostgreSQL: the stored search vector, ranked, with `ts_headline` snippets."""
+    """PostgreSQL: the stored search vector, ranked, with `ts_headline` snippets.
+
+    Only a bounded set of candidates is ranked, so a search costs the same on a million
+    articles as on a thousand, however many match: the CANDIDATES newest matches (an index
+    walk newest first, or the GIN index for rare words) and any article whose headline is the
+    query. An older article that matches less than exactly is not found once CANDIDATES newer
+    ones match; the count says so ("500+ results").
+    """
 
     def results(self, query):
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
@@ -91,10 +109,13 @@ class FullTextSearch:
         # words the reader wants and let the full query only filter.
         wanted = " ".join(token[0] for token in TOKEN.finditer(query) if not token["negate"])
         ranking = SearchQuery(wanted, search_type="websearch", config=CONFIG) if wanted else search
+        public = Article.objects.latest()
+        newest = public.filter(search_vector=search).values("pk")[:CANDIDATES]
+        exact = public.filter(headline__iexact=query).values("pk")[:CANDIDATES]
         return (
-            Article.objects.latest()
-            .filter(search_vector=search)
+            public.filter(pk__in=newest.union(exact, all=True))
             .annotate(
+                exact=exact_headline_first(query),
                 rank=SearchRank(F("search_vector"), ranking),
                 # Only the page's rows pay for this: PostgreSQL evaluates costly output columns
                 # after ORDER BY ... LIMIT.
@@ -110,7 +131,7 @@ class FullTextSearch:
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-rank", "-published_at", "-id")
+            .order_by("-exact", "-rank", "-published_at", "-id")
         )
 
     def snippet(self, article, query):
@@ -162,11 +183,17 @@ class SubstringSearch:
         headline_first = (
             Case(When(in_headline, then=Value(1)), default=Value(0)) if required else Value(0)
         )
+        # Ranked as on PostgreSQL: the newest CANDIDATES matches and any exact headline.
+        public = Article.objects.latest()
+        newest = public.filter(matches).values("pk")[:CANDIDATES]
         return (
-            Article.objects.latest()
-            .filter(matches)
-            .annotate(headline_match=headline_first, snippet_body=F("body"))
-            .order_by("-headline_match", "-published_at", "-id")
+            public.filter(Q(pk__in=newest) | Q(headline__iexact=query))
+            .annotate(
+                exact=exact_headline_first(query),
+                headline_match=headline_first,
+                snippet_body=F("body"),
+            )
+            .order_by("-exact", "-headline_match", "-published_at", "-id")
         )
 
     def snippet(self, article, query):
@@ -214,6 +241,11 @@ class SearchView(PublicListMixin, ListView):
     context_object_name = "articles"
     paginate_by = 20
     paginator_class = CappedCountPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # No more pages than the candidates fill: the count is capped at them ("500+").
+        kwargs.setdefault("max_pages", max(1, CANDIDATES // per_page))
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get(self, request, *args, **kwargs):
         self.query = clean_query(request.GET.get("q", ""))

@@ -5,7 +5,7 @@ from django.db.models import Count
 
 from authors.models import Author
 from library.uploads import clean_image
-from newsroom.admin import HTTPS_URL_FIELDS
+from newsroom.admin import HTTPS_URL_FIELDS, shows_list
 
 
 class AuthorAdminForm(forms.ModelForm):
@@ -42,13 +42,12 @@ class AuthorAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user")
-            .annotate(article_total=Count("article_links"))
-            .order_by("name")  # an annotated queryset loses Meta.ordering
-        )
+        queryset = super().get_queryset(request).select_related("user").order_by("name")
+        if shows_list(self, request):
+            # Counted for the list's column only: the byline's autocomplete and the change
+            # form need no count, which would read every byline of the archive.
+            queryset = queryset.annotate(article_total=Count("article_links"))
+        return queryset
 
     @admin.display(description="Articles", ordering="article_total")
     def article_count(self, author):

@@ -14,6 +14,14 @@ admin.site.index_title = "Newsdesk"
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+def shows_list(model_admin, request):
+    """Whether `request` is for `model_admin`'s list (its changelist page), where columns that
+    cost a query over many rows are shown; its autocomplete and forms need none of them."""
+    match = request.resolver_match
+    opts = model_admin.opts
+    return match is not None and match.url_name == f"{opts.app_label}_{opts.model_name}_changelist"
+
+
 class NetworkLinkInline(admin.TabularInline):
     model = NetworkLink
     formfield_overrides = HTTPS_URL_FIELDS

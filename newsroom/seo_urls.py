@@ -6,7 +6,7 @@ from newsroom.surrogate import CHROME, ROBOTS, SITEMAPS, naming
 
 # What purges them: any change to what they list (newsroom.surrogate, articles.changes).
 sitemap_index = naming(SITEMAPS)(sitemap_views.index)
-sitemap_section = naming(SITEMAPS)(sitemap_views.sitemap)
+sitemap_section = naming(SITEMAPS)(sitemaps.section_sitemap)
 
 app_name = "newsroom"
 urlpatterns = [
@@ -22,7 +22,6 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_section,
-        {"sitemaps": sitemaps.SECTIONS},
         name="sitemap-section",
     ),
 ]

@@ -260,9 +260,16 @@ def urls_with():
     reload()
 
 
+def content_of(response):
+    """The response's body; a streamed one (the articles' sitemap) read to its end, once."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def parse(response):
     """The response's HTML as a BeautifulSoup tree."""
-    return BeautifulSoup(response.content, "html.parser")
+    return BeautifulSoup(content_of(response), "html.parser")
 
 
 def text_of(node):

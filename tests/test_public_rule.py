@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.conftest import parse
+from tests.conftest import content_of, parse
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -104,7 +104,7 @@ def what_readers_see(client, article):
     for name, url in listing_pages().items():
         response = client.get(url)
         assert response.status_code == 200, name
-        seen[name] = path in response.content.decode()
+        seen[name] = path in content_of(response).decode()
     seen["article page"] = client.get(path).status_code == 200
     short_address = reverse("articles:article-by-slug", args=[article.slug])
     seen["short address"] = client.get(short_address).status_code == 302
@@ -166,9 +166,7 @@ def test_an_ordinary_public_article_stays_where_it_was(reader, site, monkeypatch
     [(Article.Status.PUBLISHED,), (Article.Status.PUBLISHED, "live")],
     ids=["today", "with a new public status"],
 )
-def test_an_article_in_hand_is_public_exactly_when_the_query_says_so(
-    monkeypatch, public_statuses
-):
+def test_an_article_in_hand_is_public_exactly_when_the_query_says_so(monkeypatch, public_statuses):
     monkeypatch.setattr(Article, "PUBLIC_STATUSES", public_statuses)
     now = timezone.now()
     section = SectionFactory()
@@ -182,3 +180,10 @@ def test_an_article_in_hand_is_public_exactly_when_the_query_says_so(
     public = set(Article.objects.published().values_list("pk", flat=True))
     assert {article.pk for article in articles if article.is_public} == public
     assert {a.status for a in Article.objects.filter(pk__in=public)} == set(public_statuses)
+
+
+def test_the_public_listings_index_holds_the_public_statuses():
+    """The partial index behind every public listing names the public statuses itself (an
+    index's condition cannot read the model's constant): it must say what the rule says."""
+    (index,) = [index for index in Article._meta.indexes if index.name == "article_public_listing"]
+    assert index.condition == Q(status__in=list(Article.PUBLIC_STATUSES))

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import parse, text_of
+from tests.conftest import content_of, parse, text_of
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -73,7 +73,7 @@ def three(django_capture_on_commit_callbacks):
 def page_text(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
-    return response.content.decode()
+    return content_of(response).decode()
 
 
 PAGES = [

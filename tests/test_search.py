@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as articles_search
 from articles.models import Article
 from articles.search import MAX_QUERY_LENGTH, START, STOP, clean_query, render_marked
 from tests.conftest import parse, text_of
@@ -389,3 +390,51 @@ def test_every_result_shows_its_matching_text_on_every_page(reader):
         for card in cards:
             marks = [text_of(mark).lower() for mark in card.select(".card__standfirst mark")]
             assert marks == ["zeppelin"], text_of(card)
+
+
+# Relevance within a bounded candidate set ---------------------------------------------------
+
+
+def test_an_exact_headline_comes_first_however_old(reader):
+    now = timezone.now()
+    ArticleFactory(headline="Harbour lights", published_at=now - timedelta(days=400))
+    ArticleFactory(headline="Harbour lights festival returns", published_at=now - timedelta(days=1))
+    ArticleFactory(
+        headline="Weather",
+        standfirst="Harbour lights dim in the storm.",
+        published_at=now - timedelta(hours=1),
+    )
+    found = headlines(search(reader, "harbour LIGHTS"))
+    assert found[0] == "Harbour lights"
+    assert set(found) == {"Harbour lights", "Harbour lights festival returns", "Weather"}
+
+
+def test_only_the_newest_matches_are_ranked_but_an_exact_headline_is_always_found(
+    reader, monkeypatch
+):
+    monkeypatch.setattr(articles_search, "CANDIDATES", 3)
+    now = timezone.now()
+    ArticleFactory(headline="Zeppelin", published_at=now - timedelta(days=30))
+    # The oldest headline match is beyond the three newest matches: not ranked.
+    ArticleFactory(headline="Zeppelin zeppelin over Leeds", published_at=now - timedelta(days=20))
+    for hours in (3, 1, 2):
+        ArticleFactory(
+            headline=f"Story {hours}",
+            body="<p>A zeppelin.</p>",
+            published_at=now - timedelta(hours=hours),
+        )
+    page = search(reader, "zeppelin")
+    assert headlines(page) == ["Zeppelin", "Story 1", "Story 2", "Story 3"]
+    assert text_of(page.select_one(".search-summary")).startswith("4 results")
+
+
+def test_a_search_page_beyond_the_candidates_is_not_found(reader, monkeypatch):
+    monkeypatch.setattr(articles_search, "CANDIDATES", 40)
+    section = SectionFactory()
+    for n in range(45):
+        ArticleFactory(headline=f"Zeppelin {n}", section=section)
+    first = search(reader, "zeppelin")
+    assert text_of(first.select_one(".search-summary")) == "40+ results for “zeppelin”"
+    assert reader.get("/search/", {"q": "zeppelin", "page": 2}).status_code == 200
+    for page in (3, 999999999999, -1, "abc"):
+        assert reader.get("/search/", {"q": "zeppelin", "page": page}).status_code == 404

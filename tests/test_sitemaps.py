@@ -89,13 +89,20 @@ def world():
     return articles
 
 
+def body_of(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def get_xml(client, url, schema):
     """The sitemap at `url`, checked against the schema, as an lxml tree."""
     response = client.get(url)
     assert response.status_code == 200, url
     assert response["Content-Type"] == "application/xml"
-    schema.validate(response.content.decode())
-    return etree.fromstring(response.content)
+    body = body_of(response)
+    schema.validate(body.decode())
+    return etree.fromstring(body)
 
 
 def locations(tree):
@@ -139,27 +146,47 @@ def test_the_article_sitemap_lists_only_public_articles_with_lastmod(reader, wor
     }
 
 
-def test_the_article_sitemap_is_paginated_oldest_first(reader, schema, monkeypatch):
+def test_the_article_sitemap_is_paged_by_ranges_of_ids(reader, schema, monkeypatch):
+    """Page n lists the public articles with ids in ((n - 1) * limit, n * limit], in id order:
+    every public article once, drafts nowhere, and a page only changes with its own articles."""
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     section = SectionFactory(name="News")
     start = timezone.now() - timedelta(days=1)
-    for n in range(5):
-        ArticleFactory(slug=f"story-{n}", section=section, published_at=start + timedelta(hours=n))
+    stories = [
+        ArticleFactory(slug=f"story-{n}", section=section, published_at=start - timedelta(hours=n))
+        for n in range(5)
+    ]
+    hidden = ArticleFactory(slug="draft", section=section, status=Article.Status.DRAFT)
+    top = max(story.pk for story in stories)
+    last_page = -(-top // 2)
     index = get_xml(reader, reverse("newsroom:sitemap-index"), schema)
     pages = [loc for loc in locations(index) if "/sitemap-articles.xml" in loc]
-    assert pages == [
-        f"{HOME}/sitemap-articles.xml",
-        f"{HOME}/sitemap-articles.xml?p=2",
-        f"{HOME}/sitemap-articles.xml?p=3",
+    assert pages == [f"{HOME}/sitemap-articles.xml"] + [
+        f"{HOME}/sitemap-articles.xml?p={n}" for n in range(2, last_page + 1)
     ]
     listed = [locations(get_xml(reader, path_of(page), schema)) for page in pages]
-    assert listed == [
-        [f"{HOME}/news/story-0/", f"{HOME}/news/story-1/"],
-        [f"{HOME}/news/story-2/", f"{HOME}/news/story-3/"],
-        [f"{HOME}/news/story-4/"],
-    ]
-    assert reader.get("/sitemap-articles.xml?p=4").status_code == 404
+    expected = [[] for _ in pages]
+    for story in sorted(stories, key=lambda story: story.pk):
+        expected[(story.pk - 1) // 2].append(f"{HOME}/news/{story.slug}/")
+    assert listed == expected
+    assert not any(hidden.slug in location for page in listed for location in page)
+    assert reader.get(f"/sitemap-articles.xml?p={last_page + 1}").status_code == 404
+    assert reader.get("/sitemap-articles.xml?p=0").status_code == 404
     assert reader.get("/sitemap-articles.xml?p=two").status_code == 404
+    assert reader.get("/sitemap-articles.xml?p=99999999999999999999").status_code == 404
+
+
+def test_the_article_sitemap_is_streamed_and_has_validators(reader, world):
+    response = reader.get("/sitemap-articles.xml")
+    assert response.streaming
+    etag = response["ETag"]
+    assert etag.startswith('W/"')
+    assert reader.get("/sitemap-articles.xml", headers={"if-none-match": etag}).status_code == 304
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    # A change to a listed article (its slug) changes the validator.
+    world["old"].slug = "old-story-renamed"
+    world["old"].save()
+    assert reader.get("/sitemap-articles.xml")["ETag"] != etag
 
 
 def test_topics_with_public_articles_are_listed_at_their_own_addresses(reader, world, schema):
@@ -214,15 +241,19 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_search_and_names_the_sitemap
 
 def queries_for(client, url):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        assert response.status_code == 200
+        body_of(response)  # a streamed page reads its rows as it is sent
     return len(queries)
 
 
-# The index: a count per sitemap (five) and the newest change of the two article sitemaps.
-# A sitemap: a count and the page; the news sitemap also reads the publication's name.
+# The index: a count per sitemap (five; the newest id for the articles) and the newest change
+# of the two article sitemaps. A sitemap: a count and the page; the streamed articles' sitemap
+# its newest id, its summary (two) and the page; the news sitemap also reads the publication's
+# name.
 EXPECTED = {
     "/sitemap.xml": 7,
-    "/sitemap-articles.xml": 2,
+    "/sitemap-articles.xml": 4,
     "/sitemap-topics.xml": 2,
     "/sitemap-authors.xml": 2,
     "/sitemap-pages.xml": 2,

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 
 from articles import workflow
 from articles.admin.actions import WORKFLOW_ACTIONS
+from articles.admin.changelist import EstimatedCountPaginator, NewsdeskChangeList, search_articles
 from articles.admin.editor import EditorAdminMixin
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.inlines import ArticleAuthorInline, RelatedLinkInline
@@ -40,7 +41,12 @@ class ArticleAdmin(
     list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
     list_filter = ["status", "section", "published_at"]
     list_select_related = ["section"]
+    # On PostgreSQL the search is `search_articles` (words of headline and standfirst, through
+    # an index); these fields are the plain search other databases get.
     search_fields = ["headline", "standfirst", "slug"]
+    # A million rows are neither counted nor paged through whole (articles.admin.changelist).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "featured_library_image"]
@@ -133,6 +139,16 @@ class ArticleAdmin(
             caption=obj.featured_image_caption,
             credit=obj.featured_image_credit,
         )
+
+    def get_changelist(self, request, **kwargs):
+        return NewsdeskChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term:
+            found = search_articles(queryset, search_term)
+            if found is not None:
+                return found, False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         return (

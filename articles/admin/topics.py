@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import RESERVED_SLUGS, Article, Topic, TopicItem
 from articles.redirects import record_topic_move
 from newsroom import purging, surrogate
+from newsroom.admin import shows_list
 
 
 def merge_topics(*, topics, into):
@@ -119,10 +120,13 @@ class TopicAdmin(admin.ModelAdmin):
     actions = ["merge_into"]
 
     def get_queryset(self, request):
-        # An annotated queryset loses Meta.ordering; autocomplete pages need a stable order.
-        return (
-            super().get_queryset(request).annotate(article_total=Count("items")).order_by("name")
-        )
+        # Autocomplete pages need a stable order.
+        queryset = super().get_queryset(request).order_by("name")
+        if shows_list(self, request):
+            # Counted for the list's column only: the section's autocomplete and the change
+            # form need no count, which would read every topic of the archive's articles.
+            queryset = queryset.annotate(article_total=Count("items"))
+        return queryset
 
     @admin.display(description="Articles", ordering="article_total")
     def article_count(self, topic):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -195,11 +196,37 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # Each index ends with the listing's tie-break (id), so a page, and a keyset page
+        # (newsroom.pages.KeysetPaginator), is one index range scan with its LIMIT.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_listing"),
+            # The public listings (latest, feeds, rails, sitemaps): public statuses only, newest
+            # first. Partial rather than led by the status, so the planner never prefers walking
+            # `article_newest` past the drafts at its top. Its condition is PUBLIC_STATUSES
+            # (tests/test_public_rule.py checks that they agree).
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_listing"
+                fields=["-published_at", "-id"],
+                condition=models.Q(status__in=["published"]),
+                name="article_public_listing",
             ),
+            # A section's page and the front page's section blocks.
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                name="article_section_listing",
+            ),
+            # The newsdesk's list in its default order, whatever the status (drafts first:
+            # no publication time sorts first, newest first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
+            # The newsdesk's list ordered by headline (the admin adds "-pk" as the tie-break).
+            models.Index(fields=["headline", "-id"], name="article_by_headline"),
+            # The newest update among public articles (the sitemaps' lastmod), read from the
+            # top of an index; only updated articles have a row.
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(updated_at__isnull=False),
+                name="article_updated",
+            ),
+            # Search puts an article whose headline is the query first, wherever it is.
+            models.Index(Upper("headline"), name="article_headline_exact"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
@@ -305,7 +332,11 @@ class Article(models.Model):
 class ArticleAuthor(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(
-        "authors.Author", on_delete=models.PROTECT, related_name="article_links"
+        "authors.Author",
+        on_delete=models.PROTECT,
+        related_name="article_links",
+        # Served by the index below, which also holds the article.
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Bylines list authors in ascending order of this number."
@@ -317,6 +348,8 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
         ]
+        # An author's articles, read from the index alone (their pages, feeds and counts).
+        indexes = [models.Index(fields=["author", "article"], name="articleauthor_by_author")]
 
     def __str__(self):
         return str(self.author)

@@ -58,6 +58,15 @@ class ArticleQuerySet(models.QuerySet):
         """Public articles as cards, newest first: every listing starts here."""
         return self.published().cards().newest_first()
 
+    def rows_with_ids(self, ids):
+        """The public cards whose ids the subquery `ids` gives, newest first (as `latest()`).
+
+        For reading a page of a listing in two steps in one query (newsroom.pages.
+        KeysetPaginator, the feeds): `ids` is the listing's page as ids alone, which its
+        indexes give without reading the table, and only the rows shown are then read whole.
+        """
+        return self.model.objects.latest().filter(pk__in=ids)
+
     def tagged(self, topic):
         """Those tagged with `topic`.
 

@@ -157,7 +157,8 @@ class TopicsManager(_TaggableManager):
 class TopicItem(TaggedItemBase):
     """Links an article to a topic; `position` keeps the editor's order of topics."""
 
-    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items")
+    # Served by the index below, which also holds the article.
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items", db_index=False)
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="topic_items"
     )
@@ -168,3 +169,5 @@ class TopicItem(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
         ]
+        # A topic's articles, read from the index alone (its page, feeds and counts).
+        indexes = [models.Index(fields=["tag", "content_object"], name="topicitem_by_topic")]
