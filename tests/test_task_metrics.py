@@ -3,7 +3,6 @@ waiting in the broker's queue, and tasks that failed after all their retries. Th
 from the database and the broker at each scrape, so they move as the work does, and /metrics
 answers promptly with the broker down."""
 
-import os
 import time
 
 import pytest
@@ -58,7 +57,7 @@ def test_work_queued_with_the_broker_down_shows_as_pending(client, kind, tmp_pat
     assert took < 3
 
 
-def test_a_task_that_fails_for_good_raises_the_failed_figure(client):
+def test_a_task_that_fails_for_good_raises_the_failed_figure(client, tmp_path):
     assert ("newsroom_tasks_failed", (("task", "tests.always_fails"),)) not in scrape(client)
 
     with transaction.atomic():
@@ -66,7 +65,7 @@ def test_a_task_that_fails_for_good_raises_the_failed_figure(client):
     with transaction.atomic():
         enqueue("tests.always_fails", "the feed answered 502")
     with transaction.atomic():
-        enqueue("tests.write_file", os.devnull, "fine")
+        enqueue("tests.write_file", str(tmp_path / "fine.txt"), "fine")
 
     figures = scrape(client)
     assert figures[("newsroom_tasks_failed", (("task", "tests.always_fails"),))] == 2
