@@ -54,6 +54,7 @@ from django.urls import clear_url_caches
 
 from articles import body
 from library import images
+from tests.site_server import manage, server_environment
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -275,3 +276,12 @@ def parse(response):
 def text_of(node):
     """A node's visible text with whitespace collapsed."""
     return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Static files collected as a deployment has them: with DEBUG off pages name them by
+    their manifest."""
+    root = tmp_path_factory.mktemp("static")
+    manage("collectstatic", "--noinput", "-v0", env=server_environment(STATIC_ROOT=root))
+    return root

@@ -15,7 +15,7 @@ from newsroom.request_id import RequestIdFilter
 from tests.servers import free_port
 
 # gunicorn serving the project with its database unreachable (SQLite and PostgreSQL).
-from tests.test_faults import site_without_its_database, static_root  # noqa: F401
+from tests.test_faults import site_without_its_database  # noqa: F401 - a fixture used here
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -19,13 +18,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.servers import free_port
-from tests.test_faults import (  # noqa: F401 - static_root is a fixture used here
-    Server,
-    manage,
-    server_environment,
-    static_root,
-)
+from tests.servers import free_port, stop_process, wait_until_serving
+from tests.site_server import Server, manage, server_environment
 from tests.test_replicas import EDITOR, PASSWORD, Story, Visitor, headline_on, save_headline
 
 pytestmark = [pytest.mark.postgres, pytest.mark.services]
@@ -84,24 +78,29 @@ def pgbouncer(database):
         [pgbouncer_binary(), str(folder / "pgbouncer.ini")],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, **as_postgres,
     )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=database).close()
-            break
-        except psycopg.OperationalError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log = (folder / "pgbouncer.log").read_text(errors="replace")
-                raise RuntimeError(f"pgbouncer did not start:\n{log}") from None
-            time.sleep(0.1)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+
+    def answers():
+        psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=database).close()
+        return True
+
+    try:
+        wait_until_serving(
+            answers,
+            process,
+            name="pgbouncer",
+            log=folder / "pgbouncer.log",
+            timeout=20,
+            interval=0.1,
+            not_yet=(psycopg.OperationalError,),
+        )
+        yield port
+    finally:
+        stop_process(process, timeout=10)
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def site(database, pgbouncer, demo_folder, static_root, tmp_path_factory):  # noqa: F811
+def site(database, pgbouncer, demo_folder, static_root, tmp_path_factory):
     """The demo's first ten stories, migrated directly, served through PgBouncer."""
     folder = tmp_path_factory.mktemp("pgbouncer")
     shutil.copytree(demo_folder / "images", folder / "images")

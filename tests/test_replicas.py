@@ -34,12 +34,7 @@ from newsroom.db_routing import DOWN_SECONDS
 from tests.admin_forms import form_fields
 from tests.conftest import text_of
 from tests.pg_cluster import Cluster
-from tests.test_faults import (  # noqa: F401 - static_root is a fixture used here
-    Server,
-    manage,
-    server_environment,
-    static_root,
-)
+from tests.site_server import Server, manage, server_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.services]
 
@@ -110,7 +105,7 @@ class Visitor:
 
 
 @pytest.fixture(scope="module")
-def cluster(demo_folder, static_root, tmp_path_factory):  # noqa: F811
+def cluster(demo_folder, static_root, tmp_path_factory):
     """A primary and two replicas holding the demo's first ten stories and its accounts."""
     cluster = Cluster(replica_count=2)
     try:

@@ -19,7 +19,7 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_faults import Server, manage, server_environment
+from tests.site_server import Server, manage, server_environment
 
 HOST = "news.example"
 ARTICLE = "/news/harbour-lighthouse-new-lamp/"
