@@ -11,6 +11,8 @@ class ArticlesConfig(AppConfig):
         its models' changes make, the header's sections, and its use of library pictures."""
         # Inside ready(): models may be imported only once the app registry is ready (Django's
         # loading order, not an import cycle).
+        from django.db.models.signals import m2m_changed
+
         from articles import changes, revisions
         from articles.models import Topic
         from articles.picture_replacements import PICTURE_USE
@@ -26,5 +28,10 @@ class ArticlesConfig(AppConfig):
         changes.connect()
         # Topics in the navigation are the header's sections.
         fragments.retire_on_change(Topic)
+        m2m_changed.connect(
+            changes.brand_menu_changed,
+            sender=Topic.menu_brands.through,
+            dispatch_uid="topic-menu-brands",
+        )
         chrome.set_navigation(Topic.objects.navigation)
         uses.register(PICTURE_USE)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article, ArticleAuthor, Correction, RelatedLink, Topic, TopicItem
-from newsroom import purging, surrogate
+from newsroom import fragments, purging, surrogate
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,13 @@ def _topic_after(sender, instance, **kwargs):
     if stored.get("slug") != instance.slug or kwargs.get("signal") is post_delete:
         keys.add(surrogate.SITEMAPS)
     purging.purge(keys)
+
+
+def brand_menu_changed(action, **kwargs):
+    """A section added to or taken from a brand's menu: the headers (every page) change."""
+    if action.startswith("post_"):
+        fragments.forget_chrome()
+        purging.purge({surrogate.CHROME})
 
 
 def connect():

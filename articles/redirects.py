@@ -10,11 +10,12 @@ an address that is live again, so none can loop.
 import logging
 
 from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+
+from newsroom.brands import current_site
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def record_move(*, old_url, new_url):
     if len(old_url) > MAX_PATH_LENGTH or len(new_url) > MAX_PATH_LENGTH:
         logger.warning("No redirect from %s to %s: a path is too long to store.", old_url, new_url)
         return None
-    site = Site.objects.get_current()
+    site = current_site()
     with transaction.atomic():
         # First, so that a redirect back to where we came from (C -> B, now B -> C) goes
         # rather than becoming C -> C below.

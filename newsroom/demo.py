@@ -7,14 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 
-from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.models import FooterLink, SiteSettings, SocialLink
 
-NETWORK = [
-    ("Newsroom Sport", "https://sport.example.com/"),
-    ("Newsroom Gaming", "https://gaming.example.com/"),
-    ("Newsroom Food", "https://food.example.com/"),
-    ("Newsroom Tech", "https://tech.example.com/"),
-]
 SOCIAL = [
     ("facebook", "https://www.facebook.com/newsroomdemo"),
     ("instagram", "https://www.instagram.com/newsroomdemo"),
@@ -77,7 +71,7 @@ DEMO_ACCOUNTS = [
 
 def dress_site(site):
     """Give `site` the demo brand, its network and social links, and the footer pages."""
-    site_settings = SiteSettings.load()
+    site_settings = SiteSettings.load(site)
     site_settings.brand_name = "Newsroom"
     site_settings.tagline = "News, culture and the wonderfully odd, from a newsroom that checks."
     site_settings.network_name = "Newsroom Group"
@@ -85,11 +79,6 @@ def dress_site(site):
     site_settings.submit_url = "/submit/"
     site_settings.save()
 
-    NetworkLink.objects.filter(site_settings=site_settings).delete()
-    NetworkLink.objects.bulk_create(
-        NetworkLink(site_settings=site_settings, name=name, url=url, position=position)
-        for position, (name, url) in enumerate(NETWORK)
-    )
     SocialLink.objects.filter(site_settings=site_settings).delete()
     SocialLink.objects.bulk_create(
         SocialLink(site_settings=site_settings, network=network, url=url, position=position)

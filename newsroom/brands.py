@@ -1,0 +1,116 @@
+"""Which brand a request is for: its Site, found from the request's host.
+
+A brand is a `Site` (its primary host name, `Site.domain`) with its settings
+(`newsroom.models.SiteSettings`, which may name more host names). `BrandMiddleware` finds the
+brand once per request and keeps it as `request.site` and as the brand in hand for the code the
+request runs (`current_site()`); code without a request (commands, tasks) works for the default
+brand (`settings.DEFAULT_SITE_ID`) unless told another.
+
+Django's host validation comes first: a host not in ALLOWED_HOSTS is refused with 400 before
+any of this runs. A host that is allowed but names no brand (`testserver`, the machine's own
+address) is served as the default brand, as every allowed host was before there were brands.
+
+The table of host names costs one query, then lives in Django's own cache of sites
+(`SITE_CACHE`), which Django empties whenever a Site is saved or deleted and `clear_cache()`
+empties too; saving a brand's settings empties it as well. Each brand's Site is put there under
+its host, so Django's own `get_current_site(request)` (flat pages, redirects, feeds, sitemaps)
+answers the same brand without a query.
+"""
+
+import contextvars
+
+from django.conf import settings
+from django.contrib.sites import models as sites_models
+from django.contrib.sites.models import Site
+from django.http.request import split_domain_port
+
+_current = contextvars.ContextVar("newsroom_brand", default=None)
+
+# Where the table of host names is kept in SITE_CACHE: not a host name (no port is a word).
+_TABLE = "newsroom:hosts"
+
+
+def default_site_id():
+    return settings.DEFAULT_SITE_ID
+
+
+def _host_table():
+    """{host name: Site} for every brand: its domain and its extra host names. One query,
+    then kept until a Site or brand changes."""
+    # Read through the module each time: `Site.objects.clear_cache()` replaces the dict.
+    table = sites_models.SITE_CACHE.get(_TABLE)
+    if table is None:
+        table = {}
+        for site in Site.objects.select_related("brand_settings"):
+            settings_row = getattr(site, "brand_settings", None)
+            extra = settings_row.host_names() if settings_row is not None else []
+            for host in [site.domain.lower(), *extra]:
+                table.setdefault(host, site)
+        sites_models.SITE_CACHE[_TABLE] = table
+    return table
+
+
+def forget_hosts(**kwargs):
+    """Drop the table of host names (a signal receiver: a brand's host names changed)."""
+    Site.objects.clear_cache()
+
+
+def site_for_host(host):
+    """The brand (Site) serving `host` ("news.example.org:8000"): by its host with the port,
+    then without, else the default brand."""
+    table = _host_table()
+    host = host.lower()
+    site = table.get(host) or table.get(split_domain_port(host)[0])
+    if site is None:
+        site = next((s for s in table.values() if s.pk == default_site_id()), None)
+    if site is None:  # the default brand's row is missing (a database flushed by hand)
+        site = Site.objects.get(pk=default_site_id())
+    return site
+
+
+def current_site():
+    """The brand in hand: the request's, or the default brand outside a request (one query
+    the first time a process asks, then cached by Django)."""
+    return _current.get() or _default_site()
+
+
+def _default_site():
+    site_id = default_site_id()
+    site = sites_models.SITE_CACHE.get(site_id)
+    if site is None:
+        site = sites_models.SITE_CACHE[site_id] = Site.objects.get(pk=site_id)
+    return site
+
+
+class using:
+    """`with brands.using(site):` makes `site` the brand in hand for the block (a command or
+    task told which brand it works for)."""
+
+    def __init__(self, site):
+        self.site = site
+
+    def __enter__(self):
+        self.token = _current.set(self.site)
+        return self.site
+
+    def __exit__(self, *exc):
+        _current.reset(self.token)
+
+
+class BrandMiddleware:
+    """Finds the request's brand from its host: `request.site`, and the brand in hand while the
+    response is made. Place it after Django's host validation could have refused the host
+    (any middleware that calls `request.get_host()`, or the view) and before anything that
+    reads the brand."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host = request.get_host()  # raises DisallowedHost (400) for a host not allowed
+        site = site_for_host(host)
+        # Django's get_current_site(request) looks here first: the same brand, no query.
+        sites_models.SITE_CACHE[host] = site
+        request.site = site
+        with using(site):
+            return self.get_response(request)
