@@ -18,11 +18,14 @@ answers the same brand without a query.
 """
 
 import contextvars
+import functools
 
 from django.conf import settings
+from django.contrib.redirects import middleware as redirects_middleware
 from django.contrib.sites import models as sites_models
 from django.contrib.sites.models import Site
 from django.http.request import split_domain_port
+from django.urls import reverse
 
 _current = contextvars.ContextVar("newsroom_brand", default=None)
 
@@ -44,7 +47,11 @@ def _host_table():
         for site in Site.objects.select_related("brand_settings"):
             settings_row = getattr(site, "brand_settings", None)
             extra = settings_row.host_names() if settings_row is not None else []
-            for host in [site.domain.lower(), *extra]:
+            names = [site.domain.lower(), *extra]
+            # Then each without its port: a brand at news.localhost:8000 is news.localhost on
+            # any port (a name with its port, exactly, wins).
+            names += [split_domain_port(name)[0] for name in names]
+            for host in names:
                 table.setdefault(host, site)
         sites_models.SITE_CACHE[_TABLE] = table
     return table
@@ -97,16 +104,27 @@ class using:
         _current.reset(self.token)
 
 
+# The operators' endpoints (newsroom.health, newsroom.metrics) answer for the install, not a
+# brand, and must answer without the database: no brand is looked up for them.
+BRAND_FREE_URL_NAMES = ("healthz", "readyz", "metrics")
+
+
+@functools.cache
+def _brand_free_paths():
+    return frozenset(reverse(name) for name in BRAND_FREE_URL_NAMES)
+
+
 class BrandMiddleware:
     """Finds the request's brand from its host: `request.site`, and the brand in hand while the
-    response is made. Place it after Django's host validation could have refused the host
-    (any middleware that calls `request.get_host()`, or the view) and before anything that
-    reads the brand."""
+    response is made. Place it before anything that reads the brand. A host not in
+    ALLOWED_HOSTS is refused here (400), as Django refuses it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info in _brand_free_paths():
+            return self.get_response(request)
         host = request.get_host()  # raises DisallowedHost (400) for a host not allowed
         site = site_for_host(host)
         # Django's get_current_site(request) looks here first: the same brand, no query.
@@ -114,3 +132,13 @@ class BrandMiddleware:
         request.site = site
         with using(site):
             return self.get_response(request)
+
+
+class RedirectFallbackMiddleware(redirects_middleware.RedirectFallbackMiddleware):
+    """Django's redirects (an old address answered 404 leads to its new one), for the
+    request's brand; a brand-free request (the operators' endpoints) has none."""
+
+    def process_response(self, request, response):
+        if getattr(request, "site", None) is None:
+            return response
+        return super().process_response(request, response)

@@ -47,12 +47,8 @@ def purge_site_addresses(instance, **kwargs):
     """The site's domain changed (Django's Site): feeds, sitemaps and robots.txt write full
     addresses with it, and pages' structured data its name. A new row, or the placeholder
     django.contrib.sites creates (migrating, or a test database flushed), served nothing."""
-    stored = getattr(instance, "stored_domain", None)
-    if stored is None:
-        # A new brand: every brand's header lists it among the sister brands.
-        purging.purge({surrogate.CHROME})
-        return
-    if stored == PLACEHOLDER:
+    # A new Site is listed as a sister brand once its settings are saved (which purges).
+    if getattr(instance, "stored_domain", None) in (None, PLACEHOLDER):
         return
     purging.purge({surrogate.CHROME, surrogate.FEEDS, surrogate.SITEMAPS, surrogate.ROBOTS})
 
@@ -70,7 +66,7 @@ def connect():
     post_delete.connect(forget_hosts, sender=SiteSettings, dispatch_uid="brand-hosts-delete")
     pre_save.connect(remember_site_domain, sender=Site, dispatch_uid="remember-site-domain")
     post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
-    # Each brand's header lists the others at their addresses (newsroom.chrome).
+    # Each brand's header lists the others at their addresses (newsroom.chrome); deleting a
+    # brand's Site deletes its settings, which purges.
     retire_on_change(Site)
-    post_delete.connect(purge_chrome, sender=Site, dispatch_uid="purge-delete-site")
     got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

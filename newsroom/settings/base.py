@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of moved articles and renamed topics (see articles.redirects).
     "articles.redirects.QueryAddressRedirectMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "newsroom.brands.RedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
