@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from submissions import consent
 from submissions.models import Submission, SubmissionFile
@@ -62,7 +63,7 @@ def send_receipt(submission):
         {
             "submission": submission,
             "files": list(submission.files.all()),
-            "brand_name": SiteSettings.load().brand_name,
+            "brand_name": SiteSettings.load(current_site()).brand_name,
         },
     )
     try:

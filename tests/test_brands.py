@@ -1,6 +1,8 @@
 """One install, many brands: each request is answered as the brand of its host, with that
 brand's header, footer, sections and colours; hosts not allowed are refused."""
 
+import json
+
 import pytest
 from django.contrib.sites.models import Site
 from django.db import connection
@@ -29,6 +31,8 @@ def brands(settings):
         header_colour="#003366",
         accent_colour="#0b5d1e",
         extra_hosts="www.sport.example.org\nSPORT-ALIAS.example.org",
+        network_name="Tester Group",
+        network_url="https://group.example.org/",
     )
     return news, sport
 
@@ -100,7 +104,8 @@ def test_each_brand_has_its_colours(reader, brands):
 
 def test_the_brand_is_found_without_a_query_once_known(reader, brands):
     news, sport = brands
-    article = ArticleFactory(section=SectionFactory(menu_brands=[news, sport]))
+    article = ArticleFactory(section=SectionFactory(menu_brands=[news, sport]), brand=news)
+    article.syndicated_to.add(sport)
     counts = {}
     for host in (NEWS_HOST, SPORT_HOST, NEWS_HOST, SPORT_HOST):
         with CaptureQueriesContext(connection) as queries:
@@ -108,4 +113,34 @@ def test_the_brand_is_found_without_a_query_once_known(reader, brands):
         counts.setdefault(host, []).append(len(queries))
     # Warm, each brand's page costs what one brand's did: the brand comes from the cache.
     assert counts[NEWS_HOST][1] == counts[SPORT_HOST][1]
-    assert not [q for q in queries.captured_queries if "django_site" in q["sql"]]
+    assert not [q for q in queries.captured_queries if 'FROM "django_site"' in q["sql"]]
+
+
+def organisations(html):
+    """The Organization nodes of the page's JSON-LD."""
+    found = []
+    for script in html.select('script[type="application/ld+json"]'):
+        data = json.loads(script.string)
+        for node in data.get("@graph", [data]):
+            if node.get("@type") == "Organization":
+                found.append(node)
+            if isinstance(node.get("publisher"), dict):
+                found.append(node["publisher"])
+    return found
+
+
+def test_each_brand_is_its_own_organisation_within_the_group(reader, brands):
+    news, sport = brands
+    article = ArticleFactory(section=SectionFactory(menu_brands=[news, sport]), brand=sport)
+    for url in ("/", article.get_absolute_url()):
+        (org,) = organisations(page(reader, SPORT_HOST, url))
+        assert org["name"] == "Tester Sport"
+        assert org["url"] == f"http://{SPORT_HOST}/"
+        assert org["parentOrganization"] == {
+            "@type": "Organization",
+            "name": "Tester Group",
+            "url": "https://group.example.org/",
+        }
+    (news_org,) = organisations(page(reader, NEWS_HOST, "/"))
+    assert news_org["name"] == "Daily Tester"
+    assert news_org["parentOrganization"]["name"] == "Tester Group"
