@@ -243,7 +243,8 @@ class ArticleWriter(PreparingEntries):
     def _finish(article):
         article.refresh_rendered_body()  # what save() does; bulk writes bypass it
         article.full_clean(
-            exclude=["section", "featured_image", "featured_library_image", "slug"],
+            # The brand is the default brand (imports name none yet): no query to check it.
+            exclude=["section", "featured_image", "featured_library_image", "slug", "brand"],
             validate_unique=False,
             validate_constraints=False,
         )
