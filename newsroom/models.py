@@ -86,8 +86,8 @@ class SiteSettings(models.Model):
     )
     submissions_email = models.EmailField(
         blank=True,
-        help_text="Who is told of a reader's submission sent on this brand. Leave empty for "
-        "the site-wide address (SUBMISSIONS_NOTIFY).",
+        help_text="Where readers' replies to the receipt of a submission sent on this brand "
+        "go (its Reply-To). Leave empty to send the receipt without one.",
     )
     advert_account = models.CharField(
         max_length=100,

@@ -144,3 +144,20 @@ def test_each_brand_is_its_own_organisation_within_the_group(reader, brands):
     (news_org,) = organisations(page(reader, NEWS_HOST, "/"))
     assert news_org["name"] == "Daily Tester"
     assert news_org["parentOrganization"]["name"] == "Tester Group"
+
+
+def test_a_submission_is_answered_in_the_name_of_the_brand_it_was_sent_on(
+    reader, brands, mailoutbox, settings, tmp_path
+):
+    from tests.test_submissions import SUBMIT, form_data
+
+    settings.SUBMISSIONS_ROOT = tmp_path / "submissions"
+    news, sport = brands
+    SiteSettings.objects.filter(site=sport).update(submissions_email="clips@sport.example.org")
+    assert reader.post(SUBMIT, form_data(), HTTP_HOST=SPORT_HOST).status_code == 302
+    assert reader.post(SUBMIT, form_data(), HTTP_HOST=NEWS_HOST).status_code == 302
+    on_sport, on_news = mailoutbox
+    assert "Tester Sport" in on_sport.body and "Daily Tester" not in on_sport.body
+    assert on_sport.reply_to == ["clips@sport.example.org"]
+    assert "Daily Tester" in on_news.body
+    assert on_news.reply_to == []
