@@ -128,7 +128,10 @@ def test_the_indexes_count_only_the_brands_articles(reader, network):
     assert "Boats" not in text_of(topics.select_one("main"))
     assert "Ada Lane" not in text_of(authors.select_one("main"))
     assert "Ada Lane" in text_of(parse(reader.get("/authors/", HTTP_HOST=SPORT)).select_one("main"))
-    assert play.pk
+    # Their sitemaps too: a brand without articles lists no topic and no author.
+    for sitemap in ("/sitemap-topics.xml", "/sitemap-authors.xml"):
+        assert "<loc>" not in seen_on(reader, play.domain, sitemap)
+        assert "<loc>" in seen_on(reader, SPORT, sitemap)
 
 
 def test_the_syndicated_copy_names_the_first_brands_page_as_canonical(reader, network):

@@ -24,7 +24,12 @@ def brands(settings):
     news = Site.objects.get(pk=settings.DEFAULT_SITE_ID)
     news.domain, news.name = NEWS_HOST, "Daily Tester"
     news.save()
-    SiteSettings.objects.create(site=news, brand_name="Daily Tester", network_name="Tester Group")
+    SiteSettings.objects.create(
+        site=news,
+        brand_name="Daily Tester",
+        network_name="Tester Group",
+        contact_email="desk@news.example.org",
+    )
     sport = make_brand(
         SPORT_HOST,
         "Tester Sport",
@@ -161,3 +166,11 @@ def test_a_submission_is_answered_in_the_name_of_the_brand_it_was_sent_on(
     assert on_sport.reply_to == ["clips@sport.example.org"]
     assert "Daily Tester" in on_news.body
     assert on_news.reply_to == []
+
+
+def test_a_brand_gives_its_contact_address_in_its_footer(reader, brands):
+    links = page(reader, NEWS_HOST).select(".site-footer a[href^='mailto:']")
+    assert [(text_of(a), a["href"]) for a in links] == [
+        ("Contact Daily Tester", "mailto:desk@news.example.org")
+    ]
+    assert page(reader, SPORT_HOST).select(".site-footer a[href^='mailto:']") == []
