@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import migrations, models
 
 HEX = django.core.validators.RegexValidator(
@@ -18,12 +19,19 @@ def settings_to_brands(apps, schema_editor):
     Site = apps.get_model("sites", "Site")
     SiteSettings = apps.get_model("newsroom", "SiteSettings")
     NetworkLink = apps.get_model("newsroom", "NetworkLink")
+    rows = list(SiteSettings.objects.order_by("pk"))
+    if not rows:
+        return  # a new database: django.contrib.sites makes the default Site after migrating
     default, _ = Site.objects.get_or_create(
         pk=settings.DEFAULT_SITE_ID, defaults={"domain": "example.com", "name": "example.com"}
     )
-    rows = list(SiteSettings.objects.order_by("pk"))
-    if not rows:
-        return
+    # The one row of settings was saved with its id given (1), as the default Site may have
+    # been: on PostgreSQL their sequences may not have moved past them, so the rows made
+    # below would be given the same ids.
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Site, SiteSettings]):
+            cursor.execute(sql)
     main = rows[0]
     main.site = default
     main.save(update_fields=["site"])
