@@ -19,11 +19,13 @@ answers the same brand without a query.
 
 import contextvars
 import functools
+import time
 
 from django.conf import settings
 from django.contrib.redirects import middleware as redirects_middleware
 from django.contrib.sites import models as sites_models
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.http.request import split_domain_port
 from django.urls import reverse
 
@@ -31,6 +33,11 @@ _current = contextvars.ContextVar("newsroom_brand", default=None)
 
 # Where the table of host names is kept in SITE_CACHE: not a host name (no port is a word).
 _TABLE = "newsroom:hosts"
+# A change to any brand moves this key's value on in the shared cache (Redis), so that every
+# process rebuilds its table; where the cache is each process's own, or has lost the key, the
+# table is rebuilt after TABLE_SECONDS, as the header and footer are.
+VERSION_KEY = "newsroom:brands-version"
+TABLE_SECONDS = 5 * 60
 
 
 def default_site_id():
@@ -39,27 +46,37 @@ def default_site_id():
 
 def _host_table():
     """{host name: Site} for every brand: its domain and its extra host names. One query,
-    then kept until a Site or brand changes."""
+    then kept until a Site or brand changes (in this process, or in another: see
+    `VERSION_KEY`), or for `TABLE_SECONDS` at most."""
     # Read through the module each time: `Site.objects.clear_cache()` replaces the dict.
-    table = sites_models.SITE_CACHE.get(_TABLE)
-    if table is None:
-        table = {}
-        for site in Site.objects.select_related("brand_settings"):
-            settings_row = getattr(site, "brand_settings", None)
-            extra = settings_row.host_names() if settings_row is not None else []
-            names = [site.domain.lower(), *extra]
-            # Then each without its port: a brand at news.localhost:8000 is news.localhost on
-            # any port (a name with its port, exactly, wins).
-            names += [split_domain_port(name)[0] for name in names]
-            for host in names:
-                table.setdefault(host, site)
-        sites_models.SITE_CACHE[_TABLE] = table
+    kept = sites_models.SITE_CACHE.get(_TABLE)
+    version = cache.get(VERSION_KEY)
+    if kept is not None:
+        table, kept_version, built = kept
+        moved_on = version is not None and version != kept_version
+        if not moved_on and time.monotonic() - built < TABLE_SECONDS:
+            return table
+    # Django's own entries (by id, by host) may be as old: they go too.
+    Site.objects.clear_cache()
+    table = {}
+    for site in Site.objects.select_related("brand_settings"):
+        settings_row = getattr(site, "brand_settings", None)
+        extra = settings_row.host_names() if settings_row is not None else []
+        names = [site.domain.lower(), *extra]
+        # Then each without its port: a brand at news.localhost:8000 is news.localhost on
+        # any port (a name with its port, exactly, wins).
+        names += [split_domain_port(name)[0] for name in names]
+        for host in names:
+            table.setdefault(host, site)
+    sites_models.SITE_CACHE[_TABLE] = (table, version, time.monotonic())
     return table
 
 
 def forget_hosts(**kwargs):
-    """Drop the table of host names (a signal receiver: a brand's host names changed)."""
+    """Drop the table of host names here and, through the shared cache, in every other process
+    (a signal receiver: a brand or its Site changed)."""
     Site.objects.clear_cache()
+    cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def site_for_host(host):

@@ -64,6 +64,8 @@ def connect():
     # A brand's extra host names live in its settings: the table of hosts follows them.
     post_save.connect(forget_hosts, sender=SiteSettings, dispatch_uid="brand-hosts-save")
     post_delete.connect(forget_hosts, sender=SiteSettings, dispatch_uid="brand-hosts-delete")
+    post_save.connect(forget_hosts, sender=Site, dispatch_uid="brand-hosts-site-save")
+    post_delete.connect(forget_hosts, sender=Site, dispatch_uid="brand-hosts-site-delete")
     pre_save.connect(remember_site_domain, sender=Site, dispatch_uid="remember-site-domain")
     post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
     # Each brand's header lists the others at their addresses (newsroom.chrome); deleting a

@@ -174,3 +174,18 @@ def test_a_brand_gives_its_contact_address_in_its_footer(reader, brands):
         ("Contact Daily Tester", "mailto:desk@news.example.org")
     ]
     assert page(reader, SPORT_HOST).select(".site-footer a[href^='mailto:']") == []
+
+
+def test_a_brand_added_by_another_process_is_routed_here_too(reader, brands):
+    from django.core.cache import cache
+
+    from newsroom import brands as brand_routing
+
+    page(reader, NEWS_HOST)  # this process's table of hosts, kept
+    # Another process adds a brand: its rows are written without this process's signals…
+    play = Site.objects.bulk_create([Site(domain="play.example.org", name="Tester Play")])[0]
+    SiteSettings.objects.bulk_create([SiteSettings(site=play, brand_name="Tester Play")])
+    assert text_of(page(reader, "play.example.org").select_one(".brand")) == "Daily Tester"
+    # …and moves the brands' version on in the shared cache, as its signals do.
+    cache.set(brand_routing.VERSION_KEY, 1, None)
+    assert text_of(page(reader, "play.example.org").select_one(".brand")) == "Tester Play"
