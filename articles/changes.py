@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article, ArticleAuthor, Correction, RelatedLink, Topic, TopicItem
-from newsroom import fragments, purging, surrogate
+from newsroom import brands, fragments, purging, surrogate
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,7 @@ def _syndication_changed(action, instance, reverse, pk_set, **kwargs):
     """An article syndicated to a brand or taken back: it joins or leaves that brand's lists."""
     if not action.startswith("post_"):
         return
+    brands.forget_hosts()  # whether a brand takes syndicated articles is known with it
     pks = sorted(pk_set or ()) if reverse else [instance.pk]
     keys = set()
     for pk, listing in listings(pks).items():

@@ -26,6 +26,7 @@ from django.contrib.redirects import middleware as redirects_middleware
 from django.contrib.sites import models as sites_models
 from django.contrib.sites.models import Site
 from django.core.cache import cache
+from django.db import transaction
 from django.http.request import split_domain_port
 from django.urls import reverse
 
@@ -38,6 +39,17 @@ _TABLE = "newsroom:hosts"
 # table is rebuilt after TABLE_SECONDS, as the header and footer are.
 VERSION_KEY = "newsroom:brands-version"
 TABLE_SECONDS = 5 * 60
+
+
+# What content apps add to each brand in the table (`annotate_brands`): {name: expression}.
+_annotations = {}
+
+
+def annotate_brands(**expressions):
+    """Have each brand of the table of hosts carry `expressions` as attributes, read in the
+    table's one query (e.g. whether any article is syndicated to it). Call it from an
+    `AppConfig.ready`; a brand read elsewhere lacks them, and readers must allow for that."""
+    _annotations.update(expressions)
 
 
 def default_site_id():
@@ -59,7 +71,7 @@ def _host_table():
     # Django's own entries (by id, by host) may be as old: they go too.
     Site.objects.clear_cache()
     table = {}
-    for site in Site.objects.select_related("brand_settings"):
+    for site in Site.objects.select_related("brand_settings").annotate(**_annotations):
         settings_row = getattr(site, "brand_settings", None)
         extra = settings_row.host_names() if settings_row is not None else []
         names = [site.domain.lower(), *extra]
@@ -75,6 +87,12 @@ def _host_table():
 def forget_hosts(**kwargs):
     """Drop the table of host names here and, through the shared cache, in every other process
     (a signal receiver: a brand or its Site changed)."""
+    Site.objects.clear_cache()
+    # Others once the change is committed: earlier, one could rebuild from the old rows.
+    transaction.on_commit(_move_version_on)
+
+
+def _move_version_on():
     Site.objects.clear_cache()
     cache.set(VERSION_KEY, time.time_ns(), None)
 

@@ -189,3 +189,26 @@ def test_a_brand_added_by_another_process_is_routed_here_too(reader, brands):
     # …and moves the brands' version on in the shared cache, as its signals do.
     cache.set(brand_routing.VERSION_KEY, 1, None)
     assert text_of(page(reader, "play.example.org").select_one(".brand")) == "Tester Play"
+
+
+def test_a_brand_that_takes_no_syndicated_article_lists_its_own_by_its_index(reader, brands):
+    news, sport = brands
+    section = SectionFactory(menu_brands=[news, sport])
+    own = ArticleFactory(section=section, brand=sport, headline="Sport's own story")
+    guest = ArticleFactory(section=section, brand=news, headline="A story from the news desk")
+
+    def latest_on_sport():
+        with CaptureQueriesContext(connection) as queries:
+            html = page(reader, SPORT_HOST)
+        listing = [
+            q["sql"] for q in queries.captured_queries if 'FROM "articles_article"' in q["sql"]
+        ]
+        return [text_of(a) for a in html.select("main h2, main h3")], listing
+
+    headlines, listing = latest_on_sport()
+    assert own.headline in headlines and guest.headline not in headlines
+    assert not [sql for sql in listing if "syndicated_to" in sql]
+    guest.syndicated_to.add(sport)
+    headlines, listing = latest_on_sport()
+    assert own.headline in headlines and guest.headline in headlines
+    assert [sql for sql in listing if "syndicated_to" in sql]
