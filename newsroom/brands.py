@@ -20,6 +20,7 @@ answers the same brand without a query.
 import contextvars
 import functools
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.redirects import middleware as redirects_middleware
@@ -100,14 +101,21 @@ def _move_version_on():
 def site_for_host(host):
     """The brand (Site) serving `host` ("news.example.org:8000"): by its host with the port,
     then without, else the default brand."""
+    return _lookup(host)[0]
+
+
+def _lookup(host):
+    """(the brand serving `host`, whether `host` names it rather than falling back to the
+    default brand)."""
     table = _host_table()
     host = host.lower()
     site = table.get(host) or table.get(split_domain_port(host)[0])
-    if site is None:
-        site = next((s for s in table.values() if s.pk == default_site_id()), None)
+    if site is not None:
+        return site, True
+    site = next((s for s in table.values() if s.pk == default_site_id()), None)
     if site is None:  # the default brand's row is missing (a database flushed by hand)
         site = Site.objects.get(pk=default_site_id())
-    return site
+    return site, False
 
 
 def current_site():
@@ -124,19 +132,15 @@ def _default_site():
     return site
 
 
-class using:
+@contextmanager
+def using(site):
     """`with brands.using(site):` makes `site` the brand in hand for the block (a command or
     task told which brand it works for)."""
-
-    def __init__(self, site):
-        self.site = site
-
-    def __enter__(self):
-        self.token = _current.set(self.site)
-        return self.site
-
-    def __exit__(self, *exc):
-        _current.reset(self.token)
+    token = _current.set(site)
+    try:
+        yield site
+    finally:
+        _current.reset(token)
 
 
 # The operators' endpoints (newsroom.health, newsroom.metrics) answer for the install, not a
@@ -161,12 +165,18 @@ class BrandMiddleware:
         if request.path_info in _brand_free_paths():
             return self.get_response(request)
         host = request.get_host()  # raises DisallowedHost (400) for a host not allowed
-        site = site_for_host(host)
+        site, named = _lookup(host)
         # Django's get_current_site(request) looks here first: the same brand, no query.
         sites_models.SITE_CACHE[host] = site
         request.site = site
-        with using(site):
-            return self.get_response(request)
+        try:
+            with using(site):
+                return self.get_response(request)
+        finally:
+            if not named:
+                # A host that names no brand is not kept: allowed names under a wildcard
+                # (".example.org") are countless, and Django's cache of sites has no bound.
+                sites_models.SITE_CACHE.pop(host, None)
 
 
 class RedirectFallbackMiddleware(redirects_middleware.RedirectFallbackMiddleware):

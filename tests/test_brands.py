@@ -212,3 +212,14 @@ def test_a_brand_that_takes_no_syndicated_article_lists_its_own_by_its_index(rea
     headlines, listing = latest_on_sport()
     assert own.headline in headlines and guest.headline in headlines
     assert [sql for sql in listing if "syndicated_to" in sql]
+
+
+def test_hosts_that_name_no_brand_are_not_kept(reader, brands):
+    from django.contrib.sites import models as sites_models
+
+    for number in range(3):
+        host = f"unknown-{number}.example.org"
+        assert text_of(page(reader, host).select_one(".brand")) == "Daily Tester"
+        assert host not in sites_models.SITE_CACHE
+    page(reader, SPORT_HOST)
+    assert SPORT_HOST in sites_models.SITE_CACHE
