@@ -270,7 +270,5 @@ def test_sitemap_queries_do_not_grow_with_the_content(reader, world, url, expect
         article = ArticleFactory(slug=f"more-{n}", section=SectionFactory())
         add_topics(article, TopicFactory())
         add_authors(article, AuthorFactory())
-        FlatPage.objects.create(url=f"/more-{n}/", title="More").sites.add(
-            current_site()
-        )
+        FlatPage.objects.create(url=f"/more-{n}/", title="More").sites.add(current_site())
     assert queries_for(reader, url) == expected
