@@ -22,10 +22,10 @@ retires the origin's fragments after the commit. Writes that send no signal (`up
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from articles.models import Article, ArticleAuthor, Correction, RelatedLink, Topic, TopicItem
-from newsroom import purging, surrogate
+from newsroom import brands, fragments, purging, surrogate
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,12 @@ class Listing:
     headline: str
     updated_at: object
     correction_ids: frozenset
+    brand_id: int | None = None
 
     @property
     def placing(self):
-        """What decides which lists show the article, and where."""
-        return (self.section_id, self.topic_ids, self.author_ids, self.published_at)
+        """What decides which lists show the article, and where (its brand: which brand's)."""
+        return (self.section_id, self.topic_ids, self.author_ids, self.published_at, self.brand_id)
 
     @property
     def list_keys(self):
@@ -59,9 +60,11 @@ def listings(pks, *, now=None):
     """{pk: Listing} for the articles among `pks` that readers can see (at `now`): one query,
     and three more (topics, byline, corrections) when any is public."""
     rows = list(
-        Article.objects.published(now=now)
+        Article.objects.published(None, now=now)
         .filter(pk__in=pks)
-        .values_list("pk", "section_id", "published_at", "slug", "headline", "updated_at")
+        .values_list(
+            "pk", "section_id", "published_at", "slug", "headline", "updated_at", "brand_id"
+        )
     )
     if not rows:
         return {}
@@ -90,8 +93,9 @@ def listings(pks, *, now=None):
             headline=headline,
             updated_at=_to_the_second(updated_at),
             correction_ids=frozenset(related["corrections"][pk]),
+            brand_id=brand_id,
         )
-        for pk, section_id, published_at, slug, headline, updated_at in rows
+        for pk, section_id, published_at, slug, headline, updated_at, brand_id in rows
     }
 
 
@@ -179,8 +183,32 @@ def _topic_after(sender, instance, **kwargs):
     purging.purge(keys)
 
 
+def _syndication_changed(action, instance, reverse, pk_set, **kwargs):
+    """An article syndicated to a brand or taken back: it joins or leaves that brand's lists."""
+    if not action.startswith("post_"):
+        return
+    brands.forget_hosts()  # whether a brand takes syndicated articles is known with it
+    pks = sorted(pk_set or ()) if reverse else [instance.pk]
+    keys = set()
+    for pk, listing in listings(pks).items():
+        keys |= {surrogate.key("article", pk), *listing.list_keys}
+    purging.purge(keys)
+
+
+def brand_menu_changed(action, **kwargs):
+    """A section added to or taken from a brand's menu: the headers (every page) change."""
+    if action.startswith("post_"):
+        fragments.forget_chrome()
+        purging.purge({surrogate.CHROME})
+
+
 def connect():
     """Connect the receivers (from `ArticlesConfig.ready`)."""
+    m2m_changed.connect(
+        _syndication_changed,
+        sender=Article.syndicated_to.through,
+        dispatch_uid="purge-article-syndication",
+    )
     pre_save.connect(_topic_before, sender=Topic, dispatch_uid="purge-before-save-topic")
     post_save.connect(_topic_after, sender=Topic, dispatch_uid="purge-after-save-topic")
     post_delete.connect(_topic_after, sender=Topic, dispatch_uid="purge-after-delete-topic")

@@ -18,6 +18,7 @@ from django.views.generic import ListView
 from articles.feeds import FEED_CACHE, FEED_SIZE, SteadyRssFeed
 from articles.models import Correction, public_condition
 from newsroom import surrogate
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from newsroom.pages import ArchivePaginator, PublicListMixin
 
@@ -26,7 +27,7 @@ def public_corrections():
     """Corrections to public articles, newest first, each with its article and section joined
     (for the link): one query, whatever the number of rows."""
     return (
-        Correction.objects.filter(public_condition("article__"))
+        Correction.objects.filter(public_condition("article__", site=current_site()))
         .select_related("article__section")
         .only(
             "note",
@@ -103,7 +104,7 @@ class CorrectionFeed(Feed):
 
     @cached_property
     def brand_name(self):
-        return SiteSettings.load().brand_name
+        return SiteSettings.load(self.request.site).brand_name
 
     def title(self):
         return f"Corrections | {self.brand_name}"

@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom 1.0 feeds of public articles: the whole site, a topic or section.
 
 (An author's feeds are the authors app's, authors.feeds, built on `ArticleFeed`.) A feed lists
-the newest `FEED_SIZE` public articles of a named listing (`Article.objects.latest()`, narrowed
+the newest `FEED_SIZE` public articles of a named listing (`Article.objects.latest(site)`, narrowed
 by `for_topic` or `by_author`), so the one publication rule applies. Entries carry the byline,
 the section and topics as categories, the standfirst, and the featured picture as Media RSS
 `media:content` and as an enclosure.
@@ -170,7 +170,7 @@ class ArticleFeed(Feed):
 
     def articles(self, subject):
         """The subject's public articles, newest first (a listing of `ArticleQuerySet`)."""
-        return Article.objects.latest()
+        return Article.objects.latest(self.request.site)
 
     def items(self, subject):
         """The newest entries, with bylines and topics prefetched: three queries in all.
@@ -206,7 +206,7 @@ class ArticleFeed(Feed):
 
     @cached_property
     def brand_name(self):
-        return SiteSettings.load().brand_name
+        return SiteSettings.load(self.request.site).brand_name
 
     # The channel.
 
@@ -313,7 +313,7 @@ class TopicFeed(ArticleFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def articles(self, topic):
-        return Article.objects.latest().for_topic(topic)
+        return Article.objects.latest(self.request.site).for_topic(topic)
 
     def title(self, topic):
         return f"{topic.name} | {self.brand_name}"

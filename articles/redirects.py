@@ -10,11 +10,12 @@ an address that is live again, so none can loop.
 import logging
 
 from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+
+from newsroom.brands import current_site
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,12 @@ def record_topic_move(*, old_slug, topic):
     return [redirect for redirect in redirects if redirect is not None]
 
 
-def record_move(*, old_url, new_url):
-    """Leave a permanent redirect from `old_url` to `new_url` (site paths), for readers and
-    search engines that know the old address. Returns the Redirect, or None when there is
-    nothing to record (no old or new address, or the same one) or a path is too long to store.
+def record_move(*, old_url, new_url, site=None):
+    """Leave a permanent redirect from `old_url` to `new_url` (site paths; `new_url` may be a
+    full address on another brand) on brand `site` (a Site or its id; the brand in hand if
+    None), for readers and search engines that know the old address. Returns the Redirect, or
+    None when there is nothing to record (no old or new address, or the same one) or a path is
+    too long to store.
 
     Earlier redirects to `old_url` are pointed at `new_url`, and a redirect from `new_url` (an
     address live again, e.g. a slug changed back) is removed. A handful of queries.
@@ -62,14 +65,15 @@ def record_move(*, old_url, new_url):
     if len(old_url) > MAX_PATH_LENGTH or len(new_url) > MAX_PATH_LENGTH:
         logger.warning("No redirect from %s to %s: a path is too long to store.", old_url, new_url)
         return None
-    site = Site.objects.get_current()
+    site = site or current_site().pk
+    site = getattr(site, "pk", site)
     with transaction.atomic():
         # First, so that a redirect back to where we came from (C -> B, now B -> C) goes
         # rather than becoming C -> C below.
-        Redirect.objects.filter(site=site, old_path=new_url).delete()
-        Redirect.objects.filter(site=site, new_path=old_url).update(new_path=new_url)
+        Redirect.objects.filter(site_id=site, old_path=new_url).delete()
+        Redirect.objects.filter(site_id=site, new_path=old_url).update(new_path=new_url)
         redirect, _ = Redirect.objects.update_or_create(
-            site=site, old_path=old_url, defaults={"new_path": new_url}
+            site_id=site, old_path=old_url, defaults={"new_path": new_url}
         )
     return redirect
 

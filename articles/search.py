@@ -11,7 +11,7 @@ phrase must appear in the headline, standfirst or body, -words must not; headlin
 first, then the newest. Its snippets are cut in Python from the standfirst and the body's text,
 around the first match, with the words marked.
 
-Either way, only public articles (`Article.objects.latest()`, see `ArticleQuerySet`) are searched,
+Either way, only the brand's public articles (`Article.objects.latest(site)`) are searched,
 an article whose headline is the query comes first, equal matches newest first, and a search
 costs two queries, a count and one page, whatever the page size. PostgreSQL ranks only the
 newest CANDIDATES matches (and exact headlines), so a search costs what it does on a small
@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from articles.models import Article
+from newsroom.brands import current_site
 from newsroom.pages import CappedCountPaginator, PublicListMixin
 
 MAX_QUERY_LENGTH = 200
@@ -109,7 +110,7 @@ class FullTextSearch:
         # words the reader wants and let the full query only filter.
         wanted = " ".join(token[0] for token in TOKEN.finditer(query) if not token["negate"])
         ranking = SearchQuery(wanted, search_type="websearch", config=CONFIG) if wanted else search
-        public = Article.objects.latest()
+        public = Article.objects.latest(current_site())
         newest = public.filter(search_vector=search).values("pk")[:CANDIDATES]
         exact = public.filter(headline__iexact=query).values("pk")[:CANDIDATES]
         return (
@@ -184,7 +185,7 @@ class SubstringSearch:
             Case(When(in_headline, then=Value(1)), default=Value(0)) if required else Value(0)
         )
         # Ranked as on PostgreSQL: the newest CANDIDATES matches and any exact headline.
-        public = Article.objects.latest()
+        public = Article.objects.latest(current_site())
         newest = public.filter(matches).values("pk")[:CANDIDATES]
         return (
             public.filter(Q(pk__in=newest) | Q(headline__iexact=query))

@@ -1,7 +1,8 @@
 """The sitemaps of articles and topics, registered with the shell's sitemap index
 (`newsroom.sitemaps.register`) by `ArticlesConfig.ready`.
 
-Every list of articles goes through `Article.objects.published()`, so a draft or a scheduled
+Every list of articles goes through `Article.objects.published(site)` for the brand in hand
+(newsroom.brands), so a draft or a scheduled
 article reaches no crawler before it reaches readers.
 """
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, Topic, TopicItem, public_condition
+from newsroom.brands import current_site
 from newsroom.sitemaps import StreamedSitemap
 
 
@@ -24,7 +26,7 @@ class PublicArticles(Sitemap):
 
     def items(self):
         return (
-            Article.objects.published()
+            Article.objects.published(current_site())
             .select_related("section")
             .only("headline", "slug", "published_at", "updated_at", "section__slug")
             .order_by("published_at", "id")
@@ -129,7 +131,8 @@ class NewsSitemap(PublicArticles):
         return (
             super()
             .items()
-            .filter(published_at__gte=timezone.now() - self.window)
+            # The brand's own articles: a syndicated copy is the first brand's news.
+            .filter(brand=current_site(), published_at__gte=timezone.now() - self.window)
             .order_by("-published_at", "-id")
         )
 
@@ -141,6 +144,9 @@ class TopicSitemap(Sitemap):
     with it), so its cost follows the number of topics, not of articles."""
 
     def items(self):
-        in_section = Article.objects.published().filter(section=OuterRef("pk"))
-        tagged = TopicItem.objects.filter(public_condition("content_object__"), tag=OuterRef("pk"))
+        site = current_site()
+        in_section = Article.objects.published(site).filter(section=OuterRef("pk"))
+        tagged = TopicItem.objects.filter(
+            public_condition("content_object__", site=site), tag=OuterRef("pk")
+        )
         return Topic.objects.filter(Exists(in_section) | Exists(tagged)).order_by("name")

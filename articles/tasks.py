@@ -44,7 +44,7 @@ def handle_due(*, since=CATCH_UP, now=None):
     )
     with transaction.atomic():
         candidates = list(
-            Article.objects.published(now=now)
+            Article.objects.published(None, now=now)
             .filter(published_at__gt=now - since)
             .exclude(Exists(handled))
             .select_related("section")

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from articles.models import Article, Topic, TopicItem, public_condition
 from newsroom import surrogate
+from newsroom.brands import current_site
 from newsroom.chrome import get_chrome
 from newsroom.fragments import cached
 from newsroom.pages import PublicListMixin, PublicPageMixin
@@ -34,7 +35,7 @@ def _count_topics():
     surrogate.note(surrogate.LATEST)
     counts = Counter()
     tagged = (
-        TopicItem.objects.filter(public_condition("content_object__"))
+        TopicItem.objects.filter(public_condition("content_object__", site=current_site()))
         .values_list("tag")
         .annotate(total=Count("id"))
     )
@@ -43,7 +44,7 @@ def _count_topics():
         tag=OuterRef("section"), content_object=OuterRef("pk")
     )
     in_section = (
-        Article.objects.published()
+        Article.objects.published(current_site())
         .exclude(section=None)
         .filter(~Exists(tagged_with_own_section))
         .values_list("section")
@@ -67,7 +68,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section").defer("search_vector")
+        return (
+            Article.objects.published(self.request.site)
+            .select_related("section", "brand")
+            .defer("search_vector")
+        )
 
     def get_last_modified(self, context):
         return self.object.modified
@@ -96,10 +101,17 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 "items__position", "items__id"
             ),
             related_links=article.related_links.filter(
-                Q(target__isnull=True) | public_condition("target__")
+                Q(target__isnull=True) | public_condition("target__", site=self.request.site)
             ).select_related("target__section"),
-            rail=Article.objects.latest().exclude(pk=article.pk)[: settings.NEWSROOM_RAIL_SIZE],
+            rail=Article.objects.latest(self.request.site).exclude(pk=article.pk)[
+                : settings.NEWSROOM_RAIL_SIZE
+            ],
         )
+        if article.brand_id != self.request.site.pk:
+            # A syndicated copy: search engines are sent to the first brand's page.
+            context["canonical_url"] = (
+                f"{self.request.scheme}://{article.brand.domain}{article.get_absolute_url()}"
+            )
         return context
 
 
@@ -110,7 +122,9 @@ class ArticleBySlugView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs):
         article = get_object_or_404(
-            Article.objects.published().select_related("section").exclude(section=None),
+            Article.objects.published(self.request.site)
+            .select_related("section")
+            .exclude(section=None),
             slug=kwargs["slug"],
         )
         return article.get_absolute_url()
@@ -128,11 +142,14 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        latest = list(Article.objects.latest()[: self.latest_count])
+        latest = list(Article.objects.latest(self.request.site)[: self.latest_count])
         sections = get_chrome()["sections"]
         lead = latest[0] if latest else None
         fronts = Article.objects.section_fronts(
-            [section["id"] for section in sections], self.per_section, exclude=lead and lead.pk
+            [section["id"] for section in sections],
+            self.per_section,
+            exclude=lead and lead.pk,
+            site=self.request.site,
         )
         blocks = [
             {"section": section, "articles": fronts[section["id"]]}
@@ -157,7 +174,7 @@ class LatestView(PublicListMixin, ListView):
 
     def get_queryset(self):
         surrogate.note(surrogate.LATEST)
-        return Article.objects.latest()
+        return Article.objects.latest(self.request.site)
 
 
 class TopicDetailView(PublicListMixin, ListView):
@@ -179,7 +196,7 @@ class TopicDetailView(PublicListMixin, ListView):
 
     def get_queryset(self):
         surrogate.note(self.topic)
-        return Article.objects.latest().for_topic(self.topic)
+        return Article.objects.latest(self.request.site).for_topic(self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)

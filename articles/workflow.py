@@ -38,6 +38,7 @@ from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from articles.revisions import add_to_revision, keep_imported_state
+from newsroom.chrome import brand_address
 
 Status = Article.Status
 
@@ -142,8 +143,11 @@ class Publication:
     its revision. Permissions are the caller's: see `check`.
     """
 
-    def __init__(self, *, status=None, published_at=None, updated_at=None, url=None, version=0):
+    def __init__(
+        self, *, status=None, published_at=None, updated_at=None, url=None, version=0, brand_id=None
+    ):
         self.status = status  # None for an article not saved before
+        self.brand_id = brand_id  # the brand (Site) it belonged to, for an article saved before
         self.published_at = published_at
         self.updated_at = updated_at
         self.url = url  # its published address (see `redirects.published_url`), if any
@@ -165,6 +169,7 @@ class Publication:
             updated_at=article.updated_at,
             url=published_url(article),
             version=article.version,
+            brand_id=article.brand_id,
         )
 
     @classmethod
@@ -173,7 +178,7 @@ class Publication:
         stored = (
             Article.objects.select_for_update(of=("self",))
             .select_related("section")
-            .only(*PUBLICATION_FIELDS, "version", "slug", "section__slug")
+            .only(*PUBLICATION_FIELDS, "version", "slug", "section__slug", "brand_id")
             .get(pk=pk)
         )
         return cls.of(stored)
@@ -220,8 +225,15 @@ class Publication:
         left_out = []
         revoke_if_taken_down(article, was=self.status, by=by)
         new_url = published_url(article)
-        moved = self.url and new_url and self.url != new_url
-        if moved and record_move(old_url=self.url, new_url=new_url) is None:
+        site_id = self.brand_id or article.brand_id
+        if self.url and new_url and site_id != article.brand_id:
+            # Moved to another brand: its old address, on the old brand's host, leads to the
+            # new brand's (one query, for the new brand's host).
+            moved = True
+            new_url = f"{brand_address(article.brand).rstrip('/')}{new_url}"
+        else:
+            moved = self.url and new_url and self.url != new_url
+        if moved and record_move(old_url=self.url, new_url=new_url, site=site_id) is None:
             left_out.append(
                 f"The old address {self.url} could not be redirected: it is too long to record."
             )

@@ -1,7 +1,7 @@
 """An author's newest public articles as RSS 2.0 and Atom 1.0, at /feeds/authors/<slug>/.
 
 The article feeds' machinery (articles.feeds.ArticleFeed) with the author as the subject and
-`Article.objects.latest().by_author()` as the entries.
+`Article.objects.latest(site).by_author()` as the entries, for the request's brand.
 """
 
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,7 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author, slug=slug)
 
     def articles(self, author):
-        return Article.objects.latest().by_author(author)
+        return Article.objects.latest(self.request.site).by_author(author)
 
     def title(self, author):
         return f"{author.name} | {self.brand_name}"

@@ -6,12 +6,13 @@ from articles.models import public_condition
 
 
 class AuthorQuerySet(models.QuerySet):
-    def with_public_articles(self):
-        """Authors with at least one public article, annotated with `article_total`."""
+    def with_public_articles(self, site):
+        """Authors with at least one public article on brand `site`, annotated with
+        `article_total`."""
         # A join and a filtered count: a subquery here costs twice as much on a large archive.
         return self.annotate(
             article_total=models.Count(
-                "article_links", filter=public_condition("article_links__article__")
+                "article_links", filter=public_condition("article_links__article__", site=site)
             )
         ).filter(article_total__gt=0)
 

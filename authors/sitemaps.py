@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 
 from articles.models import ArticleAuthor, public_condition
 from authors.models import Author
+from newsroom.brands import current_site
 
 
 class EveryAuthorPaginator(Paginator):
@@ -28,7 +29,9 @@ class AuthorSitemap(Sitemap):
     archive as it does an EXISTS: its cost follows the number of authors, not of articles."""
 
     def items(self):
-        bylines = ArticleAuthor.objects.filter(public_condition("article__"), author=OuterRef("pk"))
+        bylines = ArticleAuthor.objects.filter(
+            public_condition("article__", site=current_site()), author=OuterRef("pk")
+        )
         first = Subquery(bylines.order_by().values("article_id")[:1])
         return Author.objects.alias(first=first).filter(first__isnull=False).order_by("name")
 

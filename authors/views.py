@@ -19,7 +19,7 @@ class AuthorDetailView(PublicListMixin, ListView):
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         surrogate.note(self.author)
-        return Article.objects.latest().by_author(self.author)
+        return Article.objects.latest(self.request.site).by_author(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -32,7 +32,7 @@ class AuthorIndexView(PublicPageMixin, ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        return Author.objects.with_public_articles().order_by("name")
+        return Author.objects.with_public_articles(self.request.site).order_by("name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 
 from articles.body import sanitise_body
 from importers.slugs import ascii_slug, old_path
+from newsroom.brands import current_site
 
 
 class PageWriter:
@@ -18,7 +18,7 @@ class PageWriter:
     def __init__(self, run, *, redirects=True):
         self.run = run
         self.make_redirects = redirects
-        self.site = Site.objects.get_current()
+        self.site = current_site()
 
     def add(self, entry):
         self.run.advance()

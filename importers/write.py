@@ -18,7 +18,6 @@ of the same file reads the database once per batch and writes nothing.
 
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
@@ -36,6 +35,7 @@ from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
 from importers.records import Unchanged
 from importers.run import ItemFailed, describe_error
 from importers.slugs import old_path, source_key
+from newsroom.brands import current_site
 
 # After how many new articles a run first refreshes the planner's statistics (then at every
 # doubling).
@@ -69,7 +69,7 @@ class ArticleWriter(PreparingEntries):
         self.people = People(run)
         self.topics = Topics(run)
         self.pending = []
-        self.site = Site.objects.get_current()
+        self.site = current_site()
         self.context = None  # what besides its bytes an item's digest holds (`digests`)
         self.known = {}  # source id -> (status, slug, section slug) of items found unchanged
         self.created = 0
@@ -243,7 +243,8 @@ class ArticleWriter(PreparingEntries):
     def _finish(article):
         article.refresh_rendered_body()  # what save() does; bulk writes bypass it
         article.full_clean(
-            exclude=["section", "featured_image", "featured_library_image", "slug"],
+            # The brand is the default brand (imports name none yet): no query to check it.
+            exclude=["section", "featured_image", "featured_library_image", "slug", "brand"],
             validate_unique=False,
             validate_constraints=False,
         )

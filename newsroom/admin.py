@@ -4,7 +4,7 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.db import models
 
-from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.models import FooterLink, SiteSettings, SocialLink
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -22,12 +22,6 @@ def shows_list(model_admin, request):
     return match is not None and match.url_name == f"{opts.app_label}_{opts.model_name}_changelist"
 
 
-class NetworkLinkInline(admin.TabularInline):
-    model = NetworkLink
-    formfield_overrides = HTTPS_URL_FIELDS
-    extra = 0
-
-
 class SocialLinkInline(admin.TabularInline):
     model = SocialLink
     formfield_overrides = HTTPS_URL_FIELDS
@@ -42,17 +36,19 @@ class FooterLinkInline(admin.TabularInline):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
-    inlines = [NetworkLinkInline, SocialLinkInline, FooterLinkInline]
+    inlines = [SocialLinkInline, FooterLinkInline]
+    list_display = ["brand_name", "site", "network_name"]
+    list_select_related = ["site"]
     fieldsets = [
-        (None, {"fields": ["brand_name", "tagline", "submit_url"]}),
+        (None, {"fields": ["site", "brand_name", "tagline", "submit_url", "extra_hosts"]}),
+        ("Look", {"fields": ["logo", "header_colour", "accent_colour"]}),
+        ("Addresses", {"fields": ["contact_email", "submissions_email"]}),
+        ("Adverts", {"fields": ["advert_account"], "classes": ["collapse"]}),
         ("Network", {"fields": ["network_name", "network_url"]}),
     ]
 
-    def has_add_permission(self, request):
-        # One row of settings: adding a second would silently overwrite the first.
-        return not SiteSettings.objects.exists()
-
     def has_delete_permission(self, request, obj=None):
+        # A brand goes with its Site (under Sites), where articles keep it from going.
         return False
 
 

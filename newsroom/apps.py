@@ -11,10 +11,8 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # Inside ready(): models may be imported only once the app registry is ready (Django's
         # loading order, not an import cycle).
-        from django.contrib.flatpages.sitemaps import FlatPageSitemap
-
         from newsroom import db_routing, signals, sitemaps
 
         signals.connect()
         db_routing.tasks_read_from_primary()
-        sitemaps.register("pages", FlatPageSitemap, order=40)
+        sitemaps.register("pages", sitemaps.PageSitemap, order=40)

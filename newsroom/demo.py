@@ -1,20 +1,31 @@
-"""The shell's part of the demo site: brand, network and social links, footer pages and one
-demo account per role. `manage.py demo_site` (articles) calls it, and adds the sections and
-brings the demo articles' dates forward. Safe to run again.
+"""The shell's part of the demo site: a network of invented brands of one invented group (each
+with its colours, social links and footer pages) and one demo account per role. `manage.py
+demo_site` (articles) calls it, and adds the sections of each brand's menu, what each sister
+brand syndicates, and brings the demo articles' dates forward. Safe to run again.
+
+The default brand lives at SITE_URL's host; its sisters on loopback names under `localhost`
+with SITE_URL's port (sport.localhost:8000 …), which browsers send to this machine and DEBUG's
+ALLOWED_HOSTS allows (`.localhost`).
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
 
-from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.models import FooterLink, SiteSettings, SocialLink
 
-NETWORK = [
-    ("Newsroom Sport", "https://sport.example.com/"),
-    ("Newsroom Gaming", "https://gaming.example.com/"),
-    ("Newsroom Food", "https://food.example.com/"),
-    ("Newsroom Tech", "https://tech.example.com/"),
+GROUP = ("Newsroom Group", "https://group.example.com/")
+# The sister brands: host name under localhost, name, tagline, header and accent colours.
+SISTERS = [
+    ("screen", "Newsroom Screen", "Film, television, music and the famous.", "#2d1b4e", "#6b2fa3"),
+    ("tech", "Newsroom Tech", "Gadgets, apps and the people who make them.", "#0b3d2e", "#0a6b4b"),
+    ("odd", "Newsroom Odd", "The strange, the baffling and the local.", "#4a2600", "#a33a00"),
 ]
+
 SOCIAL = [
     ("facebook", "https://www.facebook.com/newsroomdemo"),
     ("instagram", "https://www.instagram.com/newsroomdemo"),
@@ -77,19 +88,14 @@ DEMO_ACCOUNTS = [
 
 def dress_site(site):
     """Give `site` the demo brand, its network and social links, and the footer pages."""
-    site_settings = SiteSettings.load()
+    site_settings = SiteSettings.load(site)
     site_settings.brand_name = "Newsroom"
     site_settings.tagline = "News, culture and the wonderfully odd, from a newsroom that checks."
-    site_settings.network_name = "Newsroom Group"
-    site_settings.network_url = "https://group.example.com/"
+    site_settings.network_name, site_settings.network_url = GROUP
+    site_settings.extra_hosts = loopback_host("news")
     site_settings.submit_url = "/submit/"
     site_settings.save()
 
-    NetworkLink.objects.filter(site_settings=site_settings).delete()
-    NetworkLink.objects.bulk_create(
-        NetworkLink(site_settings=site_settings, name=name, url=url, position=position)
-        for position, (name, url) in enumerate(NETWORK)
-    )
     SocialLink.objects.filter(site_settings=site_settings).delete()
     SocialLink.objects.bulk_create(
         SocialLink(site_settings=site_settings, network=network, url=url, position=position)
@@ -102,6 +108,52 @@ def dress_site(site):
         )
         page.sites.add(site)
         FooterLink.objects.create(site_settings=site_settings, page=page, position=position)
+
+
+def loopback_host(name):
+    """`name`.localhost with SITE_URL's port, if it names one: "sport.localhost:8000"."""
+    port = urlsplit(settings.SITE_URL).port
+    return f"{name}.localhost:{port}" if port else f"{name}.localhost"
+
+
+def dress_network(site):
+    """The demo's sister brands of `site` (the default brand), each with its own look, social
+    links and the footer pages of `site`. Returns {host name under localhost: Site}."""
+    pages = list(FlatPage.objects.filter(sites=site, url__in=[url for url, _, _ in PAGES]))
+    sisters = {}
+    for name, brand_name, tagline, header, accent in SISTERS:
+        sister, _ = Site.objects.update_or_create(
+            domain=loopback_host(name), defaults={"name": brand_name}
+        )
+        brand, _ = SiteSettings.objects.update_or_create(
+            site=sister,
+            defaults={
+                "brand_name": brand_name,
+                "tagline": tagline,
+                "network_name": GROUP[0],
+                "network_url": GROUP[1],
+                "header_colour": header,
+                "accent_colour": accent,
+                "submit_url": "/submit/",
+            },
+        )
+        brand.full_clean()  # the demo's colours pass the contrast check editors' do
+        SocialLink.objects.filter(site_settings=brand).delete()
+        SocialLink.objects.bulk_create(
+            SocialLink(
+                site_settings=brand,
+                network=network,
+                url=url.replace("newsroomdemo", f"newsroom{name}"),
+                position=position,
+            )
+            for position, (network, url) in enumerate(SOCIAL[:3])
+        )
+        FooterLink.objects.filter(site_settings=brand).delete()
+        for position, page in enumerate(pages):
+            page.sites.add(sister)
+            FooterLink.objects.create(site_settings=brand, page=page, position=position)
+        sisters[name] = sister
+    return sisters
 
 
 def make_demo_accounts(warn):

@@ -12,8 +12,12 @@ Two kinds of cached work:
   Time alone does not change the database, so a fragment also expires after
   `settings.NEWSROOM_FRAGMENT_SECONDS`, a backstop for a change that purged nothing (a row
   written by hand in the database); 0 turns fragment caching off.
-- **The site chrome** (the header and footer, `newsroom.chrome`) under `CHROME_KEY`, dropped by
-  `forget_chrome()`.
+- **The site chrome** (the header and footer, `newsroom.chrome`), one per brand under
+  `CHROME_KEY` and the brand's id, all dropped by `forget_chrome()` (each brand's header lists
+  the others, so a change to one brand's settings changes them all).
+
+Every key is the brand's own: a fragment names the brand in hand (newsroom.brands) among its
+parts, so a fragment made for one brand is never served on another.
 
 Which models feed the chrome is said by the app that owns them, in its `AppConfig.ready`,
 through `retire_on_change`. This module knows no content app.
@@ -27,8 +31,9 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from newsroom import surrogate
+from newsroom.brands import current_site
 
-CHROME_KEY = "newsroom:site-chrome:v2"
+CHROME_KEY = "newsroom:site-chrome:v3"
 # Edits drop the chrome at once; the time limit bounds staleness in a process that did not see
 # the edit (each process has its own cache unless REDIS_URL is set).
 CHROME_SECONDS = 5 * 60
@@ -71,8 +76,9 @@ def _stamp(keys, started):
 
 
 def fragment_key(name, *parts):
-    """The cache key of the fragment `name` (and `parts`); it holds (value, {key: version})."""
-    return ":".join(["newsroom", name, *map(str, parts)])
+    """The cache key of the fragment `name` (and `parts`) for the brand in hand; it holds
+    (value, {key: version})."""
+    return ":".join(["newsroom", f"brand-{current_site().pk}", name, *map(str, parts)])
 
 
 def cached(name, build, *parts):
@@ -120,19 +126,23 @@ def _remember(key, stamp):
         _known_keys.popitem(last=False)
 
 
-def get_chrome(build):
-    """The cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`."""
+def get_chrome(build, site_id):
+    """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`."""
     surrogate.note(surrogate.CHROME)
-    chrome = cache.get(CHROME_KEY)
+    key = f"{CHROME_KEY}:{site_id}"
+    chrome = cache.get(key)
     if chrome is None:
         chrome = build()
-        cache.set(CHROME_KEY, chrome, CHROME_SECONDS)
+        cache.set(key, chrome, CHROME_SECONDS)
     return chrome
 
 
 def forget_chrome(**kwargs):
-    """The next page rebuilds the header and footer (also a signal receiver)."""
-    cache.delete(CHROME_KEY)
+    """The next page of every brand rebuilds its header and footer (also a signal receiver).
+    One query, for the brands' ids."""
+    from django.contrib.sites.models import Site
+
+    cache.delete_many([f"{CHROME_KEY}:{pk}" for pk in Site.objects.values_list("pk", flat=True)])
 
 
 def retire_on_change(*models):

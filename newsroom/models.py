@@ -1,12 +1,29 @@
-"""Site-wide settings an editor changes in the admin: brand, sister brands, social profiles and
-the footer's pages. The public header and footer read them through `newsroom.chrome`."""
+"""Each brand's settings, changed by editors in the admin: its name, look, group, addresses,
+social profiles and footer pages. A brand is a `Site` (its host) with one row of these
+(newsroom.brands resolves the brand of a request); the public header and footer read them
+through `newsroom.chrome`."""
 
+from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+
+from newsroom.colours import check_contrast
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give a colour as # and six hex digits.")
 
 
 class SiteSettings(models.Model):
-    """The one row of brand settings (primary key 1); `SiteSettings.load()` reads it."""
+    """One brand's settings: one row per `Site`; `SiteSettings.load(site)` reads it."""
+
+    site = models.OneToOneField(
+        Site,
+        on_delete=models.CASCADE,
+        related_name="brand_settings",
+        help_text="The brand's primary address (its Site). Its pages are served there.",
+    )
 
     brand_name = models.CharField(
         max_length=80,
@@ -35,21 +52,92 @@ class SiteSettings(models.Model):
         "or a full address. Leave empty to hide the link.",
     )
 
+    logo = models.ImageField(
+        upload_to="brands/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text="The brand's logo for the header and search engines (PNG or JPEG, on a "
+        "transparent or dark background). Leave empty to show the brand's name as text.",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    header_colour = models.CharField(
+        max_length=7,
+        default="#111111",
+        validators=[HEX_COLOUR],
+        help_text="The header and footer's background, e.g. #111111. White text is written on "
+        "it, so it must be dark enough to read (contrast 4.5:1 or more).",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default="#b3102b",
+        validators=[HEX_COLOUR],
+        help_text="Links and highlights, e.g. #b3102b. It is written on white, so it must be "
+        "dark enough to read (contrast 4.5:1 or more).",
+    )
+    extra_hosts = models.TextField(
+        blank=True,
+        help_text="Other host names that serve this brand, one a line (for example "
+        "www.news.example.org). Each must also be allowed by ALLOWED_HOSTS.",
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="Where readers write to the brand's desk (shown on its pages)."
+    )
+    submissions_email = models.EmailField(
+        blank=True,
+        help_text="Where readers' replies to the receipt of a submission sent on this brand "
+        "go (its Reply-To). Leave empty to send the receipt without one.",
+    )
+    advert_account = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The brand's account with its advert network (for example its publisher "
+        "id), given to the advert slots of its pages. Leave empty for no adverts.",
+    )
+
     class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
+        verbose_name = "brand"
+        verbose_name_plural = "brands"
 
     def __str__(self):
         return self.brand_name
 
     def save(self, *args, **kwargs):
-        self.pk = 1
+        # Settings saved without a brand are the default brand's, and replace its row (as the
+        # one row of settings did before there were brands).
+        if self.site_id is None:
+            self.site_id = settings.DEFAULT_SITE_ID
+            if self.pk is None:
+                self.pk = (
+                    SiteSettings.objects.filter(site_id=self.site_id)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
         super().save(*args, **kwargs)
 
+    def clean(self):
+        errors = {}
+        for field, background, text in (
+            ("header_colour", self.header_colour, "#ffffff"),
+            ("accent_colour", "#ffffff", self.accent_colour),
+        ):
+            problem = check_contrast(text, background)
+            if problem:
+                errors[field] = problem
+        if errors:
+            raise ValidationError(errors)
+
     @classmethod
-    def load(cls):
-        """The saved settings, or unsaved defaults on a new site (reading never writes)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def load(cls, site=None):
+        """The settings of brand `site` (the default brand if None), or unsaved defaults for a
+        brand that has none yet (reading never writes). One query."""
+        site_id = settings.DEFAULT_SITE_ID if site is None else site.pk
+        return cls.objects.filter(site_id=site_id).first() or cls(site_id=site_id)
+
+    def host_names(self):
+        """`extra_hosts` as a list of lower-case host names."""
+        return [line.strip().lower() for line in self.extra_hosts.splitlines() if line.strip()]
 
 
 class OrderedLink(models.Model):
@@ -61,19 +149,6 @@ class OrderedLink(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "id"]
-
-
-class NetworkLink(OrderedLink):
-    """A sister brand of the network, listed in the header."""
-
-    name = models.CharField(max_length=80, help_text="The brand's name as readers know it.")
-    url = models.URLField(help_text="The brand's home page, as a full address.")
-
-    class Meta(OrderedLink.Meta):
-        verbose_name = "sister brand"
-
-    def __str__(self):
-        return self.name
 
 
 class SocialLink(OrderedLink):

@@ -10,9 +10,10 @@ from django.core.signals import got_request_exception
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 from newsroom import purging, surrogate
+from newsroom.brands import forget_hosts
 from newsroom.faults import note_database_error
 from newsroom.fragments import retire_on_change
-from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.models import FooterLink, SiteSettings, SocialLink
 from newsroom.sanitising import sanitise_body
 from newsroom.site_domain import PLACEHOLDER, fill_placeholder_domain
 
@@ -23,12 +24,13 @@ def clean_flat_page(sender, instance, **kwargs):
     instance.content = sanitise_body(instance.content)
 
 
-CHROME_SOURCES = (SiteSettings, NetworkLink, SocialLink, FooterLink, FlatPage)
+CHROME_SOURCES = (SiteSettings, SocialLink, FooterLink, FlatPage)
 
 
 def purge_chrome(**kwargs):
-    """The header and footer changed (site settings, network or social links, footer and flat
-    pages): every page shows them (`chrome`), feeds and sitemaps show the brand's name."""
+    """The header and footer changed (a brand's settings, social links, footer and flat pages,
+    a brand added or removed): every page of every brand shows them (`chrome`: each brand's
+    header lists its sisters), feeds and sitemaps show the brand's name."""
     purging.purge({surrogate.CHROME})
 
 
@@ -45,6 +47,7 @@ def purge_site_addresses(instance, **kwargs):
     """The site's domain changed (Django's Site): feeds, sitemaps and robots.txt write full
     addresses with it, and pages' structured data its name. A new row, or the placeholder
     django.contrib.sites creates (migrating, or a test database flushed), served nothing."""
+    # A new Site is listed as a sister brand once its settings are saved (which purges).
     if getattr(instance, "stored_domain", None) in (None, PLACEHOLDER):
         return
     purging.purge({surrogate.CHROME, surrogate.FEEDS, surrogate.SITEMAPS, surrogate.ROBOTS})
@@ -58,6 +61,14 @@ def connect():
         label = model._meta.label
         post_save.connect(purge_chrome, sender=model, dispatch_uid=f"purge-save-{label}")
         post_delete.connect(purge_chrome, sender=model, dispatch_uid=f"purge-delete-{label}")
+    # A brand's extra host names live in its settings: the table of hosts follows them.
+    post_save.connect(forget_hosts, sender=SiteSettings, dispatch_uid="brand-hosts-save")
+    post_delete.connect(forget_hosts, sender=SiteSettings, dispatch_uid="brand-hosts-delete")
+    post_save.connect(forget_hosts, sender=Site, dispatch_uid="brand-hosts-site-save")
+    post_delete.connect(forget_hosts, sender=Site, dispatch_uid="brand-hosts-site-delete")
     pre_save.connect(remember_site_domain, sender=Site, dispatch_uid="remember-site-domain")
     post_save.connect(purge_site_addresses, sender=Site, dispatch_uid="purge-save-site")
+    # Each brand's header lists the others at their addresses (newsroom.chrome); deleting a
+    # brand's Site deletes its settings, which purges.
+    retire_on_change(Site)
     got_request_exception.connect(note_database_error, dispatch_uid="newsroom-faults")

@@ -1,4 +1,4 @@
-"""The Site row's domain, which feeds, sitemaps and robots.txt name, taken from SITE_URL.
+"""The default brand's Site domain, which feeds, sitemaps and robots.txt name, taken from SITE_URL.
 
 `migrate` fills it in on a new database (only over Django's placeholder, so a domain set in the
 admin survives later migrations); `manage.py set_site_domain` and `demo_site` set it on an
@@ -26,12 +26,14 @@ def site_url_host():
 
 
 def set_site_domain(*, name=None):
-    """Give the current Site row SITE_URL's host, creating the row if it is missing.
+    """Give the default brand's Site row SITE_URL's host, creating the row if it is missing.
 
     Its name follows too unless it was given (`name`) or set to something of its own.
     """
     host = site_url_host()
-    site = Site.objects.filter(pk=settings.SITE_ID).first() or Site(pk=settings.SITE_ID)
+    site = Site.objects.filter(pk=settings.DEFAULT_SITE_ID).first() or Site(
+        pk=settings.DEFAULT_SITE_ID
+    )
     if name is not None:
         site.name = name
     elif not site.name or site.name in {PLACEHOLDER, site.domain}:
@@ -43,5 +45,5 @@ def set_site_domain(*, name=None):
 
 def fill_placeholder_domain(**kwargs):
     """After migrations: replace the placeholder domain only, never one an editor set."""
-    if Site.objects.filter(pk=settings.SITE_ID, domain=PLACEHOLDER).exists():
+    if Site.objects.filter(pk=settings.DEFAULT_SITE_ID, domain=PLACEHOLDER).exists():
         set_site_domain()

@@ -3,8 +3,8 @@ sitemap and robots.txt.
 
 The shell knows no content: each app registers its sitemaps here from its `AppConfig.ready`
 (`register`), and the index, the section pages and the news sitemap read what was registered.
-Addresses are made as Django's sitemap views make them: the current Site's domain and the scheme
-of the request.
+Addresses are made as Django's sitemap views make them: the request's brand's domain (its Site)
+and the scheme of the request. Each brand's sitemaps list that brand's content only.
 
 A sitemap of many entries (the articles': 50,000 to a page) is a `StreamedSitemap`: its page
 is written as it is read from the database, never held whole, and its validators come from a
@@ -21,6 +21,7 @@ import json
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
@@ -30,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import quote_etag
 
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 
 # {name: sitemap class}, in the order the index lists them. The URL configuration hands these
@@ -55,6 +57,13 @@ def register(name, sitemap, *, order):
     INDEX.update(ranked)
     SECTIONS.clear()
     SECTIONS.update((key, value) for key, value in ranked if key != NEWS)
+
+
+class PageSitemap(Sitemap):
+    """The brand's footer pages (flat pages on its Site) open to everyone."""
+
+    def items(self):
+        return FlatPage.objects.filter(sites=current_site(), registration_required=False)
 
 
 class StreamedSitemap(Sitemap):
@@ -128,7 +137,7 @@ def news_sitemap(request):
         request, {NEWS: INDEX[NEWS]}, template_name="sitemaps/news.xml"
     )
     response.context_data.update(
-        publication_name=SiteSettings.load().brand_name,
+        publication_name=SiteSettings.load(get_current_site(request)).brand_name,
         # Google News wants the ISO 639 language, "en" rather than "en-gb".
         publication_language=settings.LANGUAGE_CODE.split("-")[0],
     )

@@ -13,17 +13,25 @@ def _iso(moment):
 
 
 def organization(chrome, absolute):
-    return {
+    """The brand (`chrome`, its header's data) as an Organization: its own name, address and
+    logo, and the group it belongs to, if any, as its parent organisation."""
+    logo = chrome.get("logo")
+    data = {
         "@type": "Organization",
         "name": chrome["brand_name"],
         "url": absolute("/"),
         "logo": {
             "@type": "ImageObject",
-            "url": absolute(static("img/logo.png")),
-            "width": 600,
-            "height": 60,
+            "url": absolute(logo["url"] if logo else static("img/logo.png")),
+            "width": logo["width"] if logo else 600,
+            "height": logo["height"] if logo else 60,
         },
     }
+    if chrome.get("network_name"):
+        data["parentOrganization"] = {"@type": "Organization", "name": chrome["network_name"]}
+        if chrome.get("network_url"):
+            data["parentOrganization"]["url"] = chrome["network_url"]
+    return data
 
 
 def person(author, absolute):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom.brand_style import brand_stylesheet
 from newsroom.favicon import favicon
 from newsroom.health import ReadinessView, healthz
 from newsroom.media import media_urlpatterns
@@ -17,6 +18,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", favicon),
+    path("brand.css", brand_stylesheet, name="brand-stylesheet"),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("library/", include("library.urls")),
     path("submit/", include("submissions.urls")),

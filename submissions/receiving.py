@@ -2,11 +2,12 @@
 
 import logging
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from submissions import consent
 from submissions.models import Submission, SubmissionFile
@@ -53,24 +54,27 @@ def receive_submission(*, form, client_ip, user_agent):
 def send_receipt(submission):
     """Email the submitter what we received, its reference and the consent they gave.
 
-    Reads the submission's files and the site's name (two queries). A mail server that fails
-    is logged, not raised: the submission is stored either way, and the desk can still reach
-    the submitter.
+    Reads the submission's files and the brand's settings (two queries): the receipt names the
+    brand it was sent on, and a reply goes to the brand's submissions address, if it has one.
+    A mail server that fails is logged, not raised: the submission is stored either way, and
+    the desk can still reach the submitter.
     """
+    brand = SiteSettings.load(current_site())
     body = render_to_string(
         "submissions/receipt_email.txt",
         {
             "submission": submission,
             "files": list(submission.files.all()),
-            "brand_name": SiteSettings.load().brand_name,
+            "brand_name": brand.brand_name,
         },
     )
     try:
-        send_mail(
+        EmailMultiAlternatives(
             f"We received your submission ({submission.reference})",
             body,
             None,  # DEFAULT_FROM_EMAIL
             [submission.email],
-        )
+            reply_to=[brand.submissions_email] if brand.submissions_email else None,
+        ).send()
     except Exception:
         logger.exception("The receipt for submission %s was not sent.", submission.reference)

@@ -4,6 +4,8 @@ import zlib
 from datetime import timedelta
 
 import factory
+from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -11,6 +13,7 @@ from PIL import Image
 from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
 from authors.models import Author
 from library.images import make_renditions
+from newsroom.models import SiteSettings
 
 
 def image_file(name="picture.jpg", size=(1200, 675), color=(40, 90, 160), fmt="JPEG"):
@@ -43,6 +46,12 @@ class SectionFactory(TopicFactory):
     name = factory.Sequence(lambda n: f"Section {n}")
     in_navigation = True
 
+    @factory.post_generation
+    def menu_brands(topic, create, brands, **kwargs):
+        """In the default brand's menu, unless other brands are given."""
+        if create:
+            topic.menu_brands.add(*(brands or [settings.DEFAULT_SITE_ID]))
+
 
 class AuthorFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -65,6 +74,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+def make_brand(domain, brand_name, **settings_fields):
+    """A brand of the install: a Site at `domain` with its settings saved."""
+    site = Site.objects.create(domain=domain, name=brand_name)
+    SiteSettings.objects.create(site=site, brand_name=brand_name, **settings_fields)
+    return site
 
 
 def add_topics(article, *topics):

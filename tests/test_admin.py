@@ -1,6 +1,7 @@
 """Every model is registered in the admin and its pages work for an editor."""
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 
@@ -104,6 +105,42 @@ def test_publishing_without_a_section_in_the_admin_is_refused(editor):
     assert not Article.objects.filter(slug="no-section").exists()
 
 
-def test_only_one_site_settings_row_can_exist(editor):
+def test_a_brand_has_one_row_of_settings(editor):
     SiteSettings.load().save()
-    assert editor.get(reverse("admin:newsroom_sitesettings_add")).status_code == 403
+    response = editor.post(
+        reverse("admin:newsroom_sitesettings_add"),
+        {
+            "site": settings.DEFAULT_SITE_ID,
+            "brand_name": "A second row",
+            "header_colour": "#111111",
+            "accent_colour": "#b3102b",
+            **EMPTY_INLINES,
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in text_of(parse(response).select_one(".errorlist"))
+    assert SiteSettings.objects.count() == 1
+
+
+def test_brand_colours_that_cannot_be_read_are_refused(editor):
+    response = editor.post(
+        reverse("admin:newsroom_sitesettings_add"),
+        {
+            "site": settings.DEFAULT_SITE_ID,
+            "brand_name": "Pale",
+            "header_colour": "#eeeeee",
+            "accent_colour": "#ffcc00",
+            **EMPTY_INLINES,
+        },
+    )
+    errors = [text_of(e) for e in parse(response).select(".errorlist")]
+    assert any("#ffffff on #eeeeee" in e for e in errors)
+    assert any("#ffcc00 on #ffffff" in e for e in errors)
+    assert not SiteSettings.objects.exists()
+
+
+EMPTY_INLINES = {
+    f"{prefix}-{field}": value
+    for prefix in ("sociallink_set", "footerlink_set")
+    for field, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+}

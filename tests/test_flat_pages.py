@@ -4,9 +4,9 @@ meets them: nothing in one can send the reader to another site or run script."""
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.urls import reverse
 
+from newsroom.brands import current_site
 from tests.conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_a_page_written_in_the_admin_is_cleaned_when_saved(editor, reader):
             "url": "/terms/",
             "title": "Terms",
             "content": HOSTILE,
-            "sites": [Site.objects.get_current().pk],
+            "sites": [current_site().pk],
             "template_name": "",
             "_save": "Save",
         },
@@ -61,7 +61,7 @@ def test_a_page_written_in_the_admin_is_cleaned_when_saved(editor, reader):
 
 def test_a_page_stored_before_cleaning_is_cleaned_when_shown(reader):
     page = FlatPage.objects.create(url="/about/", title="About", content="<p>Hello.</p>")
-    page.sites.add(Site.objects.get_current())
+    page.sites.add(current_site())
     # As a row written before pages were cleaned, or by SQL, holds it.
     FlatPage.objects.filter(pk=page.pk).update(content=HOSTILE)
     response = reader.get("/pages/about/")

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,7 +170,9 @@ def test_headlines_in_any_script_get_a_slug_the_same_way_as_every_importer(
 def test_a_section_import_articles_creates_stays_out_of_the_menu_until_an_editor_places_it(
     tmp_path, client
 ):
-    Topic.objects.create(name="Home news", in_navigation=True)
+    Topic.objects.create(name="Home news", in_navigation=True).menu_brands.add(
+        django_settings.DEFAULT_SITE_ID
+    )
     ok, out, err = run_import(write_jsonl(tmp_path / "in.jsonl", record(1, section="Sport")))
 
     assert ok, err
@@ -180,7 +183,9 @@ def test_a_section_import_articles_creates_stays_out_of_the_menu_until_an_editor
     assert menu_names(client) == ["Home news"]
 
     Topic.objects.filter(name="Sport").update(in_menu=True)
-    Topic.objects.get(name="Sport").save()  # as the admin saves it, retiring the cached header
+    sport = Topic.objects.get(name="Sport")
+    sport.save()  # as the admin saves it, retiring the cached header
+    sport.menu_brands.add(django_settings.DEFAULT_SITE_ID)  # in the default brand's menu
     assert menu_names(client) == ["Home news", "Sport"]
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.sites.models import Site
 from playwright.sync_api import sync_playwright
 
 from articles.models import Article, Topic
@@ -54,7 +55,7 @@ SIDEWAYS_SCROLLERS = "nav.sections ul"
 
 
 @pytest.fixture
-def demo_pages(db, demo_folder):
+def demo_pages(db, demo_folder, settings):
     """Load the demo, then name one page of each public type: (label, path, expected status)."""
     load_demo(demo_folder)
     topic = (
@@ -82,7 +83,26 @@ def demo_pages(db, demo_folder):
         ("not found", "/no-such-page-anywhere/", 404),
         ("search", "/search/?q=tram", 200),
     ]
+    pages = [(label, path, status, None) for label, path, status in pages]
+    # Each sister brand of the demo network: its home page and an article it shows.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
+    for site in Site.objects.exclude(pk=settings.DEFAULT_SITE_ID).order_by("domain"):
+        article = Article.objects.published(site).filter(syndicated_to=site).first()
+        assert article is not None, f"the demo brand {site.domain} shows no article"
+        pages += [
+            (f"{site.name} home", "/", 200, site.domain),
+            (f"{site.name} article", article.get_absolute_url(), 200, site.domain),
+        ]
     return pages
+
+
+def on_host(server_url, host):
+    """`server_url` (the live server's) with the host name of `host`, if given, kept on the
+    server's port: a demo brand's loopback name (*.localhost) reaches the same server."""
+    if host is None:
+        return server_url
+    parts = urlsplit(server_url)
+    return parts._replace(netloc=f"{urlsplit('//' + host).hostname}:{parts.port}").geturl()
 
 
 def require_vnu():
@@ -116,8 +136,8 @@ def describe_message(page, message):
 def test_every_page_type_is_valid_html(client, demo_pages, tmp_path):
     require_vnu()
     wrong_status, files = [], {}
-    for number, (label, path, status) in enumerate(demo_pages, start=1):
-        response = client.get(path)
+    for number, (label, path, status, host) in enumerate(demo_pages, start=1):
+        response = client.get(path, HTTP_HOST=host or "testserver")
         if response.status_code != status:
             wrong_status.append(f"{label} {path}: status {response.status_code}, not {status}")
             continue
@@ -159,18 +179,21 @@ def browser():
 
 
 def serve_locally(page, server_url):
-    """Keep the browser on the test server, with uploads served from MEDIA_ROOT.
+    """Keep the browser on the test server (under any of the demo brands' names), with uploads
+    served from MEDIA_ROOT.
 
     The live server serves static files but not uploads (production leaves those to the web
     server or a CDN); anything off-site (embedded players) is refused, so nothing waits on the
     closed network.
     """
-    server = urlsplit(server_url).netloc
+    server = urlsplit(server_url)
     media_root = Path(settings.MEDIA_ROOT).resolve()
 
     def handle(route):
         url = urlsplit(route.request.url)
-        if url.netloc != server:
+        # The server's own address, or a demo brand's loopback name on its port.
+        ours = url.hostname == server.hostname or url.hostname.endswith(".localhost")
+        if not ours or url.port != server.port:
             return route.abort()
         if not url.path.startswith(settings.MEDIA_URL):
             return route.continue_()
@@ -195,9 +218,9 @@ def test_every_page_type_passes_axe(live_server, demo_pages, browser):
     for tab in tabs.values():
         serve_locally(tab, live_server.url)
     wrong_status, by_rule = [], defaultdict(list)
-    for label, path, status in demo_pages:
+    for label, path, status, host in demo_pages:
         for viewport, tab in tabs.items():
-            response = tab.goto(live_server.url + path, wait_until="load")
+            response = tab.goto(on_host(live_server.url, host) + path, wait_until="load")
             if response.status != status:
                 wrong_status.append(f"{label} {path}: status {response.status}, not {status}")
                 break

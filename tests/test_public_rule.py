@@ -40,9 +40,9 @@ def withhold_marked_articles(monkeypatch):
     """Change the one definition: an article whose headline starts WITHHELD is not public."""
     original = Article.public_condition
 
-    def public_condition(cls, prefix="", now=None):
+    def public_condition(cls, prefix="", now=None, *, site=None):
         marked = Q(**{f"{prefix}headline__startswith": WITHHELD})
-        return original(prefix, now) & ~marked
+        return original(prefix, now, site=site) & ~marked
 
     monkeypatch.setattr(Article, "public_condition", classmethod(public_condition))
     cache.clear()  # fragments and counts made under the old rule
@@ -185,5 +185,6 @@ def test_an_article_in_hand_is_public_exactly_when_the_query_says_so(monkeypatch
 def test_the_public_listings_index_holds_the_public_statuses():
     """The partial index behind every public listing names the public statuses itself (an
     index's condition cannot read the model's constant): it must say what the rule says."""
-    (index,) = [index for index in Article._meta.indexes if index.name == "article_public_listing"]
-    assert index.condition == Q(status__in=list(Article.PUBLIC_STATUSES))
+    for name in ("article_public_listing", "article_brand_listing"):
+        (index,) = [index for index in Article._meta.indexes if index.name == name]
+        assert index.condition == Q(status__in=list(Article.PUBLIC_STATUSES))

@@ -25,6 +25,7 @@ from jobs.models import OutboxMessage
 from library.models import Image
 from library.uses import follow_replacement
 from newsroom import fragments
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from tests.admin_forms import form_fields
 from tests.conftest import parse
@@ -262,9 +263,8 @@ def test_a_savepoint_rolled_back_leaves_the_transactions_purge_whole(story, purg
 
 
 def test_a_new_site_address_purges_what_writes_full_addresses(purges):
-    from django.contrib.sites.models import Site
 
-    site = Site.objects.get_current()
+    site = current_site()
     site.domain = "news.example.org"
     site.save()
     assert purges() == [{"chrome", "feeds", "sitemaps", "robots"}]
@@ -277,8 +277,8 @@ def test_the_placeholder_site_given_its_address_purges_nothing(purges):
 
     from newsroom.site_domain import PLACEHOLDER, fill_placeholder_domain
 
-    Site.objects.filter(pk=Site.objects.get_current().pk).update(domain=PLACEHOLDER)
+    Site.objects.filter(pk=current_site().pk).update(domain=PLACEHOLDER)
     Site.objects.clear_cache()
     fill_placeholder_domain()
-    assert Site.objects.get_current().domain != PLACEHOLDER
+    assert current_site().domain != PLACEHOLDER
     assert purges() == []

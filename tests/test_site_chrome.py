@@ -2,13 +2,13 @@
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.models import FooterLink, NetworkLink, SiteSettings, SocialLink
+from newsroom.brands import current_site
+from newsroom.models import FooterLink, SiteSettings, SocialLink
 from tests.conftest import parse, text_of
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, make_brand
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,10 @@ def test_edits_in_the_admin_show_on_the_next_page(reader):
     settings = SiteSettings.load()
     settings.save()
     assert header_of(reader).select(".network li") == []
-    NetworkLink.objects.create(
-        site_settings=settings, name="Sister Site", url="https://sister.example.com/"
-    )
+    make_brand("sister.example.com", "Sister Site")
     SocialLink.objects.create(site_settings=settings, network="tiktok", url="https://tiktok.com/@x")
     page = FlatPage.objects.create(url="/jobs/", title="Jobs", content="<p>Join us.</p>")
-    page.sites.add(Site.objects.get_current())
+    page.sites.add(current_site())
     FooterLink.objects.create(site_settings=settings, page=page)
     SectionFactory(name="Music")
     fresh = header_of(reader)
@@ -98,7 +96,7 @@ def test_footer_pages_are_served_with_the_site_layout(reader):
     page = FlatPage.objects.create(
         url="/about/", title="About Us & Contact", content="<p>We are a team.</p>"
     )
-    page.sites.add(Site.objects.get_current())
+    page.sites.add(current_site())
     response = reader.get("/pages/about/")
     assert response.status_code == 200
     html = parse(response)

@@ -15,6 +15,7 @@ from lxml import etree
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
+from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from tests.factories import (
     ArticleFactory,
@@ -80,7 +81,7 @@ def world():
     for hidden in ("draft", "future"):
         add_topics(articles[hidden], TopicFactory(name=f"Only {hidden}"))
         add_authors(articles[hidden], ghost)
-    site = Site.objects.get_current()
+    site = current_site()
     for url, title, private in [("/advertise/", "Advertise", False), ("/desk/", "Desk", True)]:
         page = FlatPage.objects.create(
             url=url, title=title, content="<p>Words.</p>", registration_required=private
@@ -269,7 +270,5 @@ def test_sitemap_queries_do_not_grow_with_the_content(reader, world, url, expect
         article = ArticleFactory(slug=f"more-{n}", section=SectionFactory())
         add_topics(article, TopicFactory())
         add_authors(article, AuthorFactory())
-        FlatPage.objects.create(url=f"/more-{n}/", title="More").sites.add(
-            Site.objects.get_current()
-        )
+        FlatPage.objects.create(url=f"/more-{n}/", title="More").sites.add(current_site())
     assert queries_for(reader, url) == expected

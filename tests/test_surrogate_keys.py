@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Topic
 from authors.models import Author
+from newsroom.brands import current_site
 from newsroom.models import FooterLink, SiteSettings
 from tests.conftest import parse
 from tests.factories import (
@@ -40,7 +40,7 @@ def world(editor):
     settings.brand_name = "Daily Tester"
     settings.save()
     page = FlatPage.objects.create(url="/about/", title="About", content="<p>Us.</p>")
-    page.sites.add(Site.objects.get_current())
+    page.sites.add(current_site())
     FooterLink.objects.create(site_settings=settings, page=page, position=0)
     news = SectionFactory(name="News", navigation_order=1)
     music = SectionFactory(name="Music", navigation_order=2)
@@ -69,7 +69,7 @@ def world(editor):
 def key_of_link(href):
     """The surrogate key of the object a link on our site leads to, or None."""
     parts = urlsplit(href)
-    if parts.netloc and parts.netloc not in ("testserver", Site.objects.get_current().domain):
+    if parts.netloc and parts.netloc not in ("testserver", current_site().domain):
         return None
     try:
         match = resolve(parts.path)

@@ -54,7 +54,7 @@ class ArticleAdmin(
     readonly_fields = ["created", "modified"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "topics"]}),
+        ("Placement", {"fields": ["brand", "syndicated_to", "section", "topics"]}),
         (
             "Featured image",
             {

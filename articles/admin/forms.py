@@ -107,6 +107,10 @@ class ArticleAdminForm(StaleCheckForm, forms.ModelForm):
             self.history_url = reverse(
                 "admin:articles_article_history", args=[quote(self.instance.pk)]
             )
+        if "brand" in self.fields:
+            # A form that leaves the brand out (a script's POST) keeps the article's brand, or
+            # gives a new one the default brand.
+            self.fields["brand"].required = False
         if "featured_image" in self.fields:
             # The stored name is shortened by `clean_image`; a long name is no error.
             self.fields["featured_image"].max_length = None

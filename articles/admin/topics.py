@@ -58,7 +58,15 @@ def merge_topics(*, topics, into):
 class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
-        fields = ["name", "slug", "description", "in_navigation", "in_menu", "navigation_order"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "in_navigation",
+            "in_menu",
+            "menu_brands",
+            "navigation_order",
+        ]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -113,10 +121,18 @@ class TopicAdmin(admin.ModelAdmin):
         "article_count",
     ]
     list_editable = ["in_navigation", "in_menu", "navigation_order"]
-    list_filter = ["in_navigation", "in_menu"]
+    list_filter = ["in_navigation", "in_menu", "menu_brands"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "in_navigation", "in_menu", "navigation_order"]
+    fields = [
+        "name",
+        "slug",
+        "description",
+        "in_navigation",
+        "in_menu",
+        "menu_brands",
+        "navigation_order",
+    ]
     actions = ["merge_into"]
 
     def get_queryset(self, request):

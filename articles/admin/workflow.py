@@ -39,7 +39,7 @@ class WorkflowAdminMixin:
         queryset = super().get_queryset(request)
         if self.is_limited(request):
             # Public articles stay in reach for reading and for related-link autocomplete.
-            queryset = queryset.filter(Q(created_by=request.user) | public_condition())
+            queryset = queryset.filter(Q(created_by=request.user) | public_condition(site=None))
         return queryset
 
     def get_object(self, request, object_id, from_field=None):
@@ -118,4 +118,3 @@ class WorkflowAdminMixin:
         if article.status == Status.PUBLISHED and not article.is_public:
             return f"Scheduled for {dateline(article.published_at)}"
         return article.get_status_display()
-

@@ -22,10 +22,15 @@ from articles.models.topics import Topic, TopicItem, TopicsManager
 from library.images import StoredSizeImageField
 
 
-def public_condition(prefix=""):
+def public_condition(prefix="", *, site=None):
     """`Article.public_condition` across a relation, for querysets of other models (e.g.
     "article__" for corrections): the same rule, looked up when called."""
-    return Article.public_condition(prefix)
+    return Article.public_condition(prefix, site=site)
+
+
+def default_brand():
+    """The brand an article belongs to unless it is given one: the install's default brand."""
+    return settings.DEFAULT_SITE_ID
 
 
 class Article(models.Model):
@@ -71,6 +76,22 @@ class Article(models.Model):
         editable=False,
         help_text="What the stored rendering was made from (`rendering_key`); when it no "
         "longer matches, the page renders the body afresh until the next save.",
+    )
+    # Deleting a brand that still has articles is refused (PROTECT): move them first.
+    brand = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        default=default_brand,
+        related_name="articles",
+        help_text="The brand that publishes the article: its address is on this brand's site, "
+        "and copies on other brands point search engines here.",
+    )
+    syndicated_to = models.ManyToManyField(
+        "sites.Site",
+        blank=True,
+        related_name="syndicated_articles",
+        help_text="Other brands that also list the article, under their own sections and "
+        "address, each copy naming the first brand's address as the original.",
     )
     section = models.ForeignKey(
         Topic,
@@ -208,6 +229,12 @@ class Article(models.Model):
                 condition=models.Q(status__in=["published"]),
                 name="article_public_listing",
             ),
+            # The same, one brand's: each brand's latest, feeds and sitemaps.
+            models.Index(
+                fields=["brand", "-published_at", "-id"],
+                condition=models.Q(status__in=["published"]),
+                name="article_brand_listing",
+            ),
             # A section's page and the front page's section blocks.
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],
@@ -247,7 +274,9 @@ class Article(models.Model):
         self.body = sanitise_body(self.body)
         if self.refresh_rendered_body() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
-                *kwargs["update_fields"], "body_rendered", "body_rendered_key"
+                *kwargs["update_fields"],
+                "body_rendered",
+                "body_rendered_key",
             }
         if not self.source_id:
             self.source_system, self.source_id = "newsroom", self.slug
@@ -272,19 +301,35 @@ class Article(models.Model):
                 raise ValidationError(errors)
 
     @classmethod
-    def public_condition(cls, prefix="", now=None):
+    def public_condition(cls, prefix="", now=None, *, site=None):
         """The one definition of what the public may see, as a condition: a public status,
-        and a publication time that has come (`now`, or the present).
+        a publication time that has come (`now`, or the present), and, on brand `site`'s
+        pages, an article of that brand or syndicated to it. `site=None` is every brand's
+        articles (the newsroom's own work: tasks, purges), never a page's.
 
         `prefix` applies it across a relation (e.g. "target__" for a related link's article),
         so lists of links filter on a join rather than a subquery.
         """
-        return models.Q(
+        condition = models.Q(
             **{
                 f"{prefix}status__in": cls.PUBLIC_STATUSES,
                 f"{prefix}published_at__lte": timezone.now() if now is None else now,
             }
         )
+        if site is not None:
+            own = models.Q(**{f"{prefix}brand": site})
+            # A brand that takes no syndicated article (known with it: newsroom.brands) lists
+            # its own alone, which its listing index serves as one range scan.
+            if getattr(site, "takes_syndication", True):
+                syndicated = cls.syndicated_to.through.objects.filter(site=site)
+                own |= models.Q(**{f"{prefix}pk__in": syndicated.values("article_id")})
+            condition &= own
+        return condition
+
+    def shown_on(self, site):
+        """Whether brand `site` shows this article: its own, or syndicated to it (a query for
+        the second)."""
+        return self.brand_id == site.pk or self.syndicated_to.filter(pk=site.pk).exists()
 
     @property
     def is_public(self):

@@ -39,9 +39,10 @@ def tagged_with(topic):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Articles the public may see (see `Article.public_condition`), as of `now`."""
-        return self.filter(self.model.public_condition(now=now))
+    def published(self, site=None, now=None):
+        """Articles the public of brand `site` may see (see `Article.public_condition`), as of
+        `now`; `site=None` for every brand's (the newsroom's own work, never a page)."""
+        return self.filter(self.model.public_condition(now=now, site=site))
 
     def with_public_status(self):
         """Articles that are public or scheduled to be: a public status, whatever the time."""
@@ -54,9 +55,9 @@ class ArticleQuerySet(models.QuerySet):
         """The shape of a listing card: the section joined, only the fields a card shows."""
         return self.select_related("section").only(*CARD_FIELDS)
 
-    def latest(self):
-        """Public articles as cards, newest first: every listing starts here."""
-        return self.published().cards().newest_first()
+    def latest(self, site):
+        """Brand `site`'s public articles as cards, newest first: every listing starts here."""
+        return self.published(site).cards().newest_first()
 
     def rows_with_ids(self, ids):
         """The public cards whose ids the subquery `ids` gives, newest first (as `latest()`).
@@ -65,7 +66,8 @@ class ArticleQuerySet(models.QuerySet):
         KeysetPaginator, the feeds): `ids` is the listing's page as ids alone, which its
         indexes give without reading the table, and only the rows shown are then read whole.
         """
-        return self.model.objects.latest().filter(pk__in=ids)
+        # The ids came from a brand's listing; the public rule is applied again, brand aside.
+        return self.model.objects.latest(None).filter(pk__in=ids)
 
     def tagged(self, topic):
         """Those tagged with `topic`.
@@ -93,9 +95,10 @@ class ArticleQuerySet(models.QuerySet):
         """Those with `author` in the byline."""
         return self.filter(article_authors__author=author)
 
-    def section_fronts(self, sections, per_section, exclude=None):
+    def section_fronts(self, sections, per_section, exclude=None, *, site):
         """The front page's section blocks: the newest `per_section` public cards of each
-        section id in `sections`, as {section id: [cards]}, leaving out the article `exclude`.
+        section id in `sections` on brand `site`, as {section id: [cards]}, leaving out the
+        article `exclude`.
 
         Two queries whatever the number of sections: the ids, then the cards. Where the
         database can order and limit inside a UNION (PostgreSQL), each section's ids come from
@@ -104,7 +107,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         if not sections:
             return {}
-        public = self.published().exclude(pk=exclude).newest_first()
+        public = self.published(site).exclude(pk=exclude).newest_first()
         if connection.features.supports_slicing_ordering_in_compound:
             parts = [
                 public.filter(section_id=section_id).values_list("pk", flat=True)[:per_section]
@@ -121,6 +124,6 @@ class ArticleQuerySet(models.QuerySet):
             )
             ids = list(ranked.filter(rank__lte=per_section).values_list("pk", flat=True))
         fronts = {section_id: [] for section_id in sections}
-        for card in self.latest().filter(pk__in=ids):
+        for card in self.latest(None).filter(pk__in=ids):
             fronts[card.section_id].append(card)
         return fronts

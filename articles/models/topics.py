@@ -40,9 +40,11 @@ RESERVED_SLUGS = frozenset(
 
 
 class TopicQuerySet(models.QuerySet):
-    def navigation(self):
-        """Sections shown in the site header's menu, in the editor's order."""
-        return self.filter(in_navigation=True, in_menu=True).order_by("navigation_order", "name")
+    def navigation(self, site):
+        """Sections shown in brand `site`'s header menu, in the editor's order."""
+        return self.filter(in_navigation=True, in_menu=True, menu_brands=site).order_by(
+            "navigation_order", "name"
+        )
 
     def by_key(self, names):
         """The existing topics named in `names` (any case or spacing), by `name_key`. One query.
@@ -90,6 +92,14 @@ class Topic(TagBase):
         verbose_name="in the menu",
         help_text="Show this section in the site header's menu. Sections created by an import "
         "stay out of the menu until an editor ticks this.",
+    )
+    menu_brands = models.ManyToManyField(
+        "sites.Site",
+        blank=True,
+        related_name="menu_sections",
+        verbose_name="in the menus of",
+        help_text="The brands whose header menu lists this section. Topics and sections are "
+        "shared by every brand; a brand's menu is its own choice of them.",
     )
     navigation_order = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed in ascending order of this number."

@@ -178,7 +178,7 @@ class LineWriter:
             # The section is chosen above (a new one joins the navigation), so its form-only
             # choice limit does not apply.
             article.full_clean(
-                exclude=["featured_image", "section"],
+                exclude=["featured_image", "section", "brand"],  # the default brand
                 validate_unique=False,
                 validate_constraints=False,
             )

@@ -32,10 +32,12 @@ if not SECRET_KEY:
 # the Site row's domain follows it (newsroom.site_domain), and so do robots.txt and sitemaps.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# In DEBUG, `make run HOST=... PORT=...` serves SITE_URL's host too, not only the local names.
+# In DEBUG, `make run HOST=... PORT=...` serves SITE_URL's host too, not only the local names;
+# ".localhost" is every name under localhost, where the demo's brands live (news.localhost …),
+# which resolve to loopback only. Outside DEBUG every brand's host names are listed here.
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS",
-    ["localhost", "127.0.0.1", "[::1]", urlsplit(SITE_URL).hostname or "localhost"]
+    [".localhost", "127.0.0.1", "[::1]", urlsplit(SITE_URL).hostname or "localhost"]
     if DEBUG
     else [],
 )
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     # Which database each request reads (the primary or a replica), before anything reads one.
     "newsroom.db_routing.DatabaseRouteMiddleware",
     "newsroom.faults.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is down
+    # The brand (Site) of the request's host, before anything reads it (newsroom.brands).
+    "newsroom.brands.BrandMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.surrogate.SurrogateKeyMiddleware",  # before sessions and CSRF: sees their cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of moved articles and renamed topics (see articles.redirects).
     "articles.redirects.QueryAddressRedirectMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "newsroom.brands.RedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -120,7 +124,9 @@ ROOT_URLCONF = "newsroom.urls"
 # After signing in without a (safe) `next`, editors land on the admin's home page.
 LOGIN_REDIRECT_URL = "admin:index"
 WSGI_APPLICATION = "newsroom.wsgi.application"
-SITE_ID = 1
+# No SITE_ID: each request's brand (its Site) is found from its host (newsroom.brands). Code
+# without a request (commands, tasks) works for this brand unless told another.
+DEFAULT_SITE_ID = 1
 
 TEMPLATES = [
     {

@@ -13,7 +13,9 @@ lines are unchanged), and the next `demo_site` moves them again only if they hav
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F, Max
@@ -23,11 +25,19 @@ from django.utils import timezone
 from articles.changes import listings, purge_change
 from articles.models import Article, Topic
 from articles.text import name_key
-from newsroom.demo import DEMO_PASSWORD, dress_site, make_demo_accounts
+from newsroom.demo import DEMO_PASSWORD, dress_network, dress_site, make_demo_accounts
 from newsroom.site_domain import set_site_domain
 
 # The `source.system` of the lines of demo/articles.jsonl.
 DEMO_SOURCE = "demo"
+
+# What each sister brand of the demo network (newsroom.demo.SISTERS) has in its menu: its
+# sections' articles, the default brand's, are syndicated to it.
+SISTER_SECTIONS = {
+    "screen": ["Film and TV", "Music", "Celebrity"],
+    "tech": ["Tech"],
+    "odd": ["Weird", "Community"],
+}
 
 SECTIONS = [
     ("News", "What is happening in Britain and beyond, told straight and fast."),
@@ -46,7 +56,7 @@ def bring_demo_dates_forward(now=None):
     """Move the published demo articles forward by whole days so that the newest one is less
     than a day old; returns the number of days (0 when they are recent already)."""
     now = now or timezone.now()
-    published = Article.objects.published(now=now).filter(source_system=DEMO_SOURCE)
+    published = Article.objects.published(None, now=now).filter(source_system=DEMO_SOURCE)
     newest = published.aggregate(newest=Max("published_at"))["newest"]
     days = (now - newest).days if newest else 0
     if days > 0:
@@ -58,8 +68,18 @@ def bring_demo_dates_forward(now=None):
     return days
 
 
-def place_sections():
-    """Put the demo's sections in the header's menu, in order, with their descriptions."""
+def syndicate_to_sisters(sisters):
+    """Give each sister brand its sections (in its menu) and their demo articles."""
+    for name, sister in sisters.items():
+        sections = [Topic.objects.get(name=section) for section in SISTER_SECTIONS[name]]
+        sister.menu_sections.set(sections)
+        articles = Article.objects.filter(source_system=DEMO_SOURCE, section__in=sections)
+        for article in articles:
+            article.syndicated_to.add(sister)
+
+
+def place_sections(site):
+    """Put the demo's sections in brand `site`'s menu, in order, with their descriptions."""
     for order, (name, description) in enumerate(SECTIONS):
         topic = Topic.objects.by_key([name]).get(name_key(name)) or Topic(name=name)
         # The import left its sections out of the menu; the demo places them there.
@@ -70,6 +90,7 @@ def place_sections():
             order,
         )
         topic.save()
+        topic.menu_brands.add(site)
 
 
 class Command(BaseCommand):
@@ -82,8 +103,18 @@ class Command(BaseCommand):
         if days:
             self.stdout.write(f"Demo articles moved {days} days forward, to read as recent.")
         dress_site(site)
-        place_sections()
+        place_sections(site)
+        sisters = dress_network(site)
+        syndicate_to_sisters(sisters)
         names = make_demo_accounts(self.stderr.write)
+        scheme = urlsplit(settings.SITE_URL).scheme
+        self.stdout.write(
+            "Brands of the demo network: "
+            + ", ".join(
+                f"{brand.brand_settings.brand_name} {scheme}://{brand.domain}/"
+                for brand in [site, *sisters.values()]
+            )
+        )
         self.stdout.write(
             f"Demo accounts at {reverse('admin:index')}: {names}; "
             f"each with the password {DEMO_PASSWORD!r}."
