@@ -234,9 +234,7 @@ def line_batches(job, part, run, path):
 
     def writing(lines, last):
         def write():
-            for number, line in lines:
-                if line.strip():
-                    importer.line(number, line)
+            importer.write_lines(lines)
             if last:
                 link_pending_related()
                 importer.images.keep()

@@ -158,8 +158,8 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
 
     source = record.get("source") or {}
     source = _object(source, "`source`")
-    source_system = _identity(source, "system", SOURCE_SYSTEM_MAX) or default_system
-    source_id = _identity(source, "id", SOURCE_ID_MAX) or slug
+    source_system = identity_of(source, "system", SOURCE_SYSTEM_MAX) or default_system
+    source_id = identity_of(source, "id", SOURCE_ID_MAX) or slug
 
     topics, seen = [], set()
     for position, name in enumerate(_list(record, "topics"), start=1):
@@ -271,7 +271,7 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
     )
 
 
-def _identity(source, key, max_length):
+def identity_of(source, key, max_length):
     """`source.system` or `source.id`: a string or a whole number, reported when too long."""
     value = source.get(key)
     if value is None or value == "":
