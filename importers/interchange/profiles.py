@@ -46,6 +46,7 @@ class Profiles:
         self.images = images
         self.outcomes = {}  # slug -> outcome, of lines written
         self.photos = {}  # slug -> the name of the photo stored for them
+        self.line_outcomes = {}  # id of a line's author entry -> its outcome, till counted
 
     @staticmethod
     def slug_of(entry):
@@ -53,10 +54,10 @@ class Profiles:
 
     def saved(self):
         """The state `restore` returns to (after a batch is rolled back)."""
-        return dict(self.outcomes), dict(self.photos)
+        return dict(self.photos)  # authors are counted only once their line is written
 
     def restore(self, saved):
-        self.outcomes, self.photos = (dict(state) for state in saved)
+        self.photos = saved
 
     def ensure(self, entries):
         """Authors for a batch's author entries (of every line, in order), created or brought
@@ -72,7 +73,7 @@ class Profiles:
                 created[slug] = authors[slug]
             elif outcome == "updated" and slug not in created:
                 updated[slug] = authors[slug]
-            self._count(slug, outcome)
+            self.line_outcomes[id(data)] = outcome
         if created:
             Author.objects.bulk_create(created.values())
         if updated:
@@ -105,6 +106,11 @@ class Profiles:
             raise LineError(f"author {data['slug']!r}: {field_errors(error)}") from None
         author.import_fingerprint = profile_fingerprint(author)
         return author, outcome
+
+    def written(self, entries):
+        """A line's author `entries` are in the database: count them, after the line."""
+        for data in entries:
+            self._count(data["slug"], self.line_outcomes.pop(id(data)))
 
     def _count(self, slug, outcome):
         """Count an author once per run, by the strongest outcome their lines had."""

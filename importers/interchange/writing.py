@@ -220,6 +220,7 @@ class LineWriter(ArticleWriter):
 
     def counted(self, item, outcome):
         super().counted(item, outcome)
+        self.people.written(item.entry.authors)  # after the article, as a line reports them
         self.run.note(item.entry.where, f"{KIND} {outcome}")
 
     @staticmethod
