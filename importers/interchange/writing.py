@@ -179,6 +179,9 @@ class LineWriter(ArticleWriter):
                 "sizes": BODY_IMAGE_SIZES if widths else None,
             }
 
+        body = sanitise_body(line.body_html, rewrite_src=to_media_url)
+        if stored_body:  # (a second pass over the HTML only for the pictures stored here)
+            body = set_image_attributes(body, describe)
         entry.files = {stored.name for stored in stored_body.values()}
         featured = no_picture_fields()
         if line.featured_image:  # featured_image.src/alt/caption/credit
@@ -199,9 +202,7 @@ class LineWriter(ArticleWriter):
             "headline": line.headline,  # headline
             "slug": line.slug,  # slug, else derived from the headline (kept by an update)
             "standfirst": line.standfirst,  # standfirst
-            "body": set_image_attributes(  # body_html
-                sanitise_body(line.body_html, rewrite_src=to_media_url), describe
-            ),
+            "body": body,  # body_html
             "status": line.status,  # status
             "published_at": line.published_at,  # published_at
             "updated_at": line.updated_at,  # updated_at
