@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 
 from authors.models import Author
 from importers.interchange.reading import LineError, field_errors
+from newsroom import purging, surrogate
 
 PROFILE = ("name", "role", "bio", "photo")
 # When an author meets several lines in a run, the outcome reported is the strongest.
@@ -78,6 +79,9 @@ class Profiles:
             Author.objects.bulk_create(created.values())
         if updated:
             Author.objects.bulk_update(updated.values(), [*PROFILE, "import_fingerprint"])
+        # What saving each would have purged (`authors.changes`; bulk writes send no signal):
+        # their pages and every page showing their name.
+        purging.purge(surrogate.keys_for(created.values(), updated.values()))
         return list(authors.values())
 
     def _author(self, data, author):
