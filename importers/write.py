@@ -30,7 +30,7 @@ from articles.models import Article, ArticleAuthor, TopicItem
 from articles.redirects import published_url
 from articles.workflow import Publication
 from importers import digests
-from importers.copying import inserting, refresh_statistics
+from importers.copying import inserting, inserting_rows, refresh_statistics
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
@@ -328,20 +328,19 @@ class ArticleWriter(PreparingEntries):
         had some before; a new article has none to delete)."""
         if replaced:
             TopicItem.objects.filter(content_object_id__in=replaced).delete()
-        with inserting(TopicItem) as add:
+        with inserting_rows(TopicItem, ("tag_id", "content_object_id", "position")) as add:
             for item, article in zip(items, articles, strict=True):
                 for position, name in enumerate(item.topics):
-                    add(TopicItem(content_object=article, tag=topics[self.topics.key(name)],
-                                  position=position))
+                    add((topics[self.topics.key(name)].pk, article.pk, position))
         bylines = self.people.ensure([p for item in items for p in item.entry.authors])
         by_slug = {author.slug: author for author in bylines}
         if replaced:
             ArticleAuthor.objects.filter(article_id__in=replaced).delete()
-        with inserting(ArticleAuthor) as add:
+        with inserting_rows(ArticleAuthor, ("article_id", "author_id", "position")) as add:
             for item, article in zip(items, articles, strict=True):
                 slugs = dict.fromkeys(self.people.slug_of(person) for person in item.entry.authors)
                 for position, slug in enumerate(s for s in slugs if s in by_slug):
-                    add(ArticleAuthor(article=article, author=by_slug[slug], position=position))
+                    add((article.pk, by_slug[slug].pk, position))
 
     def _redirects(self, items, articles):
         """Old permalinks (and an updated article's old address) lead to the new address."""
@@ -367,10 +366,10 @@ class ArticleWriter(PreparingEntries):
         for redirect in found.values():
             redirect.new_path = moves[redirect.old_path]
         Redirect.objects.bulk_update(found.values(), ["new_path"])
-        with inserting(Redirect) as add:
+        with inserting_rows(Redirect, ("site_id", "old_path", "new_path")) as add:
             for old, new in moves.items():
                 if old not in found:
-                    add(Redirect(site=self.site, old_path=old, new_path=new))
+                    add((self.site.pk, old, new))
 
     def _map_unchanged(self, old_urls, status, slug, section_slug):
         if status != Article.Status.PUBLISHED or not section_slug or not old_urls:

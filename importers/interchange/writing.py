@@ -23,7 +23,7 @@ from articles.body import sanitise_body, set_image_attributes
 from articles.featured import no_picture_fields, picture_fields
 from articles.models import Article, RelatedLink
 from importers import digests
-from importers.copying import inserting
+from importers.copying import inserting_rows
 from importers.interchange.profiles import Profiles
 from importers.interchange.reading import LineError, ParsedLine, field_errors
 from importers.names import Topics
@@ -244,17 +244,11 @@ class LineWriter(ArticleWriter):
         if not links:
             return
         targets = _articles_for_paths({link["url"] for _, _, link in links})
-        with inserting(RelatedLink) as add:
+        fields = ("article_id", "position", "title", "target_id", "url")
+        with inserting_rows(RelatedLink, fields) as add:
             for article, position, link in links:
-                add(
-                    RelatedLink(
-                        article=article,
-                        position=position,
-                        title=link["title"],
-                        url=link["url"],
-                        target=targets.get(link["url"]),
-                    )
-                )
+                target = targets.get(link["url"])
+                add((article.pk, position, link["title"], target and target.pk, link["url"]))
 
 
 def link_pending_related():
