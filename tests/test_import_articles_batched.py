@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.models import Article, RelatedLink
 from authors.models import Author
@@ -15,6 +16,7 @@ from importers import prepare
 from importers import write as shared_writer
 from importers.digests import ImportedDigest
 from importers.interchange import lines, writing
+from tests.conftest import parse, text_of
 from tests.test_import_articles import draw, record, write_jsonl
 from tests.test_import_articles_engine import (
     database_state,
@@ -236,3 +238,21 @@ def test_a_batch_costs_a_fixed_number_of_queries_on_postgresql(tmp_path, django_
         queries_of_a_first_run(tmp_path, 10, 1000)
     with django_assert_num_queries(18):
         queries_of_a_first_run(tmp_path, 400, 2000)
+
+
+@pytest.mark.postgres
+def test_imported_articles_are_searchable_as_the_trigger_makes_them(tmp_path, client):
+    body = "<p>The <b>zeppelin</b> landed beside the harbour at dawn.</p>"
+    path = write_jsonl(tmp_path / "a.jsonl", record(1, body_html=body), record(2))
+    assert run_import(path)[0]
+
+    # Each row's vector is the one definition's (articles migration 0002/0007), computed
+    # from the text as stored: COPY fired the trigger for every row.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM articles_article WHERE search_vector IS DISTINCT FROM "
+            "articles_article_search_vector(headline, standfirst, body)"
+        )
+        assert cursor.fetchone() == (0,)
+    response = client.get(reverse("articles:search"), {"q": "zeppelin harbour"})
+    assert [text_of(h) for h in parse(response).select(".card__headline")] == ["Story Number 1"]
