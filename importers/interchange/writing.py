@@ -179,8 +179,9 @@ class LineWriter(ArticleWriter):
                 "sizes": BODY_IMAGE_SIZES if widths else None,
             }
 
-        body = sanitise_body(line.body_html, rewrite_src=to_media_url)
-        if stored_body:  # (a second pass over the HTML only for the pictures stored here)
+        body = line.body_sanitised  # (sanitised again only to point at pictures stored here)
+        if stored_body:
+            body = sanitise_body(line.body_html, rewrite_src=to_media_url)
             body = set_image_attributes(body, describe)
         entry.files = {stored.name for stored in stored_body.values()}
         featured = no_picture_fields()
