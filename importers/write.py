@@ -92,19 +92,24 @@ class ArticleWriter(PreparingEntries):
         """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
         these very bytes in this context (`importers.digests`): the reader need not read them
         again, and sends `Unchanged` records instead. Two queries."""
-        return self.unchanged_items(
-            (facts.number, source_key(facts.text("wp:post_id")), digest)
-            for facts, digest in pairs
+        numbers = {source_key(facts.text("wp:post_id")): facts.number for facts, _ in pairs}
+        found = self.unchanged_sources(
+            {source_key(facts.text("wp:post_id")): digest for facts, digest in pairs}
         )
-
-    def unchanged_items(self, items):
-        """`known_unchanged` for [(number, source id, digest)], whatever the reader."""
-        wanted, numbers = {}, {}
-        for number, source_id, digest in items:
-            wanted[source_id], numbers[source_id] = self.in_context(digest), number
-        found = digests.unchanged(self.source_system, wanted)
-        self.known.update(found)
         return {numbers[source_id] for source_id in found}
+
+    def unchanged_sources(self, wanted, source_system=None):
+        """Of `wanted` ({source id: the reader's digest}), the source ids whose article was
+        imported from those very bytes in this context (`importers.digests`), noted for the
+        `Unchanged` records the reader sends instead. Two queries; none for nothing wanted."""
+        if not wanted:
+            return set()
+        found = digests.unchanged(
+            source_system or self.source_system,
+            {source_id: self.in_context(digest) for source_id, digest in wanted.items()},
+        )
+        self.known.update(found)
+        return set(found)
 
     def in_context(self, digest):
         if self.context is None:  # after the library pass: the pictures are all known

@@ -116,7 +116,7 @@ class LineImporter:
         known = {
             (system, source_id)
             for system, by_source in wanted.items()
-            for source_id in self.writer.unchanged_sources(system, by_source)
+            for source_id in self.writer.unchanged_sources(by_source, source_system=system)
         }
         for number, line in lines:
             found = digested[number]

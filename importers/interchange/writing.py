@@ -109,17 +109,6 @@ class LineWriter(ArticleWriter):
             self.source_system = system
         super().add(entry)
 
-    def unchanged_sources(self, source_system, wanted):
-        """Of `wanted` ({source id: line digest}) in `source_system`, the source ids whose
-        article was imported from that very line: two queries, none for nothing wanted."""
-        if not wanted:
-            return set()
-        found = digests.unchanged(
-            source_system, {source_id: self.in_context(d) for source_id, d in wanted.items()}
-        )
-        self.known.update(found)
-        return set(found)
-
     def flush(self):
         written = super().flush()
         if not self.run.strict:  # under --strict, a later failure rolls everything back
