@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments bench-edge bench-import bench-scale lighthouse browser-tools edge-tools pg-tools clean
+	bench-fragments bench-edge bench-import bench-import-jsonl bench-scale lighthouse browser-tools edge-tools pg-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -191,6 +191,14 @@ BENCH_IMPORT_BASELINE ?= 09373d1
 bench-import: export SECRET_KEY ?= bench-only-insecure-key
 bench-import: $(STAMP)
 	$(BIN)/python bench/import_wordpress.py --workers --baseline $(BENCH_IMPORT_BASELINE) $(BENCH_IMPORT_ARGS)
+
+# A 50,000-line interchange (JSON Lines) file with pictures into PostgreSQL, the same way:
+# first run, re-run and peak memory, beside BENCH_JSONL_BASELINE (import_articles writing line
+# by line) in the same run. BENCH_JSONL_ARGS, e.g. --lines 10000.
+BENCH_JSONL_BASELINE ?= 107f6da
+bench-import-jsonl: export SECRET_KEY ?= bench-only-insecure-key
+bench-import-jsonl: $(STAMP)
+	$(BIN)/python bench/import_jsonl.py --baseline $(BENCH_JSONL_BASELINE) $(BENCH_JSONL_ARGS)
 
 # The article and front pages' bytes and time, uncompressed, gzip, brotli and zstd.
 .PHONY: bench-compression

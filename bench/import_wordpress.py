@@ -225,8 +225,8 @@ def server_url(base, name):
     return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
 
 
-def command_runs(tree, export, posts, base):
-    """The command, twice, on a fresh database migrated by `tree`'s code."""
+def command_runs(tree, export, posts, base, command="import_wordpress"):
+    """The import `command`, twice, on a fresh database migrated by `tree`'s code."""
     import psycopg
 
     name = f"newsroom_bench_import_{os.getpid()}"
@@ -247,7 +247,7 @@ def command_runs(tree, export, posts, base):
     results = {}
     try:
         run_child([python, "manage.py", "migrate", "--noinput", "-v", "0"], env, tree)
-        command = [python, "manage.py", "import_wordpress", str(export)]
+        command = [python, "manage.py", command, str(export)]
         for label in ("first", "rerun"):
             seconds, peak, output = run_child(command, env, tree)
             results[label] = {"seconds": seconds, "rate": posts / seconds, "peak": peak,

@@ -73,6 +73,36 @@ def inserting(model, *, ids=0):
         obj._state.adding, obj._state.db = False, alias
 
 
+@contextmanager
+def inserting_rows(model, fields):
+    """Yield `add(values)`, inserting one row of `fields` (attribute names, "tag_id" …) per
+    tuple of values, as `inserting` does but with no model instance made or field consulted:
+    for the rows an import makes by the ten thousand (topics', bylines', redirects'), whose
+    values (ids, numbers, text) the database takes as they are. `fields` must be every column
+    but the automatic key, since no model default fills the ones left out."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    expected = {field.attname for field in _columns(model, with_pk=False)}
+    if set(fields) != expected:
+        raise ValueError(f"{model.__name__} rows need {sorted(expected)}, not {sorted(fields)}.")
+    if connection.vendor != "postgresql":
+        rows = []
+        yield rows.append
+        model._base_manager.using(alias).bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        )
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    statement = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        yield copy.write_row
+
+
 def _allocate(connection, model, count):
     """`count` primary keys from the table's sequence, in one query."""
     pk = model._meta.pk

@@ -31,7 +31,8 @@ from importers.pages import PageWriter
 from importers.prepare import MAX_TOPICS
 from importers.records import Entry, Media, Person, Skipped, Term
 from importers.storage import local_file
-from importers.wordpress import open_wxr, write_content
+from importers.wordpress import open_wxr
+from importers.wp_dispatch import write_content
 from importers.wp_fields import _byline, _section_and_topics
 from importers.write import ArticleWriter
 
@@ -234,9 +235,7 @@ def line_batches(job, part, run, path):
 
     def writing(lines, last):
         def write():
-            for number, line in lines:
-                if line.strip():
-                    importer.line(number, line)
+            importer.write_lines(lines)
             if last:
                 link_pending_related()
                 importer.images.keep()

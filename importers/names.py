@@ -63,6 +63,13 @@ class People:
                 authors.append(self.by_slug[slug])
         return authors
 
+    def saved(self):
+        """The state `restore` returns to (after a batch is rolled back)."""
+        return dict(self.by_slug)
+
+    def restore(self, saved):
+        self.by_slug = saved
+
 
 def _is_email(value):
     if not value:
@@ -83,10 +90,24 @@ class Topics:
     menu until an editor places it there.
     """
 
-    def __init__(self, run):
+    def __init__(self, run, *, counted=True):
         self.run = run
+        self.counted = counted  # whether the run's report has a line for topics
         self.by_name = {}  # name_key -> Topic
         self.keys = {}  # name -> name_key, worked out once per run
+
+    def saved(self):
+        """The state `restore` returns to (after a batch is rolled back)."""
+        return None
+
+    def restore(self, saved):
+        # All forgotten, not only the batch's own: a topic the batch made a section was
+        # changed in place, and its rolled-back row is as it was before.
+        self.by_name = {}
+
+    def _count(self, outcome, number=1):
+        if self.counted:
+            self.run.count("topic", outcome, number)
 
     def key(self, name):
         key = self.keys.get(name)
@@ -101,7 +122,7 @@ class Topics:
         if unknown:
             found = Topic.objects.by_key(unknown)
             self.by_name.update(found)
-            self.run.count("topic", "unchanged", len(found))
+            self._count("unchanged", len(found))
         for name in names:
             key = self.key(name)
             topic = self.by_name.get(key)
@@ -111,7 +132,7 @@ class Topics:
                     self._into_navigation(topic)
                 topic.save()
                 self.by_name[key] = topic
-                self.run.count("topic", "created")
+                self._count("created")
             elif key in sections and not topic.in_navigation:
                 # Articles need their section in the navigation (the editor's form offers
                 # only those): a topic first met as a tag becomes a section when it heads one.

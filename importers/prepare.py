@@ -36,6 +36,17 @@ AUTHOR_NAME_MAX = Author._meta.get_field("name").max_length
 
 # The addresses of a body's pictures, read before sanitising for the fingerprint only.
 _IMAGE_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_IMAGE_TAG = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def image_sources(html, *, every=False):
+    """The `src` of each picture in `html`, unsanitised, entities decoded; with `every`, None
+    when some picture's address cannot be told without parsing the HTML (what a digest of the
+    item's pictures must then not be taken from)."""
+    found = [unescape(src) for src in _IMAGE_SOURCE.findall(html)]
+    if every and len(found) != len(_IMAGE_TAG.findall(html)):
+        return None
+    return found
 
 
 def _plain(value):
@@ -82,8 +93,8 @@ class PreparingEntries:
             elif entry.lead_image is not None:
                 featured = self.media.add(entry.lead_image, kind="lead image")
         pictures = [featured] + [
-            self.media.for_address(unescape(src))
-            for src in _IMAGE_SOURCE.findall(entry.body_html)
+            self.media.for_address(src)
+            for src in image_sources(entry.body_html)
             if self.media is not None
         ]
         fingerprint = hashlib.sha256(
@@ -132,7 +143,9 @@ class PreparingEntries:
         for item in items:
             if isinstance(item, Unchanged):
                 self.run.count(item.kind, "unchanged")
-                self._map_unchanged(item.old_urls, *self.known.pop(source_key(item.source_id)))
+                found = self.known.pop(source_key(item.source_id), None)
+                if found is not None:  # None: the same source twice in a batch (a bad file)
+                    self._map_unchanged(item.old_urls, *found)
                 continue
             row = known.get(item.source_id)
             if row is not None and row[1] == item.fingerprint:

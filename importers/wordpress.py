@@ -5,8 +5,10 @@
     for record in export.records("library"): ...            # people, topics, pictures
     for record in export.records("content"): ...            # posts and pages
 
-The reader touches no database; `write_content` only hands the content records to the writers
-it is given (`importers.write.ArticleWriter`, `importers.pages.PageWriter`).
+The reader touches no database. It walks the file; what each element says as a record is
+`importers.wp_items` (with `wp_fields` and `wp_body`), and where the content records go,
+`importers.wp_dispatch.write_content` (`importers.write.ArticleWriter`,
+`importers.pages.PageWriter`).
 
 Each pass streams the file with expat (through defusedxml) and drops every `<item>` once it is
 read, so memory stays flat however large the export. A DOCTYPE is allowed and never fetched;
@@ -31,8 +33,6 @@ Decisions an operator may ask about:
 import io
 import re
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 from xml.parsers.expat import ErrorString
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,27 +41,14 @@ from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError, iterparse
 
 from .records import Entry, Skipped, SourceRefused, Unchanged
-from .wp_body import convert_body
-from .wp_fields import (
-    _byline,
-    _media,
-    _old_urls,
-    _person,
-    _plain_text,
-    _section_and_topics,
-    _slug,
-    _status,
-    _term,
-    _where,
-    _wordpress_date,
-)
+from .wp_fields import _old_urls, _plain_text, _where
+from .wp_items import content_records, header_records, item_of, library_records
 from .wxr_scan import CLOSING, ascii_compatible, item_digest, scan
 
 WXR_VERSIONS = ("1.0", "1.1", "1.2")
 PHASES = ("library", "content")
 # Items read (and looked up by digest) at a time when an export is read by ranges.
 READ_BATCH = 500
-UNTITLED = "(untitled)"
 
 _WXR_NAMESPACE = re.compile(r"https?://wordpress\.org/export/1\.[012]/(excerpt/)?")
 _NAMESPACE_PREFIXES = {
@@ -87,22 +74,6 @@ def open_wxr(path, timezone="UTC", *, first_item=1):
     export = WxrExport(path, zone, first_item=first_item)
     export._read_header()
     return export
-
-
-@dataclass
-class _Item:
-    """The parts of one `<item>` this reader uses, keyed by prefixed name ("wp:post_id")."""
-
-    fields: dict = field(default_factory=dict)
-    categories: list = field(default_factory=list)  # (domain or None, name)
-    meta: dict = field(default_factory=dict)
-    comments: int = 0
-
-    def raw(self, name):
-        return self.fields.get(name) or ""
-
-    def text(self, name):
-        return self.raw(name).strip()
 
 
 class WxrExport:
@@ -290,22 +261,14 @@ class WxrExport:
                 if items <= after:
                     continue
                 if library:
-                    yield from self._library_item(element, items)
+                    yield from library_records(element, items, self._name)
                 else:
-                    yield from self._content_item(self._item(element), items, authors)
+                    item = item_of(element, self._name)
+                    yield from content_records(item, items, authors, self.zone)
             else:
-                yield from self._header_field(name, element, library, authors, counts)
-
-    def _header_field(self, name, element, library, authors, counts):
-        if name == "wp:author":
-            person = _person(self._fields(element))
-            if person:
-                authors.setdefault(person.login, person)
-                if library:
-                    yield person
-        elif library and name in ("wp:category", "wp:tag", "wp:term"):
-            counts[name] = counts.get(name, 0) + 1
-            yield _term(name, self._fields(element), counts[name])
+                yield from header_records(
+                    name, element, self._name, library=library, authors=authors, counts=counts
+                )
 
     # Reading by ranges (after `check`): the header once, then the items a batch at a time
 
@@ -316,7 +279,9 @@ class WxrExport:
             header = opening + source.read(self.map.header_end - self.map.opening_end)
             authors, counts = {}, {}
             for name, element in self._channel_children(header + CLOSING):
-                yield from self._header_field(name, element, library, authors, counts)
+                yield from header_records(
+                    name, element, self._name, library=library, authors=authors, counts=counts
+                )
             items = [facts for facts in self.map.items if facts.number > after]
             for first in range(0, len(items), READ_BATCH):
                 batch = items[first : first + READ_BATCH]
@@ -327,7 +292,7 @@ class WxrExport:
                         data = source.read(facts.end - facts.start)
                         self.item_number = facts.number
                         for _, element in self._channel_children(opening + data + CLOSING):
-                            yield from self._library_item(element, facts.number)
+                            yield from library_records(element, facts.number, self._name)
                     continue
                 yield from self._content_batch(source, opening, batch, authors, known)
 
@@ -380,104 +345,12 @@ class WxrExport:
                 continue
             facts = next(numbered)
             self.item_number = facts.number
-            for record in self._content_item(self._item(element), facts.number, authors):
+            for record in content_records(
+                item_of(element, self._name), facts.number, authors, self.zone
+            ):
                 if isinstance(record, Entry) and record.kind == "post":
                     record.digest = digests.get(facts.number, "")
                 yield record
-
-    def _fields(self, element):
-        fields = {}
-        for child in element:
-            fields.setdefault(self._name(child.tag), (child.text or "").strip())
-        return fields
-
-    def _item(self, element):
-        item = _Item()
-        for child in element:
-            name = self._name(child.tag)
-            if name == "category":
-                item.categories.append((child.get("domain"), child.text or ""))
-            elif name == "wp:postmeta":
-                meta = self._fields(child)
-                item.meta.setdefault(meta.get("wp:meta_key", ""), meta.get("wp:meta_value", ""))
-            elif name == "wp:comment":
-                item.comments += 1
-            else:
-                item.fields.setdefault(name, child.text or "")
-        return item
-
-    def _library_item(self, element, index):
-        post_type = next((c.text for c in element if self._name(c.tag) == "wp:post_type"), None)
-        if (post_type or "").strip() == "attachment":
-            item = self._item(element)
-            yield _media(item, _where(index, item))
-
-    def _content_item(self, item, index, authors):
-        post_type = item.text("wp:post_type") or "post"
-        where = _where(index, item)
-        if post_type in ("post", "page"):
-            if item.text("wp:status") == "trash":
-                yield Skipped(post_type, where, "in the trash")
-            else:
-                yield self._entry(post_type, item, where, authors)
-        elif post_type == "nav_menu_item":
-            yield Skipped("menu item", where, "navigation menus are not imported")
-        elif post_type == "revision":
-            yield Skipped("revision", where, "earlier revisions are not imported")
-        elif post_type != "attachment":  # attachments are read in the library phase
-            yield Skipped(post_type, where, f"WordPress “{post_type}” items have no home here")
-        if item.comments:
-            yield Skipped("comment", where, "comments are not imported", count=item.comments)
-
-    def _entry(self, kind, item, where, authors):
-        notes = []
-        headline = _plain_text(item.raw("title"))
-        if not headline:
-            headline = UNTITLED
-            notes.append(f"had no title; imported with the headline “{UNTITLED}”")
-        body_html, body_notes = convert_body(item.raw("content:encoded"))
-        section, topics = _section_and_topics(item.categories)
-        return Entry(
-            kind=kind,
-            source_id=item.text("wp:post_id"),
-            where=where,
-            headline=headline,  # title
-            body_html=body_html,  # content:encoded
-            slug=_slug(item.text("wp:post_name")),  # wp:post_name
-            standfirst=_plain_text(item.raw("excerpt:encoded")),  # excerpt:encoded
-            status=_status(item, notes),  # wp:status, wp:post_password
-            published_at=self._published_at(item, notes),  # wp:post_date_gmt, wp:post_date
-            section=section,  # the first <category domain="category">
-            topics=topics,  # the other categories, then tags
-            authors=_byline(item, authors),  # dc:creator, looked up in the channel's wp:author
-            lead_image_ref=item.meta.get("_thumbnail_id", "").strip(),  # postmeta
-            old_urls=_old_urls(item),  # link, guid
-            notes=notes + body_notes,
-        )
-
-    def _published_at(self, item, notes):
-        utc = _wordpress_date(item.text("wp:post_date_gmt"), "wp:post_date_gmt", notes)
-        if utc:
-            return utc.replace(tzinfo=UTC)
-        local = _wordpress_date(item.text("wp:post_date"), "wp:post_date", notes)
-        if local:
-            return local.replace(tzinfo=self.zone).astimezone(UTC)
-        return None
-
-
-def write_content(records, *, run, articles, pages):
-    """Hand the content records to their writers: pages to `pages`, posts (and posts not
-    read again, `Unchanged`) to `articles`, what has no home to the run's tally; then write
-    what `articles` still holds. The one dispatch `import_wordpress` and the admin's import
-    jobs share."""
-    for record in records:
-        if isinstance(record, Entry) and record.kind == "page":
-            pages.add(record)
-        elif isinstance(record, (Entry, Unchanged)):
-            articles.add(record)
-        elif isinstance(record, Skipped):
-            run.skip(record.kind, record.where, record.reason, record.count)
-    articles.flush()
 
 
 class _Discard:

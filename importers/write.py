@@ -26,9 +26,10 @@ from django.utils import timezone
 
 from articles.changes import listings, purge_change
 from articles.models import Article, ArticleAuthor, TopicItem
+from articles.redirects import published_url
 from articles.workflow import Publication
 from importers import digests
-from importers.copying import inserting, refresh_statistics
+from importers.copying import inserting, inserting_rows, refresh_statistics
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
 from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
@@ -54,6 +55,12 @@ class ArticleWriter(PreparingEntries):
     the entries' old addresses become redirects on this site (a WordPress site moving here) or
     only go into the redirect map (a partner's feed).
     """
+
+    # What readers differ in (the JSON Lines writer, `importers.interchange.writing`, sets
+    # them otherwise): an update without a date keeps the article's; an article's own move
+    # is not put in the redirect map.
+    keep_published_at = True
+    map_moves = False
 
     def __init__(
         self, run, *, source_system, source_label, media=None, section="",
@@ -85,13 +92,24 @@ class ArticleWriter(PreparingEntries):
         """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
         these very bytes in this context (`importers.digests`): the reader need not read them
         again, and sends `Unchanged` records instead. Two queries."""
-        wanted, numbers = {}, {}
-        for facts, digest in pairs:
-            source_id = source_key(facts.text("wp:post_id"))
-            wanted[source_id], numbers[source_id] = self.in_context(digest), facts.number
-        found = digests.unchanged(self.source_system, wanted)
-        self.known.update(found)
+        numbers = {source_key(facts.text("wp:post_id")): facts.number for facts, _ in pairs}
+        found = self.unchanged_sources(
+            {source_key(facts.text("wp:post_id")): digest for facts, digest in pairs}
+        )
         return {numbers[source_id] for source_id in found}
+
+    def unchanged_sources(self, wanted, source_system=None):
+        """Of `wanted` ({source id: the reader's digest}), the source ids whose article was
+        imported from those very bytes in this context (`importers.digests`), noted for the
+        `Unchanged` records the reader sends instead. Two queries; none for nothing wanted."""
+        if not wanted:
+            return set()
+        found = digests.unchanged(
+            source_system or self.source_system,
+            {source_id: self.in_context(digest) for source_id, digest in wanted.items()},
+        )
+        self.known.update(found)
+        return set(found)
 
     def in_context(self, digest):
         if self.context is None:  # after the library pass: the pictures are all known
@@ -120,9 +138,9 @@ class ArticleWriter(PreparingEntries):
                 prepared.append(self.prepare(item))
             except ItemFailed as error:
                 self.run.fail(item.entry.kind, item.entry.where, str(error))
-        if prepared:
-            self.write_batch(prepared)
+        written = self.write_batch(prepared) if prepared else []
         self.run.advance(len(batch))
+        return written
 
     # Writing -----------------------------------------------------------------------------
 
@@ -139,31 +157,33 @@ class ArticleWriter(PreparingEntries):
         }
 
     def write_batch(self, changed):
+        """Write the prepared items; returns those written (all but the failed ones)."""
         existing = self._existing(changed)
-        tally = {kind: outcomes.copy() for kind, outcomes in self.run.tally.items()}
+        before = self._state()
         try:
             with transaction.atomic():
                 outcomes = self._write(changed, existing)
         except (DatabaseError, ValidationError, ItemFailed):
             # The rolled-back batch may have created authors and topics: forget them, and
             # what was counted of them, before trying again.
-            self.run.tally.clear()
-            self.run.tally.update(tally)
-            self.people.by_slug.clear()
-            self.topics.by_name.clear()
+            self._restore(before)
             # Find the culprit: each item alone, in its own transaction, from the database's
             # state (the failed attempt changed the articles it had read).
+            written = []
             for item in changed:
+                before = self._state()
                 try:
                     with transaction.atomic():
                         outcome = self._write([item], self._existing([item]))
                 except (DatabaseError, ValidationError, ItemFailed) as error:
-                    self.run.fail(item.entry.kind, item.entry.where, describe_error(error))
+                    self._restore(before)
+                    self.run.fail(item.entry.kind, item.entry.where, self.describe(error))
                 else:
-                    self.run.count(item.entry.kind, outcome[0])
-            return
+                    self.counted(item, outcome[0])
+                    written.append(item)
+            return written
         for item, outcome in zip(changed, outcomes, strict=True):
-            self.run.count(item.entry.kind, outcome)
+            self.counted(item, outcome)
         if self.created >= self.next_statistics:
             # The planner's picture of the tables this run fills, each time they have doubled:
             # with the one it had before they grew, the next batches' lookups by source, slug
@@ -176,12 +196,34 @@ class ArticleWriter(PreparingEntries):
                 (Redirect, ["site", "old_path"]),
                 (digests.ImportedDigest, ["article"]),
             )
+        return changed
+
+    def counted(self, item, outcome):
+        """Count an item written (a reader may also say so, item by item)."""
+        self.run.count(item.entry.kind, outcome)
+
+    @staticmethod
+    def describe(error):
+        """A failed item's message, from the error that failed it."""
+        return describe_error(error)
+
+    def _state(self):
+        """What a batch rolled back must undo: the tally, the authors and topics it made."""
+        tally = {kind: outcomes.copy() for kind, outcomes in self.run.tally.items()}
+        return tally, self.people.saved(), self.topics.saved()
+
+    def _restore(self, state):
+        tally, people, topics = state
+        self.run.tally.clear()
+        self.run.tally.update(tally)
+        self.people.restore(people)
+        self.topics.restore(topics)
 
     def _write(self, items, existing):
         """Write `items` (a batch, or one item on replay); returns their outcomes in order."""
         topics = self.topics.ensure(
-            [name for item in items for name in [item.section, *item.topics]],
-            sections=[item.section for item in items],
+            [name for item in items for name in [item.section, *item.topics] if name],
+            sections=[item.section for item in items if item.section],
         )
         now = timezone.now()
         # How readers saw the batch's articles, for what the batch purges (articles.changes).
@@ -200,13 +242,13 @@ class ArticleWriter(PreparingEntries):
                 article.version += 1
                 if not item.entry.slug:
                     item.fields["slug"] = article.slug  # an existing article keeps its own
-                if item.fields["published_at"] is None:
+                if item.fields["published_at"] is None and self.keep_published_at:
                     item.fields["published_at"] = article.published_at
             for field, value in item.fields.items():
                 setattr(article, field, value)
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
-            article.section = topics[self.topics.key(item.section)]
+            article.section = topics[self.topics.key(item.section)] if item.section else None
             article.source_fingerprint = item.fingerprint
             article.modified = now
         self._free_slugs(new + updated)
@@ -227,9 +269,12 @@ class ArticleWriter(PreparingEntries):
             )
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)
+            if self.map_moves:
+                self._map_move(publications[article.pk].url, published_url(article))
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics, replaced=[article.pk for article in updated])
         self._redirects(items, articles)
+        self.relate(items, articles, replaced=[article.pk for article in updated])
         digests.remember([
             (article.pk, self.in_context(item.entry.digest), item.fingerprint)
             for item, article in zip(items, articles, strict=True)
@@ -239,8 +284,15 @@ class ArticleWriter(PreparingEntries):
         purge_change(was, [article.pk for article in articles])
         return outcomes
 
-    @staticmethod
-    def _finish(article):
+    def relate(self, items, articles, *, replaced):
+        """What else a reader's items bring beside topics and bylines (related links …)."""
+
+    def _map_move(self, old, new):
+        """An updated article's old address, for the redirect map, when it has moved."""
+        if old and new and old != new:
+            self.run.redirect(f"{settings.SITE_URL}{old}", f"{settings.SITE_URL}{new}")
+
+    def _finish(self, article):
         article.refresh_rendered_body()  # what save() does; bulk writes bypass it
         article.full_clean(
             # The brand is the default brand (imports name none yet): no query to check it.
@@ -282,20 +334,19 @@ class ArticleWriter(PreparingEntries):
         had some before; a new article has none to delete)."""
         if replaced:
             TopicItem.objects.filter(content_object_id__in=replaced).delete()
-        with inserting(TopicItem) as add:
+        with inserting_rows(TopicItem, ("tag_id", "content_object_id", "position")) as add:
             for item, article in zip(items, articles, strict=True):
                 for position, name in enumerate(item.topics):
-                    add(TopicItem(content_object=article, tag=topics[self.topics.key(name)],
-                                  position=position))
+                    add((topics[self.topics.key(name)].pk, article.pk, position))
         bylines = self.people.ensure([p for item in items for p in item.entry.authors])
         by_slug = {author.slug: author for author in bylines}
         if replaced:
             ArticleAuthor.objects.filter(article_id__in=replaced).delete()
-        with inserting(ArticleAuthor) as add:
+        with inserting_rows(ArticleAuthor, ("article_id", "author_id", "position")) as add:
             for item, article in zip(items, articles, strict=True):
-                slugs = dict.fromkeys(People.slug_of(person) for person in item.entry.authors)
+                slugs = dict.fromkeys(self.people.slug_of(person) for person in item.entry.authors)
                 for position, slug in enumerate(s for s in slugs if s in by_slug):
-                    add(ArticleAuthor(article=article, author=by_slug[slug], position=position))
+                    add((article.pk, by_slug[slug].pk, position))
 
     def _redirects(self, items, articles):
         """Old permalinks (and an updated article's old address) lead to the new address."""
@@ -321,10 +372,10 @@ class ArticleWriter(PreparingEntries):
         for redirect in found.values():
             redirect.new_path = moves[redirect.old_path]
         Redirect.objects.bulk_update(found.values(), ["new_path"])
-        with inserting(Redirect) as add:
+        with inserting_rows(Redirect, ("site_id", "old_path", "new_path")) as add:
             for old, new in moves.items():
                 if old not in found:
-                    add(Redirect(site=self.site, old_path=old, new_path=new))
+                    add((self.site.pk, old, new))
 
     def _map_unchanged(self, old_urls, status, slug, section_slug):
         if status != Article.Status.PUBLISHED or not section_slug or not old_urls:

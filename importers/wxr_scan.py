@@ -31,6 +31,7 @@ NAMES = frozenset({"dc:creator", "wp:author"})
 # body conversion applies. A new version of any of them reads every item again, once.
 READER_MODULES = (
     "importers.wordpress",
+    "importers.wp_items",
     "importers.wp_fields",
     "importers.wp_body",
     "importers.wp_autop",

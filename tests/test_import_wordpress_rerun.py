@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
 from articles.models import Article
-from importers import wordpress
+from importers import wp_items
 from importers.digests import ImportedDigest
 from importers.records import SourceRefused
 from importers.wordpress import open_wxr
@@ -60,7 +60,7 @@ def test_a_rerun_reports_every_item_unchanged_and_writes_nothing(tmp_path, monke
         raise AssertionError("an unchanged post was read again")
 
     with monkeypatch.context() as patched, CaptureQueriesContext(connection) as captured:
-        patched.setattr(wordpress, "convert_body", unread)
+        patched.setattr(wp_items, "convert_body", unread)
         out, err = import_wordpress(path, "-v", "2", "--redirect-map", str(tmp_path / "map.csv"))
 
     assert writes(captured) == []

@@ -153,6 +153,12 @@ class ImageStore:
         """The files stored so far belong to written lines: they stay."""
         self.pending = []
 
+    def settle(self, used):
+        """After a batch: keep the files stored since the last `keep` that `used` (the names
+        its written lines show) holds; discard the others, which only failed lines stored."""
+        self.pending = [name for name in self.pending if name not in used]
+        self.discard()
+
     def discard(self):
         """Delete the files stored since the last `keep`, with their renditions: what they
         were stored for was rolled back."""

@@ -1,21 +1,44 @@
-"""Importing a JSONL file through the import engine: each line decoded, parsed and written as
-one item of an `ImportRun` (its transaction, its outcome, its message when it fails).
+"""Importing a JSONL file through the import engine: lines decoded and parsed one by one, then
+written in batches by `LineWriter` (`importers.interchange.writing`).
 
 The line-level safeguards come first, before anything is written: each line is decoded as
 UTF-8 on its own (a badly encoded line is reported like any bad line), JSON errors and JSON
 nested too deeply are reported with the line, and a second line giving a source identity an
 earlier line gave fails (two lines for one article would overwrite each other on every run).
+
+A re-run need not read what it imported before: each line that names its source id gets a
+digest of its bytes and of the picture files it names (`digest`); before a batch of lines is
+parsed, two queries find those whose article was imported from that very digest
+(`importers.digests`), and they are counted unchanged without being parsed. A line whose
+pictures cannot be told without parsing it gets no digest, and is read as before.
 """
 
+import hashlib
 import json
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 
 from articles.text import clean_tree
 from importers.interchange.images import ImageStore
-from importers.interchange.reading import DEFAULT_SOURCE_SYSTEM, LineError, parse_line
-from importers.interchange.writing import LineWriter, link_pending_related
-from importers.run import StrictStop
+from importers.interchange.reading import (
+    DEFAULT_SOURCE_SYSTEM,
+    SOURCE_ID_MAX,
+    SOURCE_SYSTEM_MAX,
+    LineError,
+    identity_of,
+    parse_line,
+)
+from importers.interchange.writing import KIND, LineEntry, LineWriter, link_pending_related
+from importers.prepare import BATCH_SIZE, image_sources
+from importers.records import Unchanged
+from importers.run import ItemFailed, StrictStop, describe_error
 
-KIND = "article"  # what the run counts a line as
+# The code a line's digest depends on: a change to how lines are read reads them all again.
+READER_MODULES = ("importers.interchange.lines", "importers.interchange.reading")
 
 
 def decode(line, number):
@@ -36,38 +59,93 @@ def decode(line, number):
         raise LineError("its JSON is nested too deeply.") from None
 
 
+@cache
+def reader_version():
+    """A digest of the line reader's code (READER_MODULES): part of every line's digest."""
+    import importlib
+
+    digest = hashlib.sha256()
+    for module in READER_MODULES:
+        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
+    return digest.hexdigest()
+
+
 class LineImporter:
-    """Reads lines into a run: `import_lines` is the whole file, `line` one line of it."""
+    """Reads lines into a run: `import_lines` is the whole file, `write_lines` some of it."""
 
     def __init__(self, run, base_dir, *, label, source_system=DEFAULT_SOURCE_SYSTEM):
         self.run = run
         self.images = ImageStore(base_dir, dry_run=run.dry_run)
-        self.writer = LineWriter(run, self.images, label=label)
+        self.writer = LineWriter(run, self.images, label=label, source_system=source_system)
         self.source_system = source_system
         self.first_lines = {}  # source identity -> the number of the line that gave it
+        self.file_digests = {}  # picture file -> digest of its bytes, for lines' digests
 
     def import_lines(self, lines):
         """Every line of `lines` (bytes or text), then related links to later lines."""
         try:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    self.line(number, line)
+            self.write_lines(enumerate(lines, start=1))
             link_pending_related()
         except StrictStop:
             self.images.discard()  # the run is rolled back: so are its files
             raise
         self.images.keep()
 
-    def line(self, number, line):
+    def write_lines(self, numbered):
+        """Write [(number, line)], a batch at a time; all written when it returns."""
+        chunk = []
+        for number, line in numbered:
+            if line.strip():
+                chunk.append((number, line))
+            if len(chunk) == BATCH_SIZE:
+                self._chunk(chunk)
+                chunk = []
+        self._chunk(chunk)
+        self.writer.flush()
+
+    def _chunk(self, lines):
+        """Lines found unchanged by their digest are passed over; the others are parsed."""
+        digested = {number: self.digest(number, line) for number, line in lines}
+        # A source given twice in the file, or in these lines, is parsed (and reported).
+        given = Counter(found[0] for found in digested.values() if found)
+        wanted = {}  # system -> {source id: digest}
+        for found in digested.values():
+            if found and given[found[0]] == 1 and found[0] not in self.first_lines:
+                (system, source_id), digest = found
+                wanted.setdefault(system, {})[source_id] = digest
+        known = {
+            (system, source_id)
+            for system, by_source in wanted.items()
+            for source_id in self.writer.unchanged_sources(by_source, source_system=system)
+        }
+        for number, line in lines:
+            found = digested[number]
+            if found and found[0] in known:
+                self.first_lines[found[0]] = number
+                self.writer.add(
+                    Unchanged(
+                        kind=KIND,
+                        source_id=found[0][1],
+                        where=f"line {number}",
+                        old_urls=[],
+                        digest=found[1],
+                    )
+                )
+            else:
+                self.line(number, line, digest=found[1] if found else "")
+
+    def line(self, number, line, *, digest=""):
+        """Parse one line and hand it to the writer (a bad one is reported now)."""
         where = f"line {number}"
-        failed = self.run.failed
-        with self.run.item(KIND, where):
-            outcome = self.writer.write(self.parse(number, line))
-            self.run.note(where, f"{KIND} {outcome}")
-        if self.run.failed > failed:
-            self.images.discard()  # what the failed line stored
-        elif not self.run.strict:  # under --strict, a later failure rolls this line back
-            self.images.keep()
+        try:
+            parsed = self.parse(number, line)
+        except ItemFailed as error:
+            self.run.fail(KIND, where, str(error))
+        except ValidationError as error:
+            self.run.fail(KIND, where, describe_error(error))
+        else:
+            self.writer.add(LineEntry(where=where, line=parsed, digest=digest))
+            return
         self.run.advance()
 
     def parse(self, number, line):
@@ -86,3 +164,53 @@ class LineImporter:
             )
         self.first_lines[identity] = number
         return parsed
+
+    def digest(self, number, line):
+        """((source system, source id), digest) of a line naming its source id, taken
+        without parsing it: its bytes, the picture files it names, the default source
+        system and the reader's code. None when that cannot be told so (the line is read).
+        """
+        if isinstance(line, str):
+            line = line.encode()
+        try:
+            record = json.loads(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+            source = record.get("source")
+            if not isinstance(source, dict):
+                return None
+            source_id = identity_of(source, "id", SOURCE_ID_MAX)
+            system = identity_of(source, "system", SOURCE_SYSTEM_MAX) or self.source_system
+            pictures = self._pictures(record)
+        except (ValueError, RecursionError, AttributeError, TypeError, OSError, LineError):
+            return None  # whatever is wrong, the line is read and reported as before
+        if not source_id or pictures is None:
+            return None
+        digest = hashlib.sha256(f"{reader_version()}|{self.source_system}|".encode())
+        digest.update(line.rstrip(b"\r\n"))
+        digest.update("|".join(sorted(pictures)).encode())
+        return (system, source_id), digest.hexdigest()
+
+    def _pictures(self, record):
+        """The digests of the picture files a decoded line names, or None when one cannot
+        be found or told without parsing the line."""
+        body = record.get("body_html")
+        sources = image_sources(body, every=True) if isinstance(body, str) else []
+        if sources is None:
+            return None
+        sources = [src for src in sources if urlsplit(src).scheme not in {"http", "https"}]
+        featured = record.get("featured_image")
+        if featured:
+            sources.append(featured.get("src"))
+        for author in record.get("authors") or []:
+            if author.get("photo"):
+                sources.append(author["photo"])
+        digests = []
+        for src in sources:
+            try:
+                path = self.images.local_path(src, "a picture")
+            except LineError:
+                return None
+            if path not in self.file_digests:
+                with path.open("rb") as handle:
+                    self.file_digests[path] = hashlib.file_digest(handle, "sha256").hexdigest()
+            digests.append(self.file_digests[path])
+        return digests

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 
 from authors.models import Author
 from importers.interchange.reading import LineError, field_errors
+from newsroom import purging, surrogate
 
 PROFILE = ("name", "role", "bio", "photo")
 # When an author meets several lines in a run, the outcome reported is the strongest.
@@ -38,24 +39,53 @@ def edited_elsewhere(author):
 
 
 class Profiles:
-    """The authors of lines, by slug, for one run, and what happened to each."""
+    """The authors of lines, by slug, for one run, and what happened to each: the writer's
+    `people` (`importers.write.ArticleWriter`), resolving a batch's authors at once."""
 
     def __init__(self, run, images):
         self.run = run
         self.images = images
         self.outcomes = {}  # slug -> outcome, of lines written
-        self.line = {}  # slug -> outcome, of the line being written
+        self.photos = {}  # slug -> the name of the photo stored for them
+        self.line_outcomes = {}  # id of a line's author entry -> its outcome, till counted
 
-    def start_line(self):
-        """Forget what a line that failed did."""
-        self.line = {}
+    @staticmethod
+    def slug_of(entry):
+        return entry["slug"]
 
-    def for_line(self, entries):
-        """Authors for a line's entries in byline order, created or brought up to date."""
-        existing = Author.objects.in_bulk([data["slug"] for data in entries], field_name="slug")
-        return [self._author(data, existing.get(data["slug"])) for data in entries]
+    def saved(self):
+        """The state `restore` returns to (after a batch is rolled back)."""
+        return dict(self.photos)  # authors are counted only once their line is written
+
+    def restore(self, saved):
+        self.photos = saved
+
+    def ensure(self, entries):
+        """Authors for a batch's author entries (of every line, in order), created or brought
+        up to date as the lines, one after the other, would leave them: one query to find
+        them, one to create the new ones, one to update the others."""
+        existing = Author.objects.in_bulk({data["slug"] for data in entries}, field_name="slug")
+        authors, created, updated = {}, {}, {}
+        for data in entries:
+            slug = data["slug"]
+            author = authors.get(slug, existing.get(slug))
+            authors[slug], outcome = self._author(data, author)
+            if outcome == "created":
+                created[slug] = authors[slug]
+            elif outcome == "updated" and slug not in created:
+                updated[slug] = authors[slug]
+            self.line_outcomes[id(data)] = outcome
+        if created:
+            Author.objects.bulk_create(created.values())
+        if updated:
+            Author.objects.bulk_update(updated.values(), [*PROFILE, "import_fingerprint"])
+        # What saving each would have purged (`authors.changes`; bulk writes send no signal):
+        # their pages and every page showing their name.
+        purging.purge(surrogate.keys_for(created.values(), updated.values()))
+        return list(authors.values())
 
     def _author(self, data, author):
+        """(the author, its outcome) for one line's entry; nothing saved."""
         # name/role/bio <- authors[].name/role/bio; an absent role or bio is left as it is
         wanted = {key: data[key] for key in ("name", "role", "bio") if data[key] is not None}
         if data["photo"]:  # photo <- authors[].photo
@@ -63,13 +93,13 @@ class Profiles:
         if author is not None and all(
             str(getattr(author, key) or "") == value for key, value in wanted.items()
         ):
-            self.line[author.slug] = "unchanged"
-            return author
+            return author, "unchanged"
         if author is not None and edited_elsewhere(author):
-            self.line[author.slug] = "kept"
-            return author
+            return author, "kept"
         if data["photo"]:
-            wanted["photo"] = self.images.store(data["photo"], "authors").name
+            wanted["photo"] = self.photos[data["slug"]] = self.images.store(
+                data["photo"], "authors"
+            ).name
         outcome = "created" if author is None else "updated"
         author = author or Author(slug=data["slug"])
         for key, value in wanted.items():
@@ -79,20 +109,21 @@ class Profiles:
         except ValidationError as error:
             raise LineError(f"author {data['slug']!r}: {field_errors(error)}") from None
         author.import_fingerprint = profile_fingerprint(author)
-        author.save()
-        self.line[author.slug] = outcome
-        return author
+        return author, outcome
 
-    def written(self):
-        """The line's authors are in the database: count them, once per author and run."""
-        for slug, outcome in self.line.items():
-            before = self.outcomes.get(slug)
-            if before is None:
-                self.run.count("author", outcome)
-            elif RANK[outcome] > RANK[before]:
-                self.run.count("author", before, -1)
-                self.run.count("author", outcome)
-            else:
-                continue
-            self.outcomes[slug] = outcome
-        self.line = {}
+    def written(self, entries):
+        """A line's author `entries` are in the database: count them, after the line."""
+        for data in entries:
+            self._count(data["slug"], self.line_outcomes.pop(id(data)))
+
+    def _count(self, slug, outcome):
+        """Count an author once per run, by the strongest outcome their lines had."""
+        before = self.outcomes.get(slug)
+        if before is None:
+            self.run.count("author", outcome)
+        elif RANK[outcome] > RANK[before]:
+            self.run.count("author", before, -1)
+            self.run.count("author", outcome)
+        else:
+            return
+        self.outcomes[slug] = outcome

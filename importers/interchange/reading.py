@@ -116,6 +116,7 @@ class ParsedLine:
     slug_given: bool  # False when derived from the headline: an existing article keeps its own
     standfirst: str
     body_html: str
+    body_sanitised: str  # as the line gives it; the body when it names no picture file
     body_images: dict  # src in the line -> checked image
     section: str
     topics: list
@@ -158,8 +159,8 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
 
     source = record.get("source") or {}
     source = _object(source, "`source`")
-    source_system = _identity(source, "system", SOURCE_SYSTEM_MAX) or default_system
-    source_id = _identity(source, "id", SOURCE_ID_MAX) or slug
+    source_system = identity_of(source, "system", SOURCE_SYSTEM_MAX) or default_system
+    source_id = identity_of(source, "id", SOURCE_ID_MAX) or slug
 
     topics, seen = [], set()
     for position, name in enumerate(_list(record, "topics"), start=1):
@@ -234,7 +235,7 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
                 body_errors.append(str(error))
         return src
 
-    sanitise_body(record["body_html"], rewrite_src=check_body_image)
+    body_sanitised = sanitise_body(record["body_html"], rewrite_src=check_body_image)
     if body_errors:
         raise LineError(body_errors[0])
 
@@ -258,6 +259,7 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
         slug_given=slug_given,
         standfirst=_text(record, "standfirst", multiline=True),
         body_html=record["body_html"],
+        body_sanitised=body_sanitised,
         body_images=body_images,
         section=section,
         topics=topics,
@@ -271,7 +273,7 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
     )
 
 
-def _identity(source, key, max_length):
+def identity_of(source, key, max_length):
     """`source.system` or `source.id`: a string or a whole number, reported when too long."""
     value = source.get(key)
     if value is None or value == "":

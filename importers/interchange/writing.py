@@ -1,61 +1,59 @@
-"""Writing one parsed line: the article, its authors, topics, related links and images.
+"""Writing parsed lines in batches, through the importers' one writer (`importers.write`).
 
-`LineWriter.write` runs inside the run's item transaction (`ImportRun.item`), so a line
-failing at any point leaves nothing of it in the database; an unchanged line (same
-fingerprint) is left alone. What the engine shares with the other importers is used as they
-use it: the revision rule (`importers.history`), the redirect map (`ImportRun.redirect`) and
-the tally.
+`LineWriter` is the `ArticleWriter` every importer writes with, told what a JSON Lines
+article brings that a WordPress post does not: its pictures are files stored here (not
+library pictures), its authors' profiles are kept up to date (`Profiles`), it has related
+links, and an update without a date clears the article's. Everything else is the shared
+writer's, batch by batch: sections, topics and bylines resolved once per batch, new rows sent
+by COPY on PostgreSQL, one revision of the overwritten articles (`importers.history`), the
+batch's edge purge, digests so that a re-run need not read an unchanged line again
+(`importers.digests`), and a failed batch replayed line by line, so a bad line costs only
+itself. Each line's outcome and failure are reported in the line's own words, as before.
 """
 
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 
 from articles.body import sanitise_body, set_image_attributes
-from articles.models import Article, ArticleAuthor, RelatedLink, Topic, TopicItem
-from articles.redirects import published_url
-from articles.text import name_key
-from articles.workflow import Publication
-from importers.history import keep_overwritten_history
+from articles.featured import no_picture_fields, picture_fields
+from articles.models import Article, RelatedLink
+from importers import digests
+from importers.copying import inserting_rows
 from importers.interchange.profiles import Profiles
-from importers.interchange.reading import LineError, field_errors
+from importers.interchange.reading import LineError, ParsedLine, field_errors
+from importers.names import Topics
+from importers.prepare import Prepared
+from importers.write import ArticleWriter
 from library.images import BODY_IMAGE_SIZES, srcset
 
-# Writing ---------------------------------------------------------------------------------
+KIND = "article"  # what the run counts a line as
 
 
-def _section(name):
-    """The section called `name` (see `name_key`). A section an import creates, or a topic it
-    makes a section, stays out of the menu until an editor places it there."""
-    topic = Topic.objects.by_key([name]).get(name_key(name))
-    if topic is None:
-        topic = Topic.objects.create(name=name, in_navigation=True, in_menu=False)
-    elif not topic.in_navigation:
-        topic.in_navigation, topic.in_menu = True, False
-        topic.save(update_fields=["in_navigation", "in_menu"])
-    return topic
+@dataclass
+class LineEntry:
+    """A parsed line as the writer sees an entry of any reader."""
 
+    where: str  # "line 12"
+    line: ParsedLine
+    digest: str = ""  # of the line's bytes and pictures (`LineImporter.digest`), if taken
+    kind: str = KIND
+    old_urls: list = field(default_factory=list)  # a line names none
+    files: set = field(default_factory=set)  # the stored pictures it shows (once prepared)
 
-def _topics(names):
-    """Topics for `names` in the same order (see `name_key`), the missing ones created."""
-    return Topic.objects.for_names(names)
+    @property
+    def slug(self):
+        """The slug the line gives; "" when derived from the headline, so that an existing
+        article keeps its own."""
+        return self.line.slug if self.line.slug_given else ""
 
-
-def _free_slug(slug, article_pk):
-    taken = set(
-        Article.objects.filter(slug__startswith=slug)
-        .exclude(pk=article_pk)
-        .values_list("slug", flat=True)
-    )
-    candidate, number = slug, 2
-    while candidate in taken:
-        suffix = f"-{number}"
-        candidate, number = f"{slug[: 255 - len(suffix)]}{suffix}", number + 1
-    return candidate
+    @property
+    def authors(self):
+        return self.line.authors
 
 
 def _slug_for_path(path):
@@ -72,54 +70,80 @@ def _slug_for_path(path):
 
 
 def _articles_for_paths(paths):
-    """Map each path that names an existing article to it, in one query."""
+    """Map each path that names an existing article to it, in one query (none for no path)."""
     slugs = {path: _slug_for_path(path) for path in paths}
     found = Article.objects.in_bulk([slug for slug in slugs.values() if slug], field_name="slug")
     return {path: found[slug] for path, slug in slugs.items() if slug in found}
 
 
-class LineWriter:
-    """Writes parsed lines for one run: articles, and their authors through `Profiles`.
+class LineWriter(ArticleWriter):
+    """Writes `LineEntry`s for one run, a batch at a time, keyed by their source identity.
 
+    A batch holds one source system (`add` writes the batch when the system changes).
     `label` names the file in revision comments ("Imported from articles.jsonl.").
     """
 
-    def __init__(self, run, images, *, label):
-        self.run = run
-        self.images = images
-        self.label = label
-        self.profiles = Profiles(run, images)
+    keep_published_at = False  # the line's dates are the article's, a missing one too
+    map_moves = True  # an article whose address changed is in the redirect map
 
-    def write(self, line):
-        """Create or update the article for a parsed line; returns "created", "updated" or
-        "unchanged". Call it inside the run's item transaction."""
-        self.profiles.start_line()
-        try:
-            # A savepoint of its own, so that what the database refused is rolled back here and
-            # reported in the line's own words.
-            with transaction.atomic():
-                outcome = self._write(line)
-        except DatabaseError as error:
-            raise LineError(f"the database refused it ({error}).".replace("\n", " ")) from None
-        self.run.count("article", outcome)
-        self.profiles.written()
-        return outcome
-
-    def _write(self, line):
-        images = self.images
-        article = (
-            # Lock the article row only; its section is read for the old address.
-            Article.objects.select_for_update(of=("self",))
-            .select_related("section")
-            .filter(source_system=line.source_system, source_id=line.source_id)
-            .first()
+    def __init__(self, run, images, *, label, source_system):
+        super().__init__(
+            run,
+            source_system=source_system,
+            source_label=label,
+            section="",
+            default_section="",
+            redirects=False,
         )
-        if article is not None and article.source_fingerprint == line.fingerprint:
-            return "unchanged"
-        outcome = "created" if article is None else "updated"
-        article = article or Article(source_system=line.source_system, source_id=line.source_id)
-        publication = Publication.of(article)  # its status and the address readers know
+        self.images = images
+        self.people = Profiles(run, images)
+        self.topics = Topics(run, counted=False)  # the report has no line for topics
+        # A line's digest holds its bytes, its pictures and the default source system.
+        self.context = digests.context_of(section="", default_section="", pictures={})
 
+    def add(self, entry):
+        system = getattr(getattr(entry, "line", None), "source_system", None)
+        if system is not None and system != self.source_system:
+            if self.pending:
+                self.flush()
+            self.source_system = system
+        super().add(entry)
+
+    def flush(self):
+        written = super().flush()
+        if not self.run.strict:  # under --strict, a later failure rolls everything back
+            used = set()
+            for item in written:
+                used |= item.entry.files
+                used |= {self.people.photos.get(a["slug"]) for a in item.entry.authors}
+            self.images.settle(used)  # a failed line's pictures go
+        return written
+
+    # Preparing: a parsed line into article fields --------------------------------------
+
+    def identify(self, entry):
+        return Prepared(
+            entry=entry,
+            source_id=entry.line.source_id,
+            fields={},
+            section="",
+            topics=[],
+            fingerprint=entry.line.fingerprint,
+            old_paths=[],
+        )
+
+    def skip_unchanged(self, items):
+        changed = super().skip_unchanged(items)
+        if self.run.verbosity > 1:
+            left = {id(item) for item in changed}
+            for item in items:
+                if id(item) not in left:
+                    self.run.note(getattr(item, "entry", item).where, f"{KIND} unchanged")
+        return changed
+
+    def prepare(self, item):
+        """Store the line's pictures and turn it into article fields."""
+        entry, line, images = item.entry, item.entry.line, self.images
         stored_body = {
             src: images.store(checked, "articles/body") for src, checked in line.body_images.items()
         }
@@ -144,84 +168,77 @@ class LineWriter:
                 "sizes": BODY_IMAGE_SIZES if widths else None,
             }
 
-        # Each model field <- the interchange key named beside it.
-        article.headline = line.headline  # headline
-        if line.slug_given or not article.slug:  # slug, else derived once from the headline
-            article.slug = _free_slug(line.slug, article.pk)
-        article.standfirst = line.standfirst  # standfirst
-        article.body = set_image_attributes(  # body_html
-            sanitise_body(line.body_html, rewrite_src=to_media_url), describe
-        )
-        article.section = _section(line.section) if line.section else None  # section
-        article.status = line.status  # status
-        article.published_at = line.published_at  # published_at
-        article.updated_at = line.updated_at  # updated_at
+        body = line.body_sanitised  # (sanitised again only to point at pictures stored here)
+        if stored_body:
+            body = sanitise_body(line.body_html, rewrite_src=to_media_url)
+            body = set_image_attributes(body, describe)
+        entry.files = {stored.name for stored in stored_body.values()}
+        featured = no_picture_fields()
         if line.featured_image:  # featured_image.src/alt/caption/credit
             stored = images.store(line.featured_image["checked"], "articles/featured")
-            article.featured_image.name = stored.name
-            article.featured_image_width, article.featured_image_height = (
-                stored.width,
-                stored.height,
+            entry.files.add(stored.name)
+            featured = picture_fields(
+                pk=None,
+                name=stored.name,
+                width=stored.width,
+                height=stored.height,
+                renditions=images.renditions_of(stored),
+                alt=line.featured_image["alt"],
+                caption=line.featured_image["caption"],
+                credit=line.featured_image["credit"],
             )
-            article.featured_image_renditions = images.renditions_of(stored)
-            article.featured_image_alt = line.featured_image["alt"]
-            article.featured_image_caption = line.featured_image["caption"]
-            article.featured_image_credit = line.featured_image["credit"]
-        else:
-            article.featured_image = ""
-            article.featured_image_width = article.featured_image_height = None
-            article.featured_image_renditions = []
-            article.featured_image_alt = article.featured_image_caption = ""
-            article.featured_image_credit = ""
-        article.source_fingerprint = line.fingerprint
+        # Each model field <- the interchange key named beside it.
+        item.fields = {
+            "headline": line.headline,  # headline
+            "slug": line.slug,  # slug, else derived from the headline (kept by an update)
+            "standfirst": line.standfirst,  # standfirst
+            "body": body,  # body_html
+            "status": line.status,  # status
+            "published_at": line.published_at,  # published_at
+            "updated_at": line.updated_at,  # updated_at
+            **featured,
+        }
+        item.section, item.topics = line.section, line.topics  # section, topics
+        return item
+
+    # Writing: what the shared writer does otherwise for lines ---------------------------
+
+    def _finish(self, article):
         try:
-            # The section is chosen above (a new one joins the navigation), so its form-only
-            # choice limit does not apply.
-            article.full_clean(
-                exclude=["featured_image", "section", "brand"],  # the default brand
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            super()._finish(article)
         except ValidationError as error:
             raise LineError(field_errors(error)) from None
-        if outcome == "updated":  # an editor's change form opened before this import is stale
-            article.version += 1
-        article.save()
-        publication.finish(article)  # share links of a takedown, an old address's redirect
-        new_url = published_url(article)
-        if publication.url and new_url and publication.url != new_url:  # a --redirect-map line
-            self.run.redirect(
-                f"{settings.SITE_URL}{publication.url}", f"{settings.SITE_URL}{new_url}"
-            )
 
-        # topics, in the line's order
-        TopicItem.objects.filter(content_object=article).delete()
-        TopicItem.objects.bulk_create(
-            TopicItem(content_object=article, tag=topic, position=position)
-            for position, topic in enumerate(_topics(line.topics))
-        )
-        # authors, in byline order
-        ArticleAuthor.objects.filter(article=article).delete()
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author=author, position=position)
-            for position, author in enumerate(self.profiles.for_line(line.authors))
-        )
-        # related_links, in order; paths to articles here link the article itself
-        RelatedLink.objects.filter(article=article).delete()
-        targets = _articles_for_paths([link["url"] for link in line.related_links])
-        RelatedLink.objects.bulk_create(
-            RelatedLink(
-                article=article,
-                position=position,
-                title=link["title"],
-                url=link["url"],
-                target=targets.get(link["url"]),
-            )
-            for position, link in enumerate(line.related_links)
-        )
-        if not self.run.dry_run:  # rolled back anyway: spare the work
-            keep_overwritten_history([article], comment=f"Imported from {self.label}.")
-        return outcome
+    def counted(self, item, outcome):
+        super().counted(item, outcome)
+        self.people.written(item.entry.authors)  # after the article, as a line reports them
+        self.run.note(item.entry.where, f"{KIND} {outcome}")
+
+    @staticmethod
+    def describe(error):
+        if isinstance(error, DatabaseError):
+            return f"the database refused it ({error}).".replace("\n", " ")
+        if isinstance(error, ValidationError):
+            return field_errors(error)
+        return str(error)
+
+    def relate(self, items, articles, *, replaced):
+        """related_links, in order; paths to articles here link the article itself."""
+        if replaced:
+            RelatedLink.objects.filter(article_id__in=replaced).delete()
+        links = [
+            (article, position, link)
+            for item, article in zip(items, articles, strict=True)
+            for position, link in enumerate(item.entry.line.related_links)
+        ]
+        if not links:
+            return
+        targets = _articles_for_paths({link["url"] for _, _, link in links})
+        fields = ("article_id", "position", "title", "target_id", "url")
+        with inserting_rows(RelatedLink, fields) as add:
+            for article, position, link in links:
+                target = targets.get(link["url"])
+                add((article.pk, position, link["title"], target and target.pk, link["url"]))
 
 
 def link_pending_related():

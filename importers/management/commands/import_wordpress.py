@@ -7,7 +7,8 @@ from importers.command import ImportCommand
 from importers.media import MediaImporter
 from importers.pages import PageWriter
 from importers.records import Media, Person, Skipped, Term
-from importers.wordpress import open_wxr, write_content
+from importers.wordpress import open_wxr
+from importers.wp_dispatch import write_content
 from importers.write import ArticleWriter
 
 
