@@ -129,6 +129,11 @@ def fill(url, size, log):
         return topic
 
     section_rows = Topic.objects.bulk_create(topic(fields) for fields in sections)
+    # The sections are the default brand's menu, as the demo's and an upgraded site's are.
+    Topic.menu_brands.through.objects.bulk_create(
+        Topic.menu_brands.through(topic=row, site_id=scale_data.DEFAULT_BRAND)
+        for row in section_rows
+    )
     topic_rows = Topic.objects.bulk_create(topic(fields) for fields in topics)
     author_rows = Author.objects.bulk_create(Author(**fields) for fields in authors)
     ids = {

@@ -30,7 +30,7 @@ import psycopg
 
 SEED = 15
 # Bumped when what is generated changes: a kept database from another version is rebuilt.
-VERSION = 2
+VERSION = 3
 SECTIONS = [
     ("News", 33),
     ("Film and TV", 12),
@@ -272,6 +272,9 @@ def body_pool(render):
     return pool
 
 
+# Every article is the default brand's (Site 1): one brand, as the bench measured before brands.
+DEFAULT_BRAND = 1
+
 ARTICLE_COLUMNS = (
     "id",
     "headline",
@@ -295,6 +298,7 @@ ARTICLE_COLUMNS = (
     "source_id",
     "source_fingerprint",
     "version",
+    "brand_id",
 )
 
 
@@ -374,6 +378,7 @@ class Chunk:
                             str(pk),
                             "",
                             1,
+                            DEFAULT_BRAND,
                         )
                     )
                     for position, topic in enumerate(
