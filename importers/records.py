@@ -6,8 +6,11 @@ converted (WordPress paragraphs and shortcodes into HTML), but HTML is not yet s
 the writer sanitises every body on its way in.
 """
 
+import hashlib
+import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 
 class SourceRefused(Exception):
@@ -102,3 +105,12 @@ class Skipped:
     where: str
     reason: str
     count: int = 1
+
+
+def code_digest(modules):
+    """A digest of the source of `modules` (dotted names): a reader puts it in every item's
+    digest (`importers.digests`), so that a change to its code reads every item again."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
+    return digest.hexdigest()

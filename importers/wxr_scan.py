@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from importers.records import code_digest
+
 CLOSING = b"\n</channel>\n</rss>\n"
 # The fields of an item the scan keeps, by the reader's names ("wp:post_id"), and with
 # `names` the author's too (`wp_fields._byline` reads them).
@@ -157,12 +159,7 @@ def ascii_compatible(head):
 @cache
 def reader_version():
     """A digest of the reader's code (READER_MODULES): part of every item's digest."""
-    import importlib
-
-    digest = hashlib.sha256()
-    for module in READER_MODULES:
-        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
-    return digest.hexdigest()
+    return code_digest(READER_MODULES)
 
 
 def item_digest(data, number, timezone):

@@ -124,15 +124,7 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["in_navigation", "in_menu", "menu_brands"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = [
-        "name",
-        "slug",
-        "description",
-        "in_navigation",
-        "in_menu",
-        "menu_brands",
-        "navigation_order",
-    ]
+    # The change form shows TopicForm's fields, in its order.
     actions = ["merge_into"]
 
     def get_queryset(self, request):

@@ -17,7 +17,6 @@ import hashlib
 import json
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -34,7 +33,7 @@ from importers.interchange.reading import (
 )
 from importers.interchange.writing import KIND, LineEntry, LineWriter, link_pending_related
 from importers.prepare import BATCH_SIZE, image_sources
-from importers.records import Unchanged
+from importers.records import Unchanged, code_digest
 from importers.run import ItemFailed, StrictStop, describe_error
 
 # The code a line's digest depends on: a change to how lines are read reads them all again.
@@ -62,12 +61,7 @@ def decode(line, number):
 @cache
 def reader_version():
     """A digest of the line reader's code (READER_MODULES): part of every line's digest."""
-    import importlib
-
-    digest = hashlib.sha256()
-    for module in READER_MODULES:
-        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
-    return digest.hexdigest()
+    return code_digest(READER_MODULES)
 
 
 class LineImporter:
