@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import redis
 from bs4 import BeautifulSoup
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -31,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from library.images import rendition_name
 from library.models import Image
+from newsroom.fragments import CHROME_KEY
 from tests.conftest import parse, text_of
 from tests.factories import (
     ArticleFactory,
@@ -205,7 +207,8 @@ def test_with_redis_running_pages_come_from_the_cache(reader, cache_at):
         page = parse(reader.get("/"))
     assert text_of(page.select_one(".card__headline")) == "Harbour reopens"
     assert len(second) < len(first)  # the header and footer came from Redis
-    assert redis.Redis.from_url(REDIS_URL).exists(f"{prefix}:1:newsroom:site-chrome:v2")
+    chrome = f"{prefix}:1:{CHROME_KEY}:{django_settings.DEFAULT_SITE_ID}"  # the default brand's
+    assert redis.Redis.from_url(REDIS_URL).exists(chrome)
 
 
 @pytest.mark.django_db
