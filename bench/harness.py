@@ -7,7 +7,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The code measured: this checkout, or another revision's tree that a bench's --baseline made
+# (the bench's own script and harness stay this checkout's, so both sides are measured alike).
+ROOT = Path(os.environ.get("NEWSROOM_BENCH_CODE") or Path(__file__).resolve().parent.parent)
 
 
 @contextlib.contextmanager
