@@ -11,9 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from articles.models import Article
+from importers.brands import is_default
 from importers.copying import inserting_rows
 from importers.prepare import SLUG_MAX
 from importers.slugs import old_path
+from newsroom.chrome import brand_address
 
 # Stands for the slug in an article's reversed path (a slug it cannot be: slugs are lower case).
 SLUG_MARK = "SLUG"
@@ -22,9 +24,9 @@ SLUG_MARK = "SLUG"
 class Addresses:
     """Where a run's articles live, and what leads to them from their old addresses.
 
-    `site` is the Site whose redirects the old permalinks become; `make_redirects` says
-    whether they become redirects at all (a WordPress site moving here) or only go into the
-    run's redirect map (a partner's feed).
+    `site` is the brand (Site) whose redirects the old permalinks become, and whose address
+    the redirect map names; `make_redirects` says whether they become redirects at all (a
+    WordPress site moving here) or only go into the run's redirect map (a partner's feed).
     """
 
     def __init__(self, run, *, site, make_redirects):
@@ -32,6 +34,15 @@ class Addresses:
         self.site = site
         self.make_redirects = make_redirects
         self.paths = {}  # section slug -> an article's path in it, the slug left to fill in
+        self.base = self.address_of(site)
+
+    @staticmethod
+    def address_of(site):
+        """Where brand `site`'s paths are, for the redirect map: SITE_URL for the default
+        brand (as before brands), else the brand's own host (`newsroom.chrome`)."""
+        if is_default(site):
+            return settings.SITE_URL
+        return brand_address(site).rstrip("/")
 
     def free_slugs(self, articles):
         """Give each article a slug no other article has: `-2`, `-3` … appended if taken.
@@ -104,7 +115,7 @@ class Addresses:
         new_url = f"{before}{slug}{after}"
         for url in old_urls:
             if old_path(url):
-                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
+                self.run.redirect(url, f"{self.base}{new_url}")
 
     def map_redirects(self, item, article):
         """Note the entry's old addresses for the redirect map; returns the new path."""
@@ -113,10 +124,13 @@ class Addresses:
         new_url = article.get_absolute_url()
         for url in item.entry.old_urls:
             if old_path(url):
-                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
+                self.run.redirect(url, f"{self.base}{new_url}")
         return new_url
 
-    def map_move(self, old, new):
-        """An updated article's old address, for the redirect map, when it has moved."""
+    def map_move(self, old, new, *, was, now):
+        """An updated article's old address (on brand `was`), for the redirect map, when it
+        has moved (to `new` on brand `now`)."""
+        old = f"{self.address_of(was)}{old}" if old else ""
+        new = f"{self.address_of(now)}{new}" if new else ""
         if old and new and old != new:
-            self.run.redirect(f"{settings.SITE_URL}{old}", f"{settings.SITE_URL}{new}")
+            self.run.redirect(old, new)

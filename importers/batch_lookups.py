@@ -8,12 +8,14 @@ context (`importers.digests`), need not even be read again.
 
 from articles.models import Article
 from importers import digests
+from importers.brands import is_default
 from importers.slugs import source_key
 
 
 class BatchLookups:
-    """Expects the writer's `source_system`, `section`, `default_section`, `media`, `context`
-    (None until first needed) and `known` (filled here for the unchanged items)."""
+    """Expects the writer's `source_system`, `section`, `default_section`, `media`, `site` (the
+    run's brand), `context` (None until first needed) and `known` (filled here for the
+    unchanged items)."""
 
     def known_unchanged(self, pairs):
         """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
@@ -45,6 +47,7 @@ class BatchLookups:
                 section=self.section,
                 default_section=self.default_section,
                 pictures=self.media.known_fingerprints() if self.media is not None else {},
+                brand=None if is_default(self.site) else self.site.pk,
             )
         return digests.in_context(digest, self.context)
 
@@ -56,6 +59,6 @@ class BatchLookups:
                 source_system=self.source_system,
                 source_id__in=[item.source_id for item in items],
             )
-            .select_related("section")
+            .select_related("section", "brand")
             .defer("search_vector", "body")
         }

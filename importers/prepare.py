@@ -20,6 +20,7 @@ from articles.models import Article
 from articles.text import clean_text, name_key
 from authors.models import Author
 from importers import digests
+from importers.brands import with_brand
 from importers.names import topic_name
 from importers.records import Unchanged
 from importers.run import ItemFailed
@@ -79,7 +80,7 @@ class Prepared:
 class PreparingEntries:
     """The preparing half of `ArticleWriter`: pure checks and conversions, one query at most.
 
-    Expects the writer's `run`, `media`, `section`, `default_section` and `source_system`,
+    Expects the writer's `run`, `media`, `section`, `default_section`, `source_system`, `site`,
     its `addresses` (`importers.addresses`) for the redirect map of an unchanged item, and
     its `known` and `in_context` for items found unchanged by their digest
     (`importers.digests`).
@@ -106,6 +107,7 @@ class PreparingEntries:
                 sort_keys=True,
             ).encode()
         ).hexdigest()
+        fingerprint = with_brand(fingerprint, self.site)  # another brand: written again
         old_paths = [path for path in map(old_path, entry.old_urls) if path]
         return Prepared(
             entry=entry,

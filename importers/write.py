@@ -50,7 +50,9 @@ class ArticleWriter(BatchLookups, PreparingEntries):
     `section` forces every article's section (the source's own first category then joins
     its topics); `default_section` is used when an entry names none. `redirects` says whether
     the entries' old addresses become redirects on this site (a WordPress site moving here) or
-    only go into the redirect map (a partner's feed).
+    only go into the redirect map (a partner's feed). `brand` is the brand (Site) the articles
+    belong to and the old addresses redirect on (the brand in hand if None: the default brand
+    outside a request); an entry naming its own (`entry.brand`, a JSON Lines line's) goes there.
     """
 
     # What readers differ in (the JSON Lines writer, `importers.interchange.writing`, sets
@@ -61,7 +63,7 @@ class ArticleWriter(BatchLookups, PreparingEntries):
 
     def __init__(
         self, run, *, source_system, source_label, media=None, section="",
-        default_section="News", redirects=True,
+        default_section="News", redirects=True, brand=None,
     ):
         self.run = run
         self.source_system = source_system
@@ -72,7 +74,7 @@ class ArticleWriter(BatchLookups, PreparingEntries):
         self.people = People(run)
         self.topics = Topics(run)
         self.pending = []
-        self.site = current_site()
+        self.site = brand or current_site()
         # Free slugs, old permalinks' redirects and the redirect map (`importers.addresses`).
         self.addresses = Addresses(run, site=self.site, make_redirects=redirects)
         self.context = None  # what besides its bytes an item's digest holds (`digests`)
@@ -181,7 +183,7 @@ class ArticleWriter(BatchLookups, PreparingEntries):
         now = timezone.now()
         # How readers saw the batch's articles, for what the batch purges (articles.changes).
         was = listings([article.pk for article in existing.values()])
-        new, updated, outcomes, publications = [], [], [], {}
+        new, updated, outcomes, publications, was_brands = [], [], [], {}, {}
         for item in items:
             article = existing.get(item.source_id)
             if article is None:
@@ -190,6 +192,7 @@ class ArticleWriter(BatchLookups, PreparingEntries):
                 outcomes.append("created")
             else:
                 publications[article.pk] = Publication.of(article)  # as it was stored
+                was_brands[article.pk] = article.brand  # selected with it (`_existing`)
                 updated.append(article)
                 outcomes.append("updated")
                 article.version += 1
@@ -199,6 +202,9 @@ class ArticleWriter(BatchLookups, PreparingEntries):
                     item.fields["published_at"] = article.published_at
             for field, value in item.fields.items():
                 setattr(article, field, value)
+            # The entry's own brand, else the run's; a new brand moves the article, with a
+            # redirect from its old address (`Publication.finish`, below).
+            article.brand = getattr(item.entry, "brand", None) or self.site
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
             article.section = topics[self.topics.key(item.section)] if item.section else None
@@ -218,12 +224,16 @@ class ArticleWriter(BatchLookups, PreparingEntries):
             Article.objects.bulk_update(
                 updated,
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
-                 "source_fingerprint", "modified", "version", "body_rendered", "body_rendered_key"],
+                 "brand", "source_fingerprint", "modified", "version", "body_rendered",
+                 "body_rendered_key"],
             )
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)
             if self.map_moves:
-                self.addresses.map_move(publications[article.pk].url, published_url(article))
+                self.addresses.map_move(
+                    publications[article.pk].url, published_url(article),
+                    was=was_brands[article.pk], now=article.brand,
+                )
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics, replaced=[article.pk for article in updated])
         self.addresses.redirects(items, articles)
@@ -243,7 +253,8 @@ class ArticleWriter(BatchLookups, PreparingEntries):
     def _finish(self, article):
         article.refresh_rendered_body()  # what save() does; bulk writes bypass it
         article.full_clean(
-            # The brand is the default brand (imports name none yet): no query to check it.
+            # The brand is one of the install's, found so (`importers.brands`): no query to
+            # check it again.
             exclude=["section", "featured_image", "featured_library_image", "slug", "brand"],
             validate_unique=False,
             validate_constraints=False,
