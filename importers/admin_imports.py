@@ -33,7 +33,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ["source_name"]
     date_hierarchy = "created_at"
     fieldsets = [
-        (None, {"fields": ["upload", "feed_url", "section"]}),
+        (None, {"fields": ["upload", "feed_url", "brand", "section"]}),
         ("Options", {"fields": ["fetch_media", "dry_run", "strict", "detailed"]}),
     ]
 
@@ -68,6 +68,11 @@ class ImportJobAdmin(admin.ModelAdmin):
         return f"{done:,} of {total:,}" if total is not None else "—"
 
     # Starting one --------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The form, knowing its user (whose brands it offers: `ImportJobForm.brand_choices`)."""
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def add_view(self, request, form_url="", extra_context=None):
         extra = {
@@ -139,7 +144,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     def _job(self, request, job_id):
         if not may_import(request.user):
             raise PermissionDenied
-        job = ImportJob.objects.select_related("started_by", "cancelled_by").filter(
+        job = ImportJob.objects.select_related("started_by", "cancelled_by", "brand").filter(
             pk=job_id
         ).first()
         if job is None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from importers.brands import UnknownBrand, brand_for_host
 from importers.records import SourceRefused
 from importers.run import ImportRun, StrictStop
 
@@ -14,8 +15,15 @@ class ImportCommand(BaseCommand):
 
     Subclasses implement `load(source, options)`, which checks the source (raising
     `SourceRefused` before anything is written) and returns `(label, write)`, where
-    `write(run)` writes the records.
+    `write(run)` writes the records. `options["brand"]` is then the brand (Site) `--brand`
+    names, or None for the default brand.
     """
+
+    # What `--brand HOST` means for this command's items.
+    brand_help = (
+        "The brand the imported articles belong to, named by its primary host name (its "
+        "domain under Sites in the admin, exactly as stored; default: the default brand)."
+    )
 
     # What `--source NAME` means for this command's files.
     source_help = "The source system name that keys imported items (default: from the file)."
@@ -42,11 +50,17 @@ class ImportCommand(BaseCommand):
             metavar="NAME",
             help=self.source_help,
         )
+        parser.add_argument("--brand", metavar="HOST", help=self.brand_help)
 
     def load(self, source, options):
         raise NotImplementedError
 
     def handle(self, *args, source, **options):
+        if options.get("brand"):
+            try:  # before the source is read or anything written
+                options["brand"] = brand_for_host(options["brand"])
+            except UnknownBrand as error:
+                raise CommandError(f"--brand: {error} Nothing was imported.") from None
         try:
             label, write = self.load(source, options)
         except SourceRefused as error:

@@ -53,10 +53,15 @@ def in_context(digest, context):
     return hashlib.sha256(f"{digest}|{context}".encode()).hexdigest()
 
 
-def context_of(*, section, default_section, pictures):
-    """What besides its bytes decides what an item becomes: the section options and the
-    source's pictures (`MediaImporter.known_fingerprints`), whose change reads every item."""
-    state = json.dumps([section, default_section, sorted(pictures.items())])
+def context_of(*, section, default_section, pictures, brand=None):
+    """What besides its bytes decides what an item becomes: the section options, the
+    source's pictures (`MediaImporter.known_fingerprints`), whose change reads every item,
+    and the brand (its pk; None for the default brand, which adds nothing, so digests taken
+    before brands still hold)."""
+    context = [section, default_section, sorted(pictures.items())]
+    if brand is not None:
+        context.append(["brand", brand])
+    state = json.dumps(context)
     return hashlib.sha256(state.encode()).hexdigest()
 
 

@@ -38,7 +38,9 @@ def fetch_feed(url, *, etag="", last_modified=""):
     )
 
 
-def load_feed(data, *, source, section=DEFAULT_SECTION, fetch_media=False, source_system=""):
+def load_feed(
+    data, *, source, section=DEFAULT_SECTION, fetch_media=False, source_system="", brand=None
+):
     """Read a feed's bytes and return `(label, write)` for an `ImportRun`, as
     `ImportCommand.load` does; raises `SourceRefused` (hostile, not well-formed, not a feed)
     before anything is written.
@@ -46,7 +48,8 @@ def load_feed(data, *, source, section=DEFAULT_SECTION, fetch_media=False, sourc
     `source` is the file or address the bytes came from: relative links resolve against it,
     and its host (or the feed's own home page link) names the source system when
     `source_system` is empty, so the same feed imported by the command or a subscription
-    updates the same articles.
+    updates the same articles. `brand` is the brand (Site) of the articles (None: the
+    default brand).
     """
     feed = read_feed(data, url=source)
     host = urlsplit(feed.link or source).hostname or Path(source).name
@@ -64,6 +67,7 @@ def load_feed(data, *, source, section=DEFAULT_SECTION, fetch_media=False, sourc
             # A feed's links are the publisher's own addresses, not this site's old ones:
             # they go into --redirect-map only.
             redirects=False,
+            brand=brand,
         )
         for skipped in feed.skipped:
             run.skip(skipped.kind, skipped.where, skipped.reason, skipped.count)

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
@@ -51,6 +53,12 @@ def _local(upload, name):
         yield local
 
 
+def _brand_label(site):
+    """"Newsroom Sport (sport.example.org)": a brand by its name and its host."""
+    settings_row = getattr(site, "brand_settings", None)
+    return f"{settings_row.brand_name} ({site.domain})" if settings_row else site.domain
+
+
 class ImportJobForm(forms.ModelForm):
     upload = forms.FileField(
         required=False,
@@ -69,7 +77,10 @@ class ImportJobForm(forms.ModelForm):
 
     class Meta:
         model = ImportJob
-        fields = ["upload", "feed_url", "section", "fetch_media", "dry_run", "strict", "detailed"]
+        fields = [
+            "upload", "feed_url", "brand", "section", "fetch_media", "dry_run", "strict",
+            "detailed",
+        ]
         labels = {
             "fetch_media": "Download pictures",
             "dry_run": "Dry run",
@@ -77,6 +88,8 @@ class ImportJobForm(forms.ModelForm):
             "detailed": "Detailed report",
         }
         help_texts = {
+            "brand": "The brand the imported articles belong to. A JSON Lines line that names "
+            "its own brand (its “brand” key) goes to that brand instead.",
             "section": "Put every article in this section. WordPress: each post's first "
             "category then becomes one of its topics. Feeds: “News” when empty.",
             "fetch_media": "Download the pictures the export or feed points to, from public "
@@ -88,6 +101,32 @@ class ImportJobForm(forms.ModelForm):
             "detailed": "Also list every skipped item and what each item lost on the way in "
             "(a removed shortcode, an untitled post).",
         }
+
+    # The user the form is for (the admin sets it: `ImportJobAdmin.get_form`).
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        brand = self.fields["brand"]
+        brand.queryset = self.brand_choices(self.user)
+        brand.required = True
+        brand.empty_label = None
+        brand.initial = settings.DEFAULT_SITE_ID
+        brand.label_from_instance = _brand_label
+
+    @staticmethod
+    def brand_choices(user):
+        """The brands `user` may import to: the one place the form's choices come from.
+
+        Every brand for now: the brands with settings (those the network shows), and the
+        default brand, which may have none yet."""
+        return (
+            Site.objects.filter(
+                Q(brand_settings__isnull=False) | Q(pk=settings.DEFAULT_SITE_ID)
+            )
+            .select_related("brand_settings")
+            .order_by("domain")
+        )
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")

@@ -52,6 +52,16 @@ class ImportJob(models.Model):
         max_length=50, blank=True, help_text="The source system its items are keyed by."
     )
     section = models.CharField(max_length=100, blank=True)
+    # A brand deleted later (refused while it has articles) leaves its jobs, brandless: a
+    # brandless job imports to the default brand, as every job before brands did.
+    brand = models.ForeignKey(
+        "sites.Site",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The brand the imported articles belong to (empty: the default brand).",
+    )
     dry_run = models.BooleanField(default=False)
     strict = models.BooleanField(default=False)
     fetch_media = models.BooleanField(default=False)

@@ -50,8 +50,9 @@ def wordpress_writers(run, job):
         source_label=f"WordPress export {job.source_name}",
         media=media,
         section=job.section,
+        brand=job.brand,
     )
-    return media, articles, PageWriter(run)
+    return media, articles, PageWriter(run, site=job.brand)
 
 
 # Part 0: what a WordPress export's posts share ----------------------------------------------
@@ -140,7 +141,7 @@ def posts_names(posts, persons, articles):
 
 
 def import_part(part_id):
-    part = ImportPart.objects.select_related("job").filter(pk=part_id).first()
+    part = ImportPart.objects.select_related("job__brand").filter(pk=part_id).first()
     if part is None or part.status in (ImportPart.Status.DONE, ImportPart.Status.CANCELLED):
         return
     job = part.job
@@ -230,7 +231,7 @@ def wordpress_batches(job, part, run, path):
 
 def line_batches(job, part, run, path):
     importer = LineImporter(
-        run, path.parent, label=job_label(job), source_system=job.source_system
+        run, path.parent, label=job_label(job), source_system=job.source_system, brand=job.brand
     )
 
     def writing(lines, last):
@@ -270,6 +271,7 @@ def feed_batches(job, part, run, path):
         section=job.section or "News",
         # A feed's links are the publisher's own addresses, not this site's old ones.
         redirects=False,
+        brand=job.brand,
     )
 
     def writing(entries, first):

@@ -27,6 +27,7 @@ def run_whole(job):
         "fetch_media": job.fetch_media,
         "uploads": None,
         "timezone": "UTC",
+        "brand": job.brand,  # a Site, as `ImportCommand.handle` makes of --brand
     }
     part, _ = ImportPart.objects.get_or_create(job=job, number=1)
     run = JobRun(job)

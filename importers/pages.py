@@ -1,10 +1,10 @@
 """WordPress pages into the site's own pages (django.contrib.flatpages)."""
 
-from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 
 from articles.body import sanitise_body
+from importers.addresses import Addresses
 from importers.slugs import ascii_slug, old_path
 from newsroom.brands import current_site
 
@@ -13,12 +13,13 @@ class PageWriter:
     """WordPress pages become the site's own pages (/pages/<slug>/), matched by address.
 
     Only published pages come in: a site page has no draft state, so a draft would go live.
+    `site` is the brand they are pages of (the brand in hand if None).
     """
 
-    def __init__(self, run, *, redirects=True):
+    def __init__(self, run, *, redirects=True, site=None):
         self.run = run
         self.make_redirects = redirects
-        self.site = current_site()
+        self.site = site or current_site()
 
     def add(self, entry):
         self.run.advance()
@@ -48,7 +49,7 @@ class PageWriter:
             for old in entry.old_urls:
                 path = old_path(old)
                 if path and path != public:
-                    self.run.redirect(old, f"{settings.SITE_URL}{public}")
+                    self.run.redirect(old, f"{Addresses.address_of(self.site)}{public}")
                     if self.make_redirects:
                         Redirect.objects.update_or_create(
                             site=self.site, old_path=path, defaults={"new_path": public}

@@ -20,6 +20,7 @@ from articles.models import Article
 from articles.text import clean_text, name_key
 from authors.models import Author
 from importers import digests
+from importers.brands import with_brand
 from importers.names import topic_name
 from importers.records import Unchanged
 from importers.run import ItemFailed
@@ -79,9 +80,10 @@ class Prepared:
 class PreparingEntries:
     """The preparing half of `ArticleWriter`: pure checks and conversions, one query at most.
 
-    Expects the writer's `run`, `media`, `section`, `default_section` and `source_system`,
-    its `_map_unchanged` for the redirect map of an unchanged item, and its `known` and
-    `in_context` for items found unchanged by their digest (`importers.digests`).
+    Expects the writer's `run`, `media`, `section`, `default_section`, `source_system`, `site`,
+    its `addresses` (`importers.addresses`) for the redirect map of an unchanged item, and
+    its `known` and `in_context` for items found unchanged by their digest
+    (`importers.digests`).
     """
 
     def identify(self, entry):
@@ -105,6 +107,7 @@ class PreparingEntries:
                 sort_keys=True,
             ).encode()
         ).hexdigest()
+        fingerprint = with_brand(fingerprint, self.site)  # another brand: written again
         old_paths = [path for path in map(old_path, entry.old_urls) if path]
         return Prepared(
             entry=entry,
@@ -145,12 +148,12 @@ class PreparingEntries:
                 self.run.count(item.kind, "unchanged")
                 found = self.known.pop(source_key(item.source_id), None)
                 if found is not None:  # None: the same source twice in a batch (a bad file)
-                    self._map_unchanged(item.old_urls, *found)
+                    self.addresses.map_unchanged(item.old_urls, *found)
                 continue
             row = known.get(item.source_id)
             if row is not None and row[1] == item.fingerprint:
                 self.run.count(item.entry.kind, "unchanged")
-                self._map_unchanged(item.entry.old_urls, *row[4:])
+                self.addresses.map_unchanged(item.entry.old_urls, *row[4:])
                 if item.entry.digest and row[3] != self.in_context(item.entry.digest):
                     digests_due.append((row[2], self.in_context(item.entry.digest), row[1]))
             else:

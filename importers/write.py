@@ -1,7 +1,8 @@
 """Writing imported records as articles, in batches, and replaying a failed batch item by item.
 
 Preparing the records (identity, fingerprint, fields) is `prepare`; authors and topics are
-`names`; this module holds the database side.
+`names`; what a batch reads first (the articles already imported, the unchanged items) is
+`batch_lookups`; slugs, redirects and the redirect map are `addresses`. This module writes.
 
 Articles are written `BATCH_SIZE` at a time, so that a batch costs a fixed handful of queries
 whatever its size: one to find the batch's articles already imported, a few for authors and
@@ -16,12 +17,9 @@ An article already imported is recognised by its source identity (`source_system
 of the same file reads the database once per batch and writes nothing.
 """
 
-from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.changes import listings, purge_change
@@ -29,23 +27,22 @@ from articles.models import Article, ArticleAuthor, TopicItem
 from articles.redirects import published_url
 from articles.workflow import Publication
 from importers import digests
+from importers.addresses import Addresses
+from importers.batch_lookups import BatchLookups
 from importers.copying import inserting, inserting_rows, refresh_statistics
 from importers.history import keep_overwritten_history
 from importers.names import People, Topics
-from importers.prepare import BATCH_SIZE, SLUG_MAX, PreparingEntries
+from importers.prepare import BATCH_SIZE, PreparingEntries
 from importers.records import Unchanged
 from importers.run import ItemFailed, describe_error
-from importers.slugs import old_path, source_key
 from newsroom.brands import current_site
 
 # After how many new articles a run first refreshes the planner's statistics (then at every
 # doubling).
 STATISTICS_FIRST = 2000
-# Stands for the slug in an article's reversed path (a slug it cannot be: slugs are lower case).
-SLUG_MARK = "SLUG"
 
 
-class ArticleWriter(PreparingEntries):
+class ArticleWriter(BatchLookups, PreparingEntries):
     """Writes `Entry` records of kind post/entry as articles, in batches.
 
     Outcomes are counted under the source's own word for the item ("post", "entry").
@@ -53,7 +50,9 @@ class ArticleWriter(PreparingEntries):
     `section` forces every article's section (the source's own first category then joins
     its topics); `default_section` is used when an entry names none. `redirects` says whether
     the entries' old addresses become redirects on this site (a WordPress site moving here) or
-    only go into the redirect map (a partner's feed).
+    only go into the redirect map (a partner's feed). `brand` is the brand (Site) the articles
+    belong to and the old addresses redirect on (the brand in hand if None: the default brand
+    outside a request); an entry naming its own (`entry.brand`, a JSON Lines line's) goes there.
     """
 
     # What readers differ in (the JSON Lines writer, `importers.interchange.writing`, sets
@@ -64,7 +63,7 @@ class ArticleWriter(PreparingEntries):
 
     def __init__(
         self, run, *, source_system, source_label, media=None, section="",
-        default_section="News", redirects=True,
+        default_section="News", redirects=True, brand=None,
     ):
         self.run = run
         self.source_system = source_system
@@ -72,53 +71,21 @@ class ArticleWriter(PreparingEntries):
         self.media = media
         self.section = section
         self.default_section = default_section
-        self.make_redirects = redirects
         self.people = People(run)
         self.topics = Topics(run)
         self.pending = []
-        self.site = current_site()
+        self.site = brand or current_site()
+        # Free slugs, old permalinks' redirects and the redirect map (`importers.addresses`).
+        self.addresses = Addresses(run, site=self.site, make_redirects=redirects)
         self.context = None  # what besides its bytes an item's digest holds (`digests`)
         self.known = {}  # source id -> (status, slug, section slug) of items found unchanged
         self.created = 0
         self.next_statistics = STATISTICS_FIRST
-        self.paths = {}  # section slug -> an article's path in it, the slug left to fill in
 
     def add(self, entry):
         self.pending.append(entry)
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
-
-    def known_unchanged(self, pairs):
-        """The numbers of the items of [(ItemFacts, digest)] whose article was imported from
-        these very bytes in this context (`importers.digests`): the reader need not read them
-        again, and sends `Unchanged` records instead. Two queries."""
-        numbers = {source_key(facts.text("wp:post_id")): facts.number for facts, _ in pairs}
-        found = self.unchanged_sources(
-            {source_key(facts.text("wp:post_id")): digest for facts, digest in pairs}
-        )
-        return {numbers[source_id] for source_id in found}
-
-    def unchanged_sources(self, wanted, source_system=None):
-        """Of `wanted` ({source id: the reader's digest}), the source ids whose article was
-        imported from those very bytes in this context (`importers.digests`), noted for the
-        `Unchanged` records the reader sends instead. Two queries; none for nothing wanted."""
-        if not wanted:
-            return set()
-        found = digests.unchanged(
-            source_system or self.source_system,
-            {source_id: self.in_context(digest) for source_id, digest in wanted.items()},
-        )
-        self.known.update(found)
-        return set(found)
-
-    def in_context(self, digest):
-        if self.context is None:  # after the library pass: the pictures are all known
-            self.context = digests.context_of(
-                section=self.section,
-                default_section=self.default_section,
-                pictures=self.media.known_fingerprints() if self.media is not None else {},
-            )
-        return digests.in_context(digest, self.context)
 
     def flush(self):
         batch, self.pending = self.pending, []
@@ -143,18 +110,6 @@ class ArticleWriter(PreparingEntries):
         return written
 
     # Writing -----------------------------------------------------------------------------
-
-    def _existing(self, items):
-        """The items' articles already imported, by source id: one query."""
-        return {
-            article.source_id: article
-            for article in Article.objects.filter(
-                source_system=self.source_system,
-                source_id__in=[item.source_id for item in items],
-            )
-            .select_related("section")
-            .defer("search_vector", "body")
-        }
 
     def write_batch(self, changed):
         """Write the prepared items; returns those written (all but the failed ones)."""
@@ -228,7 +183,7 @@ class ArticleWriter(PreparingEntries):
         now = timezone.now()
         # How readers saw the batch's articles, for what the batch purges (articles.changes).
         was = listings([article.pk for article in existing.values()])
-        new, updated, outcomes, publications = [], [], [], {}
+        new, updated, outcomes, publications, was_brands = [], [], [], {}, {}
         for item in items:
             article = existing.get(item.source_id)
             if article is None:
@@ -237,6 +192,7 @@ class ArticleWriter(PreparingEntries):
                 outcomes.append("created")
             else:
                 publications[article.pk] = Publication.of(article)  # as it was stored
+                was_brands[article.pk] = article.brand  # selected with it (`_existing`)
                 updated.append(article)
                 outcomes.append("updated")
                 article.version += 1
@@ -246,12 +202,15 @@ class ArticleWriter(PreparingEntries):
                     item.fields["published_at"] = article.published_at
             for field, value in item.fields.items():
                 setattr(article, field, value)
+            # The entry's own brand, else the run's; a new brand moves the article, with a
+            # redirect from its old address (`Publication.finish`, below).
+            article.brand = getattr(item.entry, "brand", None) or self.site
             if article.status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = now  # a dateless feed entry is published as it arrives
             article.section = topics[self.topics.key(item.section)] if item.section else None
             article.source_fingerprint = item.fingerprint
             article.modified = now
-        self._free_slugs(new + updated)
+        self.addresses.free_slugs(new + updated)
 
         # New articles stream to the database as each is finished (`importers.copying`).
         with inserting(Article, ids=len(new)) as add:
@@ -265,15 +224,19 @@ class ArticleWriter(PreparingEntries):
             Article.objects.bulk_update(
                 updated,
                 [*{field.removesuffix("_id") for field in items[0].fields}, "section",
-                 "source_fingerprint", "modified", "version", "body_rendered", "body_rendered_key"],
+                 "brand", "source_fingerprint", "modified", "version", "body_rendered",
+                 "body_rendered_key"],
             )
         for article in updated:  # share links of a takedown, an old address's redirect
             publications[article.pk].finish(article)
             if self.map_moves:
-                self._map_move(publications[article.pk].url, published_url(article))
+                self.addresses.map_move(
+                    publications[article.pk].url, published_url(article),
+                    was=was_brands[article.pk], now=article.brand,
+                )
         articles = [existing.get(item.source_id) or new.pop(0) for item in items]
         self._relations(items, articles, topics, replaced=[article.pk for article in updated])
-        self._redirects(items, articles)
+        self.addresses.redirects(items, articles)
         self.relate(items, articles, replaced=[article.pk for article in updated])
         digests.remember([
             (article.pk, self.in_context(item.entry.digest), item.fingerprint)
@@ -287,47 +250,15 @@ class ArticleWriter(PreparingEntries):
     def relate(self, items, articles, *, replaced):
         """What else a reader's items bring beside topics and bylines (related links …)."""
 
-    def _map_move(self, old, new):
-        """An updated article's old address, for the redirect map, when it has moved."""
-        if old and new and old != new:
-            self.run.redirect(f"{settings.SITE_URL}{old}", f"{settings.SITE_URL}{new}")
-
     def _finish(self, article):
         article.refresh_rendered_body()  # what save() does; bulk writes bypass it
         article.full_clean(
-            # The brand is the default brand (imports name none yet): no query to check it.
+            # The brand is one of the install's, found so (`importers.brands`): no query to
+            # check it again.
             exclude=["section", "featured_image", "featured_library_image", "slug", "brand"],
             validate_unique=False,
             validate_constraints=False,
         )
-
-    def _free_slugs(self, articles):
-        """Give each article a slug no other article has: `-2`, `-3` … appended if taken.
-
-        One query for the batch's slugs, and one more when some are taken: every slug that
-        starts as a taken one does (its numbered forms, cut to fit, included)."""
-        own = {article.pk for article in articles if article.pk}
-        others = Article.objects.exclude(pk__in=own)
-        wanted = {article.slug for article in articles}
-        taken = set(others.filter(slug__in=wanted).values_list("slug", flat=True))
-        clashing = {article.slug for article in articles if article.slug in taken}
-        if clashing:
-            # A numbered form keeps at least SLUG_MAX - 11 characters of its base.
-            starts = Q()
-            for base in clashing:
-                starts |= Q(slug__startswith=base[: SLUG_MAX - 11])
-            taken.update(others.filter(starts).values_list("slug", flat=True))
-        for article in articles:
-            if article.slug in taken:
-                base, number = article.slug, 2
-                while True:
-                    suffix = f"-{number}"
-                    candidate = f"{base[: SLUG_MAX - len(suffix)]}{suffix}"
-                    if candidate not in taken:
-                        break
-                    number += 1
-                article.slug = candidate
-            taken.add(article.slug)
 
     def _relations(self, items, articles, topics, *, replaced):
         """The articles' topics and bylines, written anew (`replaced`: the pks of those that
@@ -347,60 +278,6 @@ class ArticleWriter(PreparingEntries):
                 slugs = dict.fromkeys(self.people.slug_of(person) for person in item.entry.authors)
                 for position, slug in enumerate(s for s in slugs if s in by_slug):
                     add((article.pk, by_slug[slug].pk, position))
-
-    def _redirects(self, items, articles):
-        """Old permalinks (and an updated article's old address) lead to the new address."""
-        moves = {}
-        for item, article in zip(items, articles, strict=True):
-            new_url = self._map_redirects(item, article)
-            if new_url is None:
-                continue
-            if self.make_redirects:
-                for path in item.old_paths:
-                    if path != new_url:
-                        moves[path] = new_url
-        if not moves:
-            return
-        live = set(moves.values())
-        # An old path that is now a live address must not redirect anywhere.
-        Redirect.objects.filter(site=self.site, old_path__in=live).delete()
-        moves = {old: new for old, new in moves.items() if old not in live}
-        found = {
-            redirect.old_path: redirect
-            for redirect in Redirect.objects.filter(site=self.site, old_path__in=list(moves))
-        }
-        for redirect in found.values():
-            redirect.new_path = moves[redirect.old_path]
-        Redirect.objects.bulk_update(found.values(), ["new_path"])
-        with inserting_rows(Redirect, ("site_id", "old_path", "new_path")) as add:
-            for old, new in moves.items():
-                if old not in found:
-                    add((self.site.pk, old, new))
-
-    def _map_unchanged(self, old_urls, status, slug, section_slug):
-        if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
-            return
-        # reverse() once per section: a re-run maps tens of thousands of unchanged articles.
-        if section_slug not in self.paths:
-            path = reverse(
-                "articles:article-detail", kwargs={"section": section_slug, "slug": SLUG_MARK}
-            )
-            self.paths[section_slug] = path.rpartition(SLUG_MARK)[::2]  # the slug comes last
-        before, after = self.paths[section_slug]
-        new_url = f"{before}{slug}{after}"
-        for url in old_urls:
-            if old_path(url):
-                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
-
-    def _map_redirects(self, item, article):
-        """Note the entry's old addresses for the redirect map; returns the new path."""
-        if article.status != Article.Status.PUBLISHED:
-            return None
-        new_url = article.get_absolute_url()
-        for url in item.entry.old_urls:
-            if old_path(url):
-                self.run.redirect(url, f"{settings.SITE_URL}{new_url}")
-        return new_url
 
     def _revisions(self, articles):
         """One revision of the batch's overwritten articles (`importers.history`)."""

@@ -28,7 +28,10 @@ def test_an_uploaded_export_is_a_private_object_the_import_reads_from_the_bucket
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(
             reverse("admin:importers_importjob_add"),
-            {"upload": SimpleUploadedFile("harbour.xml", wxr(5), "text/xml")},
+            {
+                "upload": SimpleUploadedFile("harbour.xml", wxr(5), "text/xml"),
+                "brand": settings.DEFAULT_SITE_ID,  # the form's choice, required
+            },
         )
     assert response.status_code == 302
     job = ImportJob.objects.get()

@@ -55,7 +55,10 @@ def test_a_worker_killed_mid_batch_leaves_its_part_to_another_and_nothing_double
         with broker(BROKERS[kind], queue):
             response = editor.post(
                 reverse("admin:importers_importjob_add"),
-                {"upload": SimpleUploadedFile("archive.xml", wxr(POSTS), "text/xml")},
+                {
+                    "upload": SimpleUploadedFile("archive.xml", wxr(POSTS), "text/xml"),
+                    "brand": settings.DEFAULT_SITE_ID,  # the form's choice, required
+                },
             )
         assert response.status_code == 302
         job = ImportJob.objects.get()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import F
+from django.db.models import F, Q
 
 from articles.body import sanitise_body
 from articles.models import Article
@@ -13,10 +13,21 @@ from articles.models import Article
 # Writing out -----------------------------------------------------------------------------
 
 
-def export_queryset():
-    """Every article with what its line needs, in five queries however many there are."""
+def export_queryset(brand=None, *, syndicated=False):
+    """Every article with what its line needs, in five queries however many there are.
+
+    With `brand` (a Site), only that brand's own articles, and with `syndicated` also those
+    syndicated to it (each line still names the article's own brand, where it imports to)."""
+    articles = Article.objects.all()
+    if brand is not None:
+        own = Q(brand=brand)
+        if syndicated:
+            own |= Q(pk__in=Article.syndicated_to.through.objects.filter(site=brand).values(
+                "article_id"
+            ))
+        articles = articles.filter(own)
     return (
-        Article.objects.select_related("section")
+        articles.select_related("section", "brand")
         .defer("search_vector")
         .prefetch_related(
             "article_authors__author",
@@ -65,9 +76,10 @@ class ImageExporter:
 
 
 def export_article(article, images):
-    """The interchange record of an article (prefetched as by `export_queryset`)."""
+    """The interchange record of an article (selected and prefetched as by `export_queryset`)."""
     return {
         "source": {"system": article.source_system, "id": article.source_id},
+        "brand": article.brand.domain,  # so that the line imports to the same brand
         "headline": article.headline,
         "slug": article.slug,
         "standfirst": article.standfirst,

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 
 from articles.text import clean_tree
+from importers.brands import Brands, UnknownBrand, is_default
 from importers.interchange.images import ImageStore
 from importers.interchange.reading import (
     DEFAULT_SOURCE_SYSTEM,
@@ -67,11 +68,16 @@ def reader_version():
 class LineImporter:
     """Reads lines into a run: `import_lines` is the whole file, `write_lines` some of it."""
 
-    def __init__(self, run, base_dir, *, label, source_system=DEFAULT_SOURCE_SYSTEM):
+    def __init__(self, run, base_dir, *, label, source_system=DEFAULT_SOURCE_SYSTEM, brand=None):
         self.run = run
         self.images = ImageStore(base_dir, dry_run=run.dry_run)
-        self.writer = LineWriter(run, self.images, label=label, source_system=source_system)
+        self.writer = LineWriter(
+            run, self.images, label=label, source_system=source_system, brand=brand
+        )
         self.source_system = source_system
+        # The brand of lines naming none (`--brand`), as a line's digest holds it.
+        self.brand_key = "" if is_default(brand) else f"brand:{brand.pk}"
+        self.brands = Brands()  # the install's brands, read once, for lines naming one
         self.first_lines = {}  # source identity -> the number of the line that gave it
         self.file_digests = {}  # picture file -> digest of its bytes, for lines' digests
 
@@ -138,7 +144,9 @@ class LineImporter:
         except ValidationError as error:
             self.run.fail(KIND, where, describe_error(error))
         else:
-            self.writer.add(LineEntry(where=where, line=parsed, digest=digest))
+            self.writer.add(
+                LineEntry(where=where, line=parsed, digest=digest, brand=self.brand_of(parsed))
+            )
             return
         self.run.advance()
 
@@ -156,13 +164,25 @@ class LineImporter:
                 f"it has the same source ({parsed.source_system}, {parsed.source_id}) as "
                 f"line {self.first_lines[identity]}."
             )
+        self.brand_of(parsed)  # a brand that is none of the install's fails the line
         self.first_lines[identity] = number
         return parsed
+
+    def brand_of(self, parsed):
+        """The brand (Site) the line's `brand` key names; None when it names none (the
+        run's brand). Raises `LineError` for a name that is no brand of this install."""
+        if not parsed.brand:
+            return None
+        try:
+            return self.brands.named(parsed.brand)
+        except UnknownBrand as error:
+            raise LineError(str(error)) from None
 
     def digest(self, number, line):
         """((source system, source id), digest) of a line naming its source id, taken
         without parsing it: its bytes, the picture files it names, the default source
-        system and the reader's code. None when that cannot be told so (the line is read).
+        system, the brand of lines naming none (`--brand`) and the reader's code. None when
+        that cannot be told so (the line is read).
         """
         if isinstance(line, str):
             line = line.encode()
@@ -178,7 +198,9 @@ class LineImporter:
             return None  # whatever is wrong, the line is read and reported as before
         if not source_id or pictures is None:
             return None
-        digest = hashlib.sha256(f"{reader_version()}|{self.source_system}|".encode())
+        digest = hashlib.sha256(
+            f"{reader_version()}|{self.source_system}|{self.brand_key}|".encode()
+        )
         digest.update(line.rstrip(b"\r\n"))
         digest.update("|".join(sorted(pictures)).encode())
         return (system, source_id), digest.hexdigest()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +21,9 @@ from articles.text import ascii_slug, clean_text, name_key
 from importers.run import ItemFailed
 
 DEFAULT_SOURCE_SYSTEM = "newsroom"
-# The keys a line may carry; others are ignored (newer files import into older versions).
+# The keys a line's fingerprint holds (with `source`; others are ignored, so newer files import
+# into older versions). `brand` is not one: the brand a line goes to, named by its key or by
+# `--brand`, joins the fingerprint once known (`importers.brands.with_brand`).
 KNOWN_KEYS = (
     "headline",
     "slug",
@@ -38,6 +41,7 @@ KNOWN_KEYS = (
 TOPIC_MAX = Topic._meta.get_field("name").max_length
 SOURCE_SYSTEM_MAX = Article._meta.get_field("source_system").max_length
 SOURCE_ID_MAX = Article._meta.get_field("source_id").max_length
+BRAND_MAX = Site._meta.get_field("domain").max_length
 
 
 class LineError(ItemFailed):
@@ -127,6 +131,7 @@ class ParsedLine:
     featured_image: dict | None  # checked, alt, caption, credit
     related_links: list  # dicts: title, url
     fingerprint: str
+    brand: str = ""  # the brand's primary host name the line names, if any (not yet checked)
 
 
 def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
@@ -270,6 +275,8 @@ def parse_line(raw, images, *, default_system=DEFAULT_SOURCE_SYSTEM):
         featured_image=featured or None,
         related_links=related,
         fingerprint=fingerprint,
+        # brand: a Site.domain exactly as stored; whether it is one is the importer's to say
+        brand=_text(record, "brand", max_length=BRAND_MAX),
     )
 
 

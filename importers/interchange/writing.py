@@ -23,6 +23,7 @@ from articles.body import sanitise_body, set_image_attributes
 from articles.featured import no_picture_fields, picture_fields
 from articles.models import Article, RelatedLink
 from importers import digests
+from importers.brands import with_brand
 from importers.copying import inserting_rows
 from importers.interchange.profiles import Profiles
 from importers.interchange.reading import LineError, ParsedLine, field_errors
@@ -44,6 +45,7 @@ class LineEntry:
     kind: str = KIND
     old_urls: list = field(default_factory=list)  # a line names none
     files: set = field(default_factory=set)  # the stored pictures it shows (once prepared)
+    brand: object = None  # the brand (Site) its `brand` key names; None: the run's brand
 
     @property
     def slug(self):
@@ -80,13 +82,14 @@ class LineWriter(ArticleWriter):
     """Writes `LineEntry`s for one run, a batch at a time, keyed by their source identity.
 
     A batch holds one source system (`add` writes the batch when the system changes).
-    `label` names the file in revision comments ("Imported from articles.jsonl.").
+    `label` names the file in revision comments ("Imported from articles.jsonl."); `brand`
+    is the brand of the lines that name none (`--brand`; None: the default brand).
     """
 
     keep_published_at = False  # the line's dates are the article's, a missing one too
     map_moves = True  # an article whose address changed is in the redirect map
 
-    def __init__(self, run, images, *, label, source_system):
+    def __init__(self, run, images, *, label, source_system, brand=None):
         super().__init__(
             run,
             source_system=source_system,
@@ -94,6 +97,7 @@ class LineWriter(ArticleWriter):
             section="",
             default_section="",
             redirects=False,
+            brand=brand,
         )
         self.images = images
         self.people = Profiles(run, images)
@@ -128,7 +132,8 @@ class LineWriter(ArticleWriter):
             fields={},
             section="",
             topics=[],
-            fingerprint=entry.line.fingerprint,
+            # Another brand than the one it was imported to: written again (moved).
+            fingerprint=with_brand(entry.line.fingerprint, entry.brand or self.site),
             old_paths=[],
         )
 

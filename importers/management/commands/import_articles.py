@@ -17,6 +17,11 @@ class Command(ImportCommand):
     source_help = (
         f"The source system of lines whose `source` names none (default: {DEFAULT_SOURCE_SYSTEM})."
     )
+    brand_help = (
+        "The brand of lines whose `brand` key names none, by its primary host name (its domain "
+        "under Sites in the admin, exactly as stored; default: the default brand). A line's own "
+        "`brand` wins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -35,7 +40,13 @@ class Command(ImportCommand):
             raise CommandError(f"--source is longer than {SOURCE_SYSTEM_MAX} characters.")
 
         def write(run):
-            importer = LineImporter(run, path.parent, label=path.name, source_system=source_system)
+            importer = LineImporter(
+                run,
+                path.parent,
+                label=path.name,
+                source_system=source_system,
+                brand=options.get("brand"),
+            )
             # Read as bytes and decode line by line, so one badly encoded line is reported and
             # skipped like any other bad line.
             with path.open("rb") as lines:

@@ -50,4 +50,5 @@ class Command(ImportCommand):
             section=options["section"],
             fetch_media=options["fetch_media"],
             source_system=options["source_system"] or "",
+            brand=options.get("brand"),
         )

@@ -71,8 +71,9 @@ class Command(ImportCommand):
                 source_label=f"WordPress export {path.name}",
                 media=media,
                 section=options["section"] or "",
+                brand=options.get("brand"),
             )
-            pages = PageWriter(run)
+            pages = PageWriter(run, site=options.get("brand"))
             # First what posts refer to: authors, categories and tags, attachments (which
             # WordPress often writes after the posts that show them).
             persons, terms = [], []
