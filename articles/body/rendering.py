@@ -70,7 +70,7 @@ _TAG = re.compile(r"<[^>]+>")
 def _embed_in_paragraph(paragraph_html):
     text = unescape(_TAG.sub("", paragraph_html[paragraph_html.index(">") + 1 : -len("</p>")]))
     text = text.strip()
-    if not text or any(ch.isspace() for ch in text):
+    if not text or len(text.split(None, 1)) > 1:  # a word with no space in it, or nothing
         return None
     return embed_for_url(text)
 
