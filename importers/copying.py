@@ -14,16 +14,37 @@ the first row. On other databases (SQLite) the rows are kept and written by `bul
 the block ends. Either way a row the database refuses fails the whole block, as a
 `DatabaseError`, within the caller's transaction.
 
-Values go through each field's own `pre_save` and `get_db_prep_save`, as `bulk_create` does;
+Values go through each field's own `pre_save` and `get_db_prep_save`, as `bulk_create` does
+(a text, number or key those would hand back unchanged is sent as it is, without the calls);
 no signal is sent (neither does `bulk_create`).
 """
 
 from contextlib import contextmanager
+from operator import attrgetter
 
 from django.db import connections, router
-from django.db.models import AutoField, BigAutoField, SmallAutoField
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    SmallAutoField,
+    TextField,
+)
+from django.db.models.fields import AutoFieldMixin
 
 AUTO = (AutoField, BigAutoField, SmallAutoField)
+# The value types each `get_prep_value` gives back unchanged (`None` stays `None`).
+_UNCHANGED = {
+    CharField.get_prep_value: frozenset({str, type(None)}),
+    TextField.get_prep_value: frozenset({str, type(None)}),
+    IntegerField.get_prep_value: frozenset({int, type(None)}),
+    BooleanField.get_prep_value: frozenset({bool, type(None)}),
+}
 
 
 def _columns(model, with_pk):
@@ -34,6 +55,55 @@ def _columns(model, with_pk):
         # Filled by the database's trigger, whatever is sent (articles' search vector).
         and field.get_internal_type() != "SearchVectorField"
     ]
+
+
+def _as_is(field, connection):
+    """The value types `field` sends to the database exactly as the object holds them: those
+    for which `get_db_prep_save(pre_save(obj))` is the value itself. An import binds every
+    column of tens of thousands of rows, and the half-dozen calls Django makes per value were
+    a fair part of a row's cost; the other types (dates, JSON, expressions …) take Django's
+    own way."""
+    kind = type(field)
+    if kind.pre_save is not Field.pre_save:  # dates set on saving, files …
+        return frozenset()
+    if isinstance(field, ForeignKey):
+        if kind.get_db_prep_save is not ForeignKey.get_db_prep_save:
+            return frozenset()
+        # None is None; a key is its target's value, as the target prepares it.
+        return _as_is(field.target_field, connection) & {int, type(None)}
+    if kind.get_db_prep_save is not Field.get_db_prep_save:
+        return frozenset()
+    if kind.get_db_prep_value is AutoFieldMixin.get_db_prep_value:
+        # The key as given, unless the backend checks keys (MySQL refuses 0).
+        checks = type(connection.ops).validate_autopk_value
+        if checks is not BaseDatabaseOperations.validate_autopk_value:
+            return frozenset()
+    elif kind.get_db_prep_value is IntegerField.get_db_prep_value:
+        # The number as given, unless the backend wraps it (psycopg 3's typed integers).
+        adapts = type(connection.ops).adapt_integerfield_value
+        if adapts is not BaseDatabaseOperations.adapt_integerfield_value:
+            return frozenset()
+    elif kind.get_db_prep_value is not Field.get_db_prep_value:
+        return frozenset()
+    return _UNCHANGED.get(kind.get_prep_value, frozenset())
+
+
+def row_of(fields, connection):
+    """`row(obj)`: the values of `fields` for the database, each through the field's own
+    `pre_save` and `get_db_prep_save` unless it would come out as the object holds it
+    (`_as_is`)."""
+    as_is = [_as_is(field, connection) for field in fields]
+    get = attrgetter(*[field.attname for field in fields])
+    values = get if len(fields) > 1 else lambda obj: (get(obj),)
+
+    def row(obj):
+        return [
+            value if type(value) in unchanged
+            else field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for field, unchanged, value in zip(fields, as_is, values(obj), strict=True)
+        ]
+
+    return row
 
 
 @contextmanager
@@ -59,13 +129,12 @@ def inserting(model, *, ids=0):
         cursor.cursor.copy(statement) as copy,
     ):
 
+        row = row_of(fields, connection)
+
         def add(obj):
             if free is not None:
                 obj.pk = next(free)
-            copy.write_row([
-                field.get_db_prep_save(field.pre_save(obj, True), connection)
-                for field in fields
-            ])
+            copy.write_row(row(obj))
             added.append(obj)
 
         yield add

@@ -61,6 +61,7 @@ _GUTENBERG_EMBED = re.compile(
     re.I | re.S,
 )
 _URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.M)
+_WEB_SCHEME = re.compile(r"https?://")
 _WORDPRESS_MARKERS = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b[^<>]*?-->", re.I)
 
 _SHORTCODE = re.compile(
@@ -94,10 +95,32 @@ def convert_body(html):
     if "<!-- wp:" in text:
         text = _GUTENBERG_EMBED.sub(converter.gutenberg_embed, text)
     else:
-        text = _URL_LINE.sub(converter.url_line, text)
+        text = _url_lines(text, converter.url_line)
         text = autop(text)
     return converter.restore(text).strip(), converter.report()
 
+
+
+def _url_lines(text, replace):
+    """`_URL_LINE.sub(replace, text)`, trying the pattern only on lines where an address
+    follows nothing but spaces: in multi-line mode the expression tried every character of
+    the body as a line's start."""
+    output, copied, position, find = [], 0, 0, _WEB_SCHEME.search
+    while (address := find(text, position)) is not None:
+        line = text.rfind("\n", 0, address.start()) + 1
+        match = None
+        if not text[line : address.start()].strip(" \t"):
+            match = _URL_LINE.match(text, line)
+        if match is None:
+            position = address.end()
+            continue
+        output.append(text[copied : match.start()])
+        output.append(replace(match))
+        copied = position = match.end()
+    if not output:
+        return text
+    output.append(text[copied:])
+    return "".join(output)
 
 
 class _Closers:
