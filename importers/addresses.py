@@ -101,18 +101,22 @@ class Addresses:
                 if old not in found:
                     add((self.site.pk, old, new))
 
-    def map_unchanged(self, old_urls, status, slug, section_slug):
-        """Note an unchanged article's old addresses for the redirect map (no query)."""
-        if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
-            return
-        # reverse() once per section: a re-run maps tens of thousands of unchanged articles.
+    def path_in(self, section_slug, slug):
+        """An article's path in a section, as `Article.get_absolute_url` gives it, with
+        reverse() once per section: a run maps tens of thousands of articles."""
         if section_slug not in self.paths:
             path = reverse(
                 "articles:article-detail", kwargs={"section": section_slug, "slug": SLUG_MARK}
             )
             self.paths[section_slug] = path.rpartition(SLUG_MARK)[::2]  # the slug comes last
         before, after = self.paths[section_slug]
-        new_url = f"{before}{slug}{after}"
+        return f"{before}{slug}{after}"
+
+    def map_unchanged(self, old_urls, status, slug, section_slug):
+        """Note an unchanged article's old addresses for the redirect map (no query)."""
+        if status != Article.Status.PUBLISHED or not section_slug or not old_urls:
+            return
+        new_url = self.path_in(section_slug, slug)
         for url in old_urls:
             if old_path(url):
                 self.run.redirect(url, f"{self.base}{new_url}")
@@ -121,7 +125,10 @@ class Addresses:
         """Note the entry's old addresses for the redirect map; returns the new path."""
         if article.status != Article.Status.PUBLISHED:
             return None
-        new_url = article.get_absolute_url()
+        if article.section_id is None:
+            new_url = article.get_absolute_url()
+        else:
+            new_url = self.path_in(article.section.slug, article.slug)
         for url in item.entry.old_urls:
             if old_path(url):
                 self.run.redirect(url, f"{self.base}{new_url}")
