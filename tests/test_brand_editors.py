@@ -441,6 +441,11 @@ def test_an_administrator_gives_a_person_their_brands_on_their_account(
     response = administrator.post(url, data)
     assert response.status_code == 200
     assert "Choose the brands this person works on" in errors_of(response)
+    response = administrator.post(
+        url, {**data, "brand_access-0-network": "on", "brand_access-0-brands": [str(sport.pk)]}
+    )
+    assert "Someone who works on the whole network works on every brand" in errors_of(response)
+    assert not BrandAccess.objects.filter(user=person).exists()
     response = administrator.post(url, {**data, "brand_access-0-brands": [str(sport.pk)]})
     assert response.status_code == 302, errors_of(response)
     assert access.brands_for(django_user_model.objects.get(pk=person.pk)) == {sport.pk}
@@ -476,3 +481,23 @@ def test_a_brand_editor_keeps_other_brands_menus_when_saving_a_section(news_edit
     response = news_editor.post(url, {**data, "menu_brands": [], "description": "The game."})
     assert response.status_code == 302, errors_of(response)
     assert list(section.menu_brands.all()) == [sport]
+
+
+def test_a_person_limited_to_some_brands_cannot_widen_their_own(django_user_model, news, sport):
+    admin_of_news = signed_in(give_brands(member(django_user_model, "Administrator", "an"), news))
+    url = reverse("admin:auth_user_change", args=[admin_of_news.user.pk])
+    page = parse(admin_of_news.get(url))
+    assert page.select_one("input[name='brand_access-0-network']") is None  # read-only
+    data = form_fields(page, "user_form")
+    crafted = {
+        **data,
+        "brand_access-TOTAL_FORMS": "1",
+        "brand_access-INITIAL_FORMS": "1",
+        "brand_access-0-id": str(BrandAccess.objects.get(user=admin_of_news.user).pk),
+        "brand_access-0-user": str(admin_of_news.user.pk),
+        "brand_access-0-network": "on",
+        "brand_access-0-brands": [str(news.pk), str(sport.pk)],
+    }
+    admin_of_news.post(url, crafted)
+    fresh = django_user_model.objects.get(pk=admin_of_news.user.pk)
+    assert access.brands_for(fresh) == {news.pk}
