@@ -14,6 +14,7 @@ and deleting in bulk, each limited to the brands the editor works on (`workflow.
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
 
 from articles import workflow
 from articles.models import Article
@@ -33,8 +34,10 @@ class BrandListFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        # Anything but a brand's id (a crafted or stale address) lists nothing, not a 500.
-        return queryset.filter(brand=int(value)) if value.isdigit() else queryset.none()
+        if not value.isdigit():
+            # A crafted address: the admin's usual answer to a filter it cannot read (?e=1).
+            raise IncorrectLookupParameters("The brand filter takes a brand's number.")
+        return queryset.filter(brand=int(value))
 
 
 NOT_YOURS = "You do not work on that brand. Choose one of the brands offered."
