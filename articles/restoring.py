@@ -80,6 +80,14 @@ def restore_revision(*, version, by, change_kind=None, correction_note=""):
         reversion.set_comment(f"{'Recovered' if created else 'Restored'} revision {number}.")
         names = Names(state)
         apply_fields(current, state, exclude=NOT_RESTORED)
+        try:
+            # A revision from before a move to another brand moves it back: both brands'.
+            publication.check_brands(current, by=by)
+        except PermissionDenied:
+            raise RestoreError(
+                "This revision places the article in a brand you do not work on, so you "
+                "cannot restore it."
+            ) from None
         if current.section_id and current.section_id not in names.topics:
             left_out.append("The section has been deleted since; the article has none now.")
             current.section_id = None

@@ -12,6 +12,11 @@ through these functions or `publish_problems`, so the rules live here once:
 - Publishing, scheduling, unpublishing and taking a published article back to draft need the
   `publish_article` permission.
 - Publishing runs the full checks (`publish_problems`); a draft may be saved half-written.
+- Every role holds for the brands its holder works on (`brands_for`, `can_work_on`: the rule
+  is `newsroom.access`'s, handed on here): an article of another brand is out of their reach
+  whatever their permissions, and moving an article between brands needs both brands
+  (`Publication.check_brands`). Syndicating into a brand needs that brand too (the change
+  form offers only the person's brands, `brands_to_choose`, and keeps the others as they are).
 
 A refused step raises `WorkflowError` (the article is not fit for it) or `PermissionDenied`
 (the person may not take it), both with a message for the editor.
@@ -38,6 +43,7 @@ from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from articles.revisions import add_to_revision, keep_imported_state
+from newsroom import access
 from newsroom.chrome import brand_address
 
 Status = Article.Status
@@ -71,6 +77,24 @@ class WorkflowError(Exception):
         self.reasons = list(reasons)
 
 
+# Which brands a person works on: the one rule (newsroom.access), under the newsdesk's names.
+# `brands_for(user)`: the brand ids, or None for the whole network; `can_work_on(user, brand)`;
+# `brands_to_choose(user)`: the Sites a form may offer them (the importers' brand choice too).
+brands_for = access.brands_for
+can_work_on = access.can_work_on
+brands_to_choose = access.sites_for
+
+
+def in_reach(user):
+    """The condition (a Q on articles) of the articles of the brands `user` works on: their
+    own brand's, or syndicated to one of them. Empty (every article) for the whole network."""
+    ids = brands_for(user)
+    if ids is None:
+        return models.Q()
+    syndicated = Article.syndicated_to.through.objects.filter(site__in=ids)
+    return models.Q(brand__in=ids) | models.Q(pk__in=syndicated.values("article_id"))
+
+
 def can_publish(user):
     """Whether `user` may publish, schedule, unpublish and take down articles: the one rule the
     admin's choices, actions, buttons and saves, restores and previews all ask."""
@@ -83,8 +107,12 @@ def can_edit_any(user):
 
 
 def can_edit(user, article):
-    """Whether `user` may change `article` (one permission lookup, cached on the user)."""
+    """Whether `user` may change `article`: their role allows it and, for a saved article,
+    they work on its brand (a syndicated copy on their brand is not theirs to change). One
+    permission lookup and one brand lookup, each cached on the user."""
     if not user.has_perm("articles.change_article"):
+        return False
+    if article.pk is not None and not can_work_on(user, article.brand_id):
         return False
     if can_edit_any(user):
         return True
@@ -194,9 +222,20 @@ class Publication:
         return status_moved or times != stored[1:]
 
     def check(self, article, *, by):
-        """Refuse (PermissionDenied) a move `by` may not make, whatever a form posted."""
+        """Refuse (PermissionDenied) a move `by` may not make, whatever a form posted: a
+        publishing move without the right to publish, or a brand they do not work on."""
+        self.check_brands(article, by=by)
         if self.moves(article):
             _require_publisher(by)
+
+    def check_brands(self, article, *, by):
+        """Refuse (PermissionDenied) a save by `by` of an article stored under a brand they do
+        not work on, or placed in one (moving an article needs both brands). The stored brand
+        is read with the row locked (`read`), so a move by someone else in between counts."""
+        if self.brand_id is not None and not can_work_on(by, self.brand_id):
+            raise PermissionDenied("You may not change articles of a brand you do not work on.")
+        if not can_work_on(by, article.brand_id):
+            raise PermissionDenied("You may not place articles in a brand you do not work on.")
 
     def prepare(self, article):
         """Before the article's save: its publication time and its version."""
@@ -282,6 +321,8 @@ def _require_publisher(user):
 
 def _require_editor_of(user, article):
     if not can_edit(user, article):
+        if article.pk is not None and not can_work_on(user, article.brand_id):
+            raise PermissionDenied("It belongs to a brand you do not work on.")
         raise PermissionDenied("You may not change this article.")
 
 

@@ -1,10 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.admin import SiteAdmin
+from django.contrib.sites.models import Site
 from django.db import models
 
-from newsroom.models import FooterLink, SiteSettings, SocialLink
+from newsroom import access
+from newsroom.models import BrandAccess, FooterLink, SiteSettings, SocialLink
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -33,8 +39,45 @@ class FooterLinkInline(admin.TabularInline):
     extra = 0
 
 
+class BrandLimitedMixin:
+    """An admin of brands (Sites) or of rows of one brand (`brand_field`), limited to the
+    brands the user works on (`newsroom.access`): others are out of their list and reach, and
+    adding or deleting a brand is for those who work on the whole network."""
+
+    brand_field = "site"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = access.brands_for(request.user)
+        return queryset if ids is None else queryset.filter(**{f"{self.brand_field}__in": ids})
+
+    def has_add_permission(self, request, *args):
+        return access.works_on_network(request.user) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        if not access.works_on_network(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == self.brand_field and field is not None and hasattr(field, "queryset"):
+            field.queryset = access.sites_for(request.user)
+        return field
+
+
+admin.site.unregister(Site)
+
+
+@admin.register(Site)
+class BrandSiteAdmin(BrandLimitedMixin, SiteAdmin):
+    """Django's Sites, each a brand's address: a person limited to some brands sees theirs."""
+
+    brand_field = "pk"
+
+
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(BrandLimitedMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     inlines = [SocialLinkInline, FooterLinkInline]
     list_display = ["brand_name", "site", "network_name"]
@@ -50,6 +93,61 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A brand goes with its Site (under Sites), where articles keep it from going.
         return False
+
+
+class BrandAccessForm(forms.ModelForm):
+    class Meta:
+        model = BrandAccess
+        fields = ["network", "brands"]
+        widgets = {"brands": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        network, chosen = cleaned_data.get("network"), cleaned_data.get("brands")
+        if network and chosen:
+            self.add_error(
+                "brands",
+                "Someone who works on the whole network works on every brand: untick “works "
+                "on the whole network” to limit them to these brands, or clear the brands.",
+            )
+        elif network is False and not chosen:
+            self.add_error(
+                "brands",
+                "Choose the brands this person works on, or tick “works on the whole network”.",
+            )
+        return cleaned_data
+
+
+class BrandAccessInline(admin.StackedInline):
+    """The brands a person works on, on their account's page. Left as it comes (the whole
+    network ticked), nothing is saved and they work on the whole network."""
+
+    model = BrandAccess
+    form = BrandAccessForm
+    can_delete = False
+    verbose_name_plural = "brands worked on"
+    extra = 1
+    max_num = 1
+
+    def has_change_permission(self, request, obj=None):
+        # Only someone who works on the whole network gives people brands: a person limited to
+        # some could otherwise widen their own.
+        return access.works_on_network(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj):
+        return access.works_on_network(request.user) and super().has_add_permission(request, obj)
+
+
+# Django's own admin for accounts, with the brands each person works on.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, BrandAccessInline]
 
 
 class PageForm(FlatpageForm):

@@ -190,3 +190,41 @@ class FooterLink(OrderedLink):
 
     def __str__(self):
         return self.page.title
+
+
+class BrandAccess(models.Model):
+    """Which brands one person's role holds for (`newsroom.access` reads it).
+
+    A person with no row works on the whole network, as everyone did before brands could be
+    given: upgrading takes nothing from anyone, and a one-brand install never needs a row.
+    Superusers work on the whole network whatever their row says.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="brand_access",
+        help_text="The person whose brands these are.",
+    )
+    network = models.BooleanField(
+        "works on the whole network",
+        default=True,
+        help_text="Ticked, the person's role holds on every brand, those added later "
+        "included. Untick it and choose their brands below to limit them to those.",
+    )
+    # A brand deleted later simply leaves the list: a person whose last brand goes works on
+    # none (never on the whole network) until given another.
+    brands = models.ManyToManyField(
+        Site,
+        blank=True,
+        related_name="+",
+        help_text="The brands the person works on when they do not work on the whole network: "
+        "they see, write, publish and syndicate articles of these brands only.",
+    )
+
+    class Meta:
+        verbose_name = "brands worked on"
+        verbose_name_plural = "brands worked on"
+
+    def __str__(self):
+        return f"Brands of {self.user}"

@@ -7,6 +7,7 @@ why.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 
 from articles import workflow
@@ -42,6 +43,8 @@ WORKFLOW_ACTIONS = [submit_for_review, publish_now, unpublish, send_back_to_draf
 def run_step(modeladmin, request, queryset, step, done):
     """Take each article through `step`, then say how many moved and which were refused, and
     why. One save per article moved; the byline comes prefetched (see ArticleAdmin's queryset).
+    Articles selected but not in the user's list (another brand's, typed into a crafted
+    request, or deleted meanwhile) are left alone, and counted.
     """
     moved, refused = 0, []
     for article in queryset:
@@ -52,6 +55,9 @@ def run_step(modeladmin, request, queryset, step, done):
             refused.append(f"“{article.headline}”: {' '.join(reasons)}")
         else:
             moved += 1
+    unseen = 0
+    if not request.POST.get("select_across"):
+        unseen = len(set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))) - moved - len(refused)
     if moved:
         noun = "article" if moved == 1 else "articles"
         modeladmin.message_user(request, f"{moved} {noun} {done}.", messages.SUCCESS)
@@ -63,3 +69,11 @@ def run_step(modeladmin, request, queryset, step, done):
         if more:
             message += f" And {more} more."
         modeladmin.message_user(request, message, messages.WARNING)
+    if unseen > 0:
+        noun = "article is" if unseen == 1 else "articles are"
+        modeladmin.message_user(
+            request,
+            f"{unseen} selected {noun} not in your list (of a brand you do not work on, or "
+            "deleted) and were left alone.",
+            messages.WARNING,
+        )

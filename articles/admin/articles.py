@@ -1,16 +1,18 @@
 """The newsdesk's article editor, `ArticleAdmin`, and its one save.
 
-Each concern lives in its own mixin module: roles and the workflow (`workflow`), revisions and
-safe concurrent editing (`revisions`, `concurrency`), previews and share links (`preview`),
-the body editor (`editor`). The form is `forms.ArticleAdminForm`, the inlines and bulk actions
-have modules of their own. `save_model` here is the only save: it writes the article's row
-once, through the publication path of `articles.workflow`.
+Each concern lives in its own mixin module: roles and the workflow (`workflow`), the brands an
+editor works on (`brands`), revisions and safe concurrent editing (`revisions`,
+`concurrency`), previews and share links (`preview`), the body editor (`editor`). The form is
+`forms.ArticleAdminForm`, the inlines and bulk actions have modules of their own.
+`save_model` here is the only save: it writes the article's row once, through the
+publication path of `articles.workflow`.
 """
 
 from django.contrib import admin, messages
 
 from articles import workflow
 from articles.admin.actions import WORKFLOW_ACTIONS
+from articles.admin.brands import BrandAdminMixin, BrandListFilter
 from articles.admin.changelist import EstimatedCountPaginator, NewsdeskChangeList, search_articles
 from articles.admin.editor import EditorAdminMixin
 from articles.admin.forms import ArticleAdminForm
@@ -27,6 +29,7 @@ from library.store import StoreFailureAdminMixin, storing
 class ArticleAdmin(
     StoreFailureAdminMixin,
     WorkflowAdminMixin,
+    BrandAdminMixin,
     RevisionAdminMixin,
     PreviewAdminMixin,
     EditorAdminMixin,
@@ -38,9 +41,17 @@ class ArticleAdmin(
     actions = WORKFLOW_ACTIONS
     store_failure_field = "featured_image"
 
-    list_display = ["headline", "section", "status", "published_at", "byline_names", "modified"]
-    list_filter = ["status", "section", "published_at"]
-    list_select_related = ["section"]
+    list_display = [
+        "headline",
+        "brand_column",
+        "section",
+        "status",
+        "published_at",
+        "byline_names",
+        "modified",
+    ]
+    list_filter = ["status", BrandListFilter, "section", "published_at"]
+    list_select_related = ["section", "brand__brand_settings"]
     # On PostgreSQL the search is `search_articles` (words of headline and standfirst, through
     # an index); these fields are the plain search other databases get.
     search_fields = ["headline", "standfirst", "slug"]

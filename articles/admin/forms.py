@@ -11,7 +11,11 @@ What the form checks, before anything is saved:
 - a save that leaves a public article public says what kind of change it is (the change-kind
   fields, present only on a public article's form);
 - a save made from an older version is merged with what was saved meanwhile
-  (`articles.admin.concurrency.StaleCheckForm`, present only on an existing article's form).
+  (`articles.admin.concurrency.StaleCheckForm`, present only on an existing article's form);
+- the article's brand and the brands it is syndicated to are among the editor's
+  (`brand_ids`, set by the admin: `articles.admin.brands`); the form's choices are limited to
+  those already, and brands the article is syndicated to that the editor does not work on are
+  kept as they are.
 """
 
 from django import forms
@@ -84,6 +88,10 @@ class ArticleAdminForm(StaleCheckForm, forms.ModelForm):
     dropped from a form whose article does not need them (see `__init__`)."""
 
     change_kind, correction_note = change_kind_fields().values()
+    # The ids of the brands the editor works on, or None for the whole network: set on the
+    # class the admin makes for each request (`articles.admin.brands.BrandAdminMixin`).
+    brand_ids = None
+
     # Not required: a form without them (a script's POST) saves without the check.
     loaded_version = LoadedVersionField(required=False, min_value=1)
     loaded_state = LoadedStateField(required=False)
@@ -125,6 +133,29 @@ class ArticleAdminForm(StaleCheckForm, forms.ModelForm):
                 + ", ".join(f"“{name[:40]}…”" for name in too_long)
             )
         return [name for name in names if name]
+
+    def clean_brand(self):
+        """A brand left out keeps the article's own (or the default brand for a new article),
+        which must then be one of the editor's too: else they are asked to choose."""
+        brand = self.cleaned_data.get("brand")
+        brand_id = brand.pk if brand is not None else self.instance.brand_id
+        if self.brand_ids is not None and brand_id not in self.brand_ids:
+            raise forms.ValidationError(
+                "Choose the brand that publishes the article: one of the brands you work on."
+            )
+        if brand is None and self.instance.brand_id is not None:
+            return self.instance.brand  # posted empty: kept, as when left out
+        return brand
+
+    def clean_syndicated_to(self):
+        """The brands chosen, plus those the article is syndicated to already that the editor
+        does not work on (not offered to them, so not theirs to take away). One query, for an
+        editor of some brands changing an article."""
+        chosen = self.cleaned_data.get("syndicated_to")
+        if self.brand_ids is None or self.instance.pk is None or chosen is None:
+            return chosen
+        kept = self.instance.syndicated_to.exclude(pk__in=self.brand_ids)
+        return [*chosen, *kept]
 
     def clean_featured_image(self):
         """A new featured picture passes the media library's checks and loses its metadata."""

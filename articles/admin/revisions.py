@@ -257,8 +257,13 @@ class RevisionAdminMixin(VersionAdmin):
     # Deleted articles ---------------------------------------------------------------------
 
     def _can_recover(self, request):
-        """Recovering lists every deleted article's headline: editors' business only."""
-        return self.has_add_permission(request) and workflow.can_edit_any(request.user)
+        """Recovering lists every deleted article's headline, of every brand: the business of
+        editors who work on the whole network only."""
+        return (
+            self.has_add_permission(request)
+            and workflow.can_edit_any(request.user)
+            and workflow.brands_for(request.user) is None
+        )
 
     def changelist_view(self, request, extra_context=None):
         # reversion's change list template shows "Recover deleted articles" on this flag.

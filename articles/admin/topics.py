@@ -1,4 +1,9 @@
-"""Topics in the admin: editing, renaming (old addresses redirect), and merging several into one."""
+"""Topics in the admin: editing, renaming (old addresses redirect), and merging several into one.
+
+Topics are the network's, shared by every brand; which brands' menus show a section is each
+brand's choice: an editor of some brands (`workflow.brands_for`) is offered theirs only, and
+the other brands' menus stay as they are whatever they post.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +15,7 @@ from django.db.models.deletion import ProtectedError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import RESERVED_SLUGS, Article, Topic, TopicItem
 from articles.redirects import record_topic_move
 from newsroom import purging, surrogate
@@ -67,6 +73,18 @@ class TopicForm(forms.ModelForm):
             "menu_brands",
             "navigation_order",
         ]
+
+    # The ids of the brands the editor works on, or None for the whole network (set by
+    # TopicAdmin.get_form on the class it makes for the request).
+    brand_ids = None
+
+    def clean_menu_brands(self):
+        """The brands chosen, plus those whose menus show the section already that the editor
+        does not work on (not offered to them, so not theirs to take away)."""
+        chosen = self.cleaned_data.get("menu_brands")
+        if self.brand_ids is None or self.instance.pk is None or chosen is None:
+            return chosen
+        return [*chosen, *self.instance.menu_brands.exclude(pk__in=self.brand_ids)]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -126,6 +144,16 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     # The change form shows TopicForm's fields, in its order.
     actions = ["merge_into"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.brand_ids = workflow.brands_for(request.user)
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "menu_brands":
+            kwargs["queryset"] = workflow.brands_to_choose(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # Autocomplete pages need a stable order.

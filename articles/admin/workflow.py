@@ -6,6 +6,12 @@ here for everything the admin offers: without it the status offers only draft an
 the publication times are read-only, the publishing bulk actions are not listed, and the save
 refuses any publishing move whatever was posted (`workflow.Publication.check`). Saving a
 public article asks what kind of change it is (`articles.admin.forms`).
+
+Every role holds for the brands its holder works on (`workflow.brands_for`): the list shows
+the articles of their brands and those syndicated to them (the latter to read only), with the
+brand as a column and a filter of their brands; an article out of reach is refused (403)
+wherever its address is typed; the form offers only their brands, for the article's brand
+and its syndication (see `articles.admin.brands`).
 """
 
 from django.contrib import admin
@@ -31,6 +37,10 @@ class WorkflowAdminMixin:
         """Whether the user may change only their own drafts (a contributor)."""
         return not workflow.can_edit_any(request.user)
 
+    def is_out_of_reach_refused(self, request):
+        """Whether an article missing from the user's list may still exist (403, not 404)."""
+        return self.is_limited(request) or workflow.brands_for(request.user) is not None
+
     def has_publish_permission(self, request):
         """Asked by the admin for the actions marked `permissions=["publish"]`."""
         return workflow.can_publish(request.user)
@@ -40,13 +50,14 @@ class WorkflowAdminMixin:
         if self.is_limited(request):
             # Public articles stay in reach for reading and for related-link autocomplete.
             queryset = queryset.filter(Q(created_by=request.user) | public_condition(site=None))
-        return queryset
+        return queryset.filter(workflow.in_reach(request.user))
 
     def get_object(self, request, object_id, from_field=None):
         """As the admin's, but an article a contributor may not see is refused (403) rather
-        than reported missing; costs one query, only then."""
+        than reported missing, and so is an article of a brand they do not work on; costs one
+        query, only then."""
         article = super().get_object(request, object_id, from_field)
-        if article is None and self.is_limited(request):
+        if article is None and self.is_out_of_reach_refused(request):
             field = Article._meta.get_field(from_field) if from_field else Article._meta.pk
             try:
                 exists = Article.objects.filter(**{field.name: field.to_python(object_id)})
