@@ -17,6 +17,8 @@ import hashlib
 from django.conf import settings
 from django.contrib.sites.models import Site
 
+from articles.workflow import brands_for
+
 
 class UnknownBrand(ValueError):
     """A host name that is no brand of this install; the message lists those that are."""
@@ -27,10 +29,16 @@ LISTED = 10
 
 
 class Brands:
-    """The install's brands by their primary host name: one query, when first asked."""
+    """The install's brands by their primary host name: one query, when first asked.
 
-    def __init__(self):
+    `allowed` is the ids of the brands the person importing works on (`reach_of`), or None
+    for any brand (the commands, which act as the system): a line naming another brand is
+    refused, so a file's own `brand` keys cannot take an import where its person may not go.
+    """
+
+    def __init__(self, allowed=None):
         self._by_domain = None
+        self.allowed = allowed
 
     @property
     def by_domain(self):
@@ -48,7 +56,21 @@ class Brands:
                 f"brand {domain!r} is not a brand of this install: its brands are {listed} "
                 "(each named by its primary host name, as under Sites in the admin)."
             )
+        if self.allowed is not None and site.pk not in self.allowed:
+            raise UnknownBrand(
+                f"brand {domain!r} is not one the person who started this import works on "
+                "(docs/brands.md, editors per brand)."
+            )
         return site
+
+
+def reach_of(job):
+    """The ids of the brands admin import `job` may write to (None: every brand): those its
+    person works on, by the newsdesk's one rule (`articles.workflow.brands_for`). A job whose
+    person's account was deleted keeps only its own brand."""
+    if job.started_by is None:
+        return frozenset({job.brand_id or settings.DEFAULT_SITE_ID})
+    return brands_for(job.started_by)
 
 
 def brand_for_host(host):

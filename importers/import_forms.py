@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
+from articles.workflow import brands_to_choose
 from importers.download import DownloadError
 from importers.feed_import import fetch_feed
 from importers.feeds import read_feed
@@ -118,12 +118,11 @@ class ImportJobForm(forms.ModelForm):
     def brand_choices(user):
         """The brands `user` may import to: the one place the form's choices come from.
 
-        Every brand for now: the brands with settings (those the network shows), and the
-        default brand, which may have none yet."""
+        The brands with settings (those the network shows) and the default brand, which may
+        have none yet, of those `user` works on (`articles.workflow.brands_to_choose`)."""
         return (
-            Site.objects.filter(
-                Q(brand_settings__isnull=False) | Q(pk=settings.DEFAULT_SITE_ID)
-            )
+            brands_to_choose(user)
+            .filter(Q(brand_settings__isnull=False) | Q(pk=settings.DEFAULT_SITE_ID))
             .select_related("brand_settings")
             .order_by("domain")
         )

@@ -18,6 +18,7 @@ from django.db import transaction
 from articles.models import Topic
 from articles.text import clean_text
 from authors.models import Author
+from importers.brands import reach_of
 from importers.feeds import read_feed
 from importers.interchange.lines import LineImporter
 from importers.interchange.reading import LineError
@@ -231,7 +232,8 @@ def wordpress_batches(job, part, run, path):
 
 def line_batches(job, part, run, path):
     importer = LineImporter(
-        run, path.parent, label=job_label(job), source_system=job.source_system, brand=job.brand
+        run, path.parent, label=job_label(job), source_system=job.source_system,
+        brand=job.brand, allowed_brands=reach_of(job),
     )
 
     def writing(lines, last):

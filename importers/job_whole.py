@@ -4,6 +4,7 @@ run exactly as the command runs it (`ImportCommand.load`); its counts appear whe
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from importers.brands import reach_of
 from importers.job_models import ImportJob, ImportPart
 from importers.job_parts import checkpoint
 from importers.job_report import JobRun, job_label
@@ -28,6 +29,7 @@ def run_whole(job):
         "uploads": None,
         "timezone": "UTC",
         "brand": job.brand,  # a Site, as `ImportCommand.handle` makes of --brand
+        "allowed_brands": reach_of(job),  # lines' own brand keys stay within it
     }
     part, _ = ImportPart.objects.get_or_create(job=job, number=1)
     run = JobRun(job)

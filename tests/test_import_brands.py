@@ -23,8 +23,9 @@ from importers.digests import ImportedDigest
 from importers.job_models import ImportJob
 from newsroom.chrome import brand_address
 from newsroom.models import SiteSettings
-from tests.conftest import parse, text_of
+from tests.conftest import member, parse, signed_in, text_of
 from tests.factories import make_brand
+from tests.test_brand_editors import give_brands
 from tests.import_job_files import jsonl, wxr
 from tests.test_import_articles import record, snapshot, write_jsonl
 from tests.test_import_feed import RSS, import_feed
@@ -301,6 +302,59 @@ def test_a_brand_not_offered_is_refused(editor, brands, settings):
     errors = text_of(parse(response).select_one(".field-brand .errorlist"))
     assert "Select a valid choice" in errors
     assert ImportJob.objects.count() == 0
+
+
+@pytest.fixture
+def sport_editor(django_user_model, brands):
+    """An editor who works on the sport brand alone (docs/brands.md, editors per brand)."""
+    _, sport = brands
+    return signed_in(give_brands(member(django_user_model, "Editor", "sam"), sport))
+
+
+def test_the_import_form_offers_an_editor_their_brands_only(sport_editor):
+    page = parse(sport_editor.get("/admin/importers/importjob/add/"))
+    select = page.find("select", attrs={"name": "brand"})
+    assert [text_of(option) for option in select.find_all("option")] == [
+        f"Tester Sport ({SPORT})"
+    ]
+
+
+def test_a_crafted_import_to_a_brand_the_editor_does_not_work_on_is_refused(
+    sport_editor, brands
+):
+    news, _ = brands
+    response = submit(
+        sport_editor,
+        upload=SimpleUploadedFile("desk.jsonl", jsonl(1), "application/octet-stream"),
+        brand=str(news.pk),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in text_of(parse(response).select_one(".field-brand .errorlist"))
+    assert ImportJob.objects.count() == 0
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_line_naming_a_brand_the_editor_does_not_work_on_is_refused_alone(
+    sport_editor, brands, dry_run, django_capture_on_commit_callbacks
+):
+    _, sport = brands
+    crafted = {**json.loads(jsonl(1)), "source": {"system": "desk", "id": "9"}, "brand": NEWS}
+    lines = jsonl(2) + (json.dumps(crafted) + "\n").encode()
+    submit(
+        sport_editor,
+        upload=SimpleUploadedFile("desk.jsonl", lines, "application/octet-stream"),
+        brand=str(sport.pk),
+        run=django_capture_on_commit_callbacks,
+        **({"dry_run": "on"} if dry_run else {}),
+    )
+    job = ImportJob.objects.get()
+    report = report_of(job_page(sport_editor, job))
+    assert f"line 3: brand '{NEWS}' is not one the person who started this import works on" in (
+        report
+    )
+    assert not Article.objects.filter(brand__domain=NEWS).exists()
+    assert Article.objects.filter(brand=sport).count() == (0 if dry_run else 2)
 
 
 # Exports ---------------------------------------------------------------------------------------

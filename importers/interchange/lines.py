@@ -68,7 +68,10 @@ def reader_version():
 class LineImporter:
     """Reads lines into a run: `import_lines` is the whole file, `write_lines` some of it."""
 
-    def __init__(self, run, base_dir, *, label, source_system=DEFAULT_SOURCE_SYSTEM, brand=None):
+    def __init__(
+        self, run, base_dir, *, label, source_system=DEFAULT_SOURCE_SYSTEM, brand=None,
+        allowed_brands=None,
+    ):
         self.run = run
         self.images = ImageStore(base_dir, dry_run=run.dry_run)
         self.writer = LineWriter(
@@ -77,7 +80,9 @@ class LineImporter:
         self.source_system = source_system
         # The brand of lines naming none (`--brand`), as a line's digest holds it.
         self.brand_key = "" if is_default(brand) else f"brand:{brand.pk}"
-        self.brands = Brands()  # the install's brands, read once, for lines naming one
+        # The install's brands, read once, for lines naming one; `allowed_brands`: the ids of
+        # those the person importing works on (None: any, as the commands act as the system).
+        self.brands = Brands(allowed_brands)
         self.first_lines = {}  # source identity -> the number of the line that gave it
         self.file_digests = {}  # picture file -> digest of its bytes, for lines' digests
 

@@ -46,6 +46,7 @@ class Command(ImportCommand):
                 label=path.name,
                 source_system=source_system,
                 brand=options.get("brand"),
+                allowed_brands=options.get("allowed_brands"),
             )
             # Read as bytes and decode line by line, so one badly encoded line is reported and
             # skipped like any other bad line.
