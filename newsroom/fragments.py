@@ -127,8 +127,9 @@ def _remember(key, stamp):
 
 
 def get_chrome(build, site_id):
-    """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`."""
-    surrogate.note(surrogate.CHROME)
+    """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`. Names
+    the network's `chrome` (the sister brands) and the brand's own (its menu)."""
+    surrogate.note(surrogate.CHROME, surrogate.brand_key(surrogate.CHROME, site_id))
     key = f"{CHROME_KEY}:{site_id}"
     chrome = cache.get(key)
     if chrome is None:

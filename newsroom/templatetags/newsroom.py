@@ -147,6 +147,14 @@ def surrogate_keys(*items):
     return ""
 
 
+@register.simple_tag
+def surrogate_list_keys(*items):
+    """Name the brand in hand's keys of the lists `items` (newsroom.surrogate.lists), e.g.
+    {% surrogate_list_keys "latest" %} is `latest-b2` on brand 2; prints nothing."""
+    surrogate.note(surrogate.lists(*items))
+    return ""
+
+
 @register.tag
 def fragment(parser, token):
     """`{% fragment "name" part … %}…{% endfragment %}`: the block rendered once and kept in the
