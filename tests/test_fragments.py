@@ -65,7 +65,9 @@ def test_saving_an_article_shows_on_its_page_and_leaves_the_others_cached(
         near.standfirst = "A new standfirst."
         near.save()
     assert "A new standfirst." in reader.get(near.get_absolute_url()).content.decode()
-    far_page = fragments.fragment_key("fragment:article-page", far.pk, far.modified.timestamp())
+    far_page = fragments.fragment_key(
+        "fragment:article-page", far.pk, far.modified.timestamp(), ""  # no advert account
+    )
     _, stamp = cache.get(far_page)
     assert fragments.versions(stamp) == stamp  # still valid: Far's page does not show Near's text
 

@@ -236,7 +236,9 @@ def test_saving_one_article_retires_only_its_fragments(reader, story, purges):
     reader.get(story.get_absolute_url())
     reader.get(other.get_absolute_url())
     page_of = {
-        a.pk: fragments.fragment_key("fragment:article-page", a.pk, a.modified.timestamp())
+        a.pk: fragments.fragment_key(
+            "fragment:article-page", a.pk, a.modified.timestamp(), ""  # no advert account
+        )
         for a in (story, other)
     }
     stamps = {pk: fragments.cache.get(key)[1] for pk, key in page_of.items()}

@@ -52,14 +52,38 @@ def relative_time(value):
 
 
 @register.simple_tag
-def advert_slot(variant=""):
+def advert_slot(variant="", account=""):
     """A labelled advert container; CSS reserves its height so nothing moves when an ad fills it.
+    `account` is the brand's advert account (`chrome.advert_account`), written as
+    `data-advert-account` for the advert network's script to read; a brand without one gets
+    the slot without it, as pages had before brands had accounts.
 
     A tag rather than an include: the body places several, and includes cost a template lookup
     and a context push each.
     """
     modifier = f" advert--{variant}" if variant else ""
-    return format_html('<div class="advert{}"><p class="advert__label">Advert</p></div>', modifier)
+    named = format_html(' data-advert-account="{}"', account) if account else ""
+    return format_html(
+        '<div class="advert{}"{}><p class="advert__label">Advert</p></div>', modifier, named
+    )
+
+
+@register.filter
+def with_advert_account(body, account):
+    """An article's stored body (`Article.reader_body`) with brand `account`'s advert account
+    written into its inline slots.
+
+    The body is rendered once, on save, for every brand (a syndicated copy shows the same
+    stored rendering), so its slots name no brand; the page writes its brand's account in as
+    it is shown, inside the brand's own cached fragment. The slot's markup is `advert_slot`'s,
+    made here the same way, so the two cannot drift apart.
+    """
+    if not account:
+        return body
+    plain, named = advert_slot("inline"), advert_slot("inline", account)
+    # `body` is the renderer's safe HTML and `named` is built by format_html (the account
+    # escaped): replacing one whole slot by another leaves it as safe as it was.
+    return mark_safe(str(body).replace(plain, named))
 
 
 @register.filter
