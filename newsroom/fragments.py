@@ -130,10 +130,13 @@ def _remember(key, stamp):
         _known_keys.popitem(last=False)
 
 
-def get_chrome(build, site_id):
+def get_chrome(build, site_id, *, menu=True):
     """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`. Names
-    the network's `chrome` (the sister brands) and the brand's own (its menu)."""
-    surrogate.note(surrogate.CHROME, surrogate.brand_key(surrogate.CHROME, site_id))
+    the network's `chrome` (brands' settings, the sister brands) and, unless `menu` is off (a
+    page showing another brand's name but not its header), the brand's own (its menu)."""
+    surrogate.note(surrogate.CHROME)
+    if menu:
+        surrogate.note(surrogate.brand_key(surrogate.CHROME, site_id))
     key = f"{CHROME_KEY}:{site_id}"
     chrome = cache.get(key)
     if chrome is None:

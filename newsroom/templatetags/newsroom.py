@@ -2,8 +2,10 @@
 stored files, structured data, flat pages, surrogate keys and cached fragments. Nothing here
 knows a content app's models; tags about articles live in `articles_tags`."""
 
+import functools
 import json
 import logging
+from urllib.parse import urljoin
 
 from django import template
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom import fragments, surrogate
 from newsroom import structured_data as schema
+from newsroom.chrome import chrome_of as get_chrome_of
 from newsroom.sanitising import sanitise_body
 
 register = template.Library()
@@ -123,8 +126,17 @@ def structured_data(context, kind, *args):
     if kind == "article":
         article, authors = args
         trail = [home, (article.section.name, article.section.get_absolute_url())]
+        publisher, publisher_absolute = chrome, absolute
+        site = getattr(request, "site", None)
+        if site is not None and article.brand_id != site.pk:
+            # A syndicated copy: as its canonical link does, it names the first brand's page,
+            # and that brand as its publisher (see docs/brands.md). The breadcrumbs stay this
+            # page's own.
+            publisher = get_chrome_of(article.brand, menu=False)
+            origin = f"{request.scheme}://{article.brand.domain}/"
+            publisher_absolute = functools.partial(urljoin, origin)
         data = schema.graph(
-            schema.news_article(article, authors, chrome, absolute),
+            schema.news_article(article, authors, publisher, publisher_absolute),
             schema.breadcrumbs(trail, absolute),
         )
     elif kind == "collection":
