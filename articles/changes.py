@@ -8,11 +8,18 @@ readers could not see it):
 - readers never saw it and still do not (a draft, a scheduled article): nothing;
 - otherwise its own key, `article-<pk>`: its page, and every page listing it, carries that;
 - when it enters or leaves lists, or moves within them (published, unpublished, deleted, its
-  section, topics, byline or publication time changed, a scheduled article coming due): the
-  keys of every list that showed or shows it: `home`, `latest`, `feeds`, `sitemaps`, its
-  section's and topics' `topic-<pk>`, its authors' `author-<pk>`;
-- otherwise, when what the sitemaps show changed (address, headline, update time):
-  `sitemaps`; when its corrections changed: `corrections`.
+  section, topics, byline or publication time changed, a scheduled article coming due, moved
+  to another brand, syndicated to a brand or taken back): the keys of every list that showed
+  or shows it, on each brand that listed or lists it (its brand and the brands it is
+  syndicated to, before and after: newsroom.surrogate.brand_key): `home-b<id>`,
+  `latest-b<id>`, `feeds-b<id>`, `sitemaps-b<id>`, its section's and topics'
+  `topic-<pk>-b<id>`, its authors' `author-<pk>-b<id>`, and `corrections-b<id>` when it has
+  corrections;
+- otherwise, when what the sitemaps show changed (address, headline, update time): its
+  brands' `sitemaps-b<id>`; when its corrections changed: their `corrections-b<id>`.
+
+Another brand's lists are never purged: its pages do not show the article (beyond its own key,
+which a page showing it carries on every brand).
 
 The keys go to `newsroom.purging.purge`, which queues one edge purge per transaction and
 retires the origin's fragments after the commit. Writes that send no signal (`update()`,
@@ -41,24 +48,39 @@ class Listing:
     updated_at: object
     correction_ids: frozenset
     brand_id: int | None = None
+    syndicated_ids: frozenset = frozenset()
+
+    @property
+    def brand_ids(self):
+        """The brands whose pages list the article: its own and those it is syndicated to."""
+        return {self.brand_id, *self.syndicated_ids} - {None}
 
     @property
     def placing(self):
-        """What decides which lists show the article, and where (its brand: which brand's)."""
-        return (self.section_id, self.topic_ids, self.author_ids, self.published_at, self.brand_id)
+        """What decides which lists of a brand show the article, and where (which brands show
+        it is `brand_ids`)."""
+        return (self.section_id, self.topic_ids, self.author_ids, self.published_at)
+
+    @property
+    def list_names(self):
+        """The lists that show the article, on any brand that shows it."""
+        names = {surrogate.HOME, surrogate.LATEST, surrogate.FEEDS, surrogate.SITEMAPS}
+        if self.correction_ids:
+            names.add(surrogate.CORRECTIONS)
+        topic_ids = {*self.topic_ids, self.section_id} - {None}
+        names |= {surrogate.key("topic", pk) for pk in topic_ids}
+        names |= {surrogate.key("author", pk) for pk in self.author_ids}
+        return names
 
     @property
     def list_keys(self):
-        keys = {surrogate.HOME, surrogate.LATEST, surrogate.FEEDS, surrogate.SITEMAPS}
-        topic_ids = {*self.topic_ids, self.section_id} - {None}
-        keys |= {surrogate.key("topic", pk) for pk in topic_ids}
-        keys |= {surrogate.key("author", pk) for pk in self.author_ids}
-        return keys
+        """The keys of the lists that show the article, on each of its brands."""
+        return surrogate.of_brands(self.list_names, self.brand_ids)
 
 
 def listings(pks, *, now=None):
     """{pk: Listing} for the articles among `pks` that readers can see (at `now`): one query,
-    and three more (topics, byline, corrections) when any is public."""
+    and four more (topics, byline, corrections, syndication) when any is public."""
     rows = list(
         Article.objects.published(None, now=now)
         .filter(pk__in=pks)
@@ -71,8 +93,9 @@ def listings(pks, *, now=None):
     public = [row[0] for row in rows]
     related = {
         name: defaultdict(set)
-        for name in ("topics", "authors", "corrections")
+        for name in ("topics", "authors", "corrections", "syndication")
     }
+    syndication = Article.syndicated_to.through.objects
     for name, pairs in (
         ("topics", TopicItem.objects.filter(content_object__in=public).values_list(
             "content_object_id", "tag_id")),
@@ -80,6 +103,8 @@ def listings(pks, *, now=None):
             "article_id", "author_id")),
         ("corrections", Correction.objects.filter(article__in=public).values_list(
             "article_id", "pk")),
+        ("syndication", syndication.filter(article__in=public).values_list(
+            "article_id", "site_id")),
     ):
         for article_id, other in pairs:
             related[name][article_id].add(other)
@@ -94,6 +119,7 @@ def listings(pks, *, now=None):
             updated_at=_to_the_second(updated_at),
             correction_ids=frozenset(related["corrections"][pk]),
             brand_id=brand_id,
+            syndicated_ids=frozenset(related["syndication"][pk]),
         )
         for pk, section_id, published_at, slug, headline, updated_at, brand_id in rows
     }
@@ -113,10 +139,14 @@ def keys_for_change(pk, was, now):
     keys = {surrogate.key("article", pk)}
     if was is None or now is None or was.placing != now.placing:
         return keys | (was.list_keys if was else set()) | (now.list_keys if now else set())
+    # The same place in each brand's lists: the brands it left or joined (moved, syndicated
+    # or taken back) have their lists changed, those it stayed on only what the lists show.
+    keys |= surrogate.of_brands(was.list_names | now.list_names, was.brand_ids ^ now.brand_ids)
+    stayed = was.brand_ids & now.brand_ids
     if (was.slug, was.headline, was.updated_at) != (now.slug, now.headline, now.updated_at):
-        keys.add(surrogate.SITEMAPS)
+        keys |= surrogate.of_brands(surrogate.SITEMAPS, stayed)
     if was.correction_ids != now.correction_ids:
-        keys.add(surrogate.CORRECTIONS)
+        keys |= surrogate.of_brands(surrogate.CORRECTIONS, stayed)
     return keys
 
 
@@ -183,23 +213,50 @@ def _topic_after(sender, instance, **kwargs):
     purging.purge(keys)
 
 
+def _syndicated_pks(instance, reverse, pk_set):
+    """The articles a change of syndication rows touches: the article itself, or (from the
+    brand's side) those named, or, when a brand's are all taken back, all it had."""
+    if not reverse:
+        return [instance.pk]
+    if pk_set is None:
+        through = Article.syndicated_to.through.objects
+        return list(through.filter(site=instance).values_list("article_id", flat=True))
+    return sorted(pk_set)
+
+
 def _syndication_changed(action, instance, reverse, pk_set, **kwargs):
-    """An article syndicated to a brand or taken back: it joins or leaves that brand's lists."""
-    if not action.startswith("post_"):
+    """An article syndicated to a brand or taken back: it joins or leaves that brand's lists.
+    The listings before the change (read at `pre_`) name the brands it left."""
+    if action.startswith("pre_"):
+        pks = _syndicated_pks(instance, reverse, pk_set)
+        instance._syndication_was = (pks, listings(pks))
         return
     brands.forget_hosts()  # whether a brand takes syndicated articles is known with it
-    pks = sorted(pk_set or ()) if reverse else [instance.pk]
+    pks, was = instance.__dict__.pop("_syndication_was", (None, {}))
+    if pks is None:
+        pks = _syndicated_pks(instance, reverse, pk_set)
+    now = listings(pks)
     keys = set()
-    for pk, listing in listings(pks).items():
-        keys |= {surrogate.key("article", pk), *listing.list_keys}
+    for pk in pks:
+        keys |= keys_for_change(pk, was.get(pk), now.get(pk))
     purging.purge(keys)
 
 
-def brand_menu_changed(action, **kwargs):
-    """A section added to or taken from a brand's menu: the headers (every page) change."""
-    if action.startswith("post_"):
-        fragments.forget_chrome()
+def brand_menu_changed(action, instance, reverse, pk_set, **kwargs):
+    """A section added to or taken from a brand's menu: that brand's header (every page of
+    it) changes, `chrome-b<id>`. When every brand is taken off a section at once (a clear from
+    the section's side), all the headers: `chrome`."""
+    if not action.startswith("post_"):
+        return
+    fragments.forget_chrome()
+    if reverse:
+        site_ids = [instance.pk]
+    elif pk_set is not None:
+        site_ids = pk_set
+    else:
         purging.purge({surrogate.CHROME})
+        return
+    purging.purge(surrogate.of_brands(surrogate.CHROME, site_ids))
 
 
 def connect():

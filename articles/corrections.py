@@ -56,7 +56,8 @@ class CorrectionListView(PublicListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         surrogate.note(
-            surrogate.CORRECTIONS, (correction.article for correction in context["corrections"])
+            surrogate.lists(surrogate.CORRECTIONS),
+            (correction.article for correction in context["corrections"]),
         )
         return context
 
@@ -118,7 +119,7 @@ class CorrectionFeed(Feed):
     def items(self):
         corrections = list(public_corrections()[:FEED_SIZE])
         surrogate.note(
-            surrogate.CORRECTIONS,
+            surrogate.lists(surrogate.CORRECTIONS),
             surrogate.FEEDS,
             surrogate.CHROME,
             (correction.article for correction in corrections),

@@ -158,7 +158,9 @@ class ArticleFeed(Feed):
         # without an update (a headline fixed) must move it too (see `last_modified`).
         self.request = request
         subject = self.get_object(request, *args, **kwargs)
+        # The network's `feeds` (addresses), this brand's, and the subject's list on it.
         surrogate.note(surrogate.FEEDS, surrogate.CHROME, subject)
+        surrogate.note(surrogate.lists(surrogate.FEEDS, subject))
         feed = self.get_feed(subject, request)
         surrogate.note(surrogate.key("article", entry.pk) for entry in self.entries)
         response = HttpResponse(content_type=feed.content_type)

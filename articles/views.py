@@ -14,28 +14,28 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from articles.models import Article, Topic, TopicItem, public_condition
 from newsroom import surrogate
-from newsroom.brands import current_site
 from newsroom.chrome import get_chrome
 from newsroom.fragments import cached
 from newsroom.pages import PublicListMixin, PublicPageMixin
 
 
-def topic_counts():
-    """{topic id: number of public articles} for every topic that has any.
+def topic_counts(site):
+    """{topic id: number of public articles of brand `site`} for every topic that has any.
 
     An article counts once for a topic, whether it is tagged with it, has it as its section, or
     both. Two grouped queries over the archive (about 250 ms at 100,000 articles on PostgreSQL),
-    so the result is a cached fragment naming `latest` (see newsroom.fragments), retired by
-    whatever changes the set of public articles or their lists.
+    so the result is a cached fragment naming the brand's `latest` (see newsroom.fragments),
+    retired by whatever changes the set of the brand's public articles or their lists.
     """
-    return cached("topic-counts", _count_topics)
+    # The fragment's key names the brand in hand (newsroom.fragments), which is `site`.
+    return cached("topic-counts", lambda: _count_topics(site))
 
 
-def _count_topics():
-    surrogate.note(surrogate.LATEST)
+def _count_topics(site):
+    surrogate.note(surrogate.lists(surrogate.LATEST, site=site))
     counts = Counter()
     tagged = (
-        TopicItem.objects.filter(public_condition("content_object__", site=current_site()))
+        TopicItem.objects.filter(public_condition("content_object__", site=site))
         .values_list("tag")
         .annotate(total=Count("id"))
     )
@@ -44,7 +44,7 @@ def _count_topics():
         tag=OuterRef("section"), content_object=OuterRef("pk")
     )
     in_section = (
-        Article.objects.published(current_site())
+        Article.objects.published(site)
         .exclude(section=None)
         .filter(~Exists(tagged_with_own_section))
         .values_list("section")
@@ -156,9 +156,11 @@ class HomeView(PublicPageMixin, TemplateView):
             for section in sections
             if fronts[section["id"]]
         ]
-        # The cards name their articles and sections (includes/article_card.html).
-        surrogate.note(surrogate.HOME, surrogate.LATEST)
-        surrogate.note(surrogate.key("topic", block["section"]["id"]) for block in blocks)
+        # The cards name their articles and sections (includes/article_card.html); a block is
+        # its section's list on this brand, headed by the section's name.
+        surrogate.note(surrogate.lists(surrogate.HOME, surrogate.LATEST))
+        sections = [surrogate.key("topic", block["section"]["id"]) for block in blocks]
+        surrogate.note(sections, surrogate.lists(sections))
         return super().get_context_data(lead=lead, latest=latest[1:], blocks=blocks, **kwargs)
 
     def get_last_modified(self, context):
@@ -173,7 +175,7 @@ class LatestView(PublicListMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        surrogate.note(surrogate.LATEST)
+        surrogate.note(surrogate.lists(surrogate.LATEST))
         return Article.objects.latest(self.request.site)
 
 
@@ -195,7 +197,8 @@ class TopicDetailView(PublicListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        surrogate.note(self.topic)
+        # The topic's own key (its name, description) and its list on this brand.
+        surrogate.note(self.topic, surrogate.lists(self.topic))
         return Article.objects.latest(self.request.site).for_topic(self.topic)
 
     def get_context_data(self, **kwargs):
@@ -221,9 +224,9 @@ class TopicIndexView(PublicPageMixin, ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        counts = topic_counts()
+        counts = topic_counts(self.request.site)
         topics = list(Topic.objects.filter(pk__in=counts).order_by("name"))
-        surrogate.note(surrogate.LATEST, topics)
+        surrogate.note(surrogate.lists(surrogate.LATEST), topics)
         for topic in topics:
             topic.article_total = counts[topic.pk]
         return topics

@@ -18,7 +18,8 @@ class AuthorDetailView(PublicListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        surrogate.note(self.author)
+        # The author's own key (name, bio) and their list on this brand.
+        surrogate.note(self.author, surrogate.lists(self.author))
         return Article.objects.latest(self.request.site).by_author(self.author)
 
     def get_context_data(self, **kwargs):
@@ -36,6 +37,6 @@ class AuthorIndexView(PublicPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The counts change with the set of public articles (`latest`).
-        surrogate.note(surrogate.LATEST, context["authors"])
+        # The counts change with the set of the brand's public articles (its `latest`).
+        surrogate.note(surrogate.lists(surrogate.LATEST), context["authors"])
         return context

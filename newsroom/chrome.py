@@ -96,5 +96,11 @@ def build_chrome(site=None):
 def get_chrome():
     """The brand in hand's header and footer, from the cache when it is there (see
     `build_chrome`)."""
-    site = current_site()
-    return fragments.get_chrome(lambda: build_chrome(site), site.pk)
+    return chrome_of(current_site())
+
+
+def chrome_of(site, *, menu=True):
+    """Brand `site`'s header and footer data, from the cache when it is there. With `menu`
+    off, for another brand's page that shows this brand's name and logo but not its header
+    (a syndicated copy names its first brand as publisher): its menu's key is not noted."""
+    return fragments.get_chrome(lambda: build_chrome(site), site.pk, menu=menu)

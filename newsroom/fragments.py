@@ -25,6 +25,7 @@ through `retire_on_change`. This module knows no content app.
 
 import time
 from collections import OrderedDict
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -78,7 +79,10 @@ def _stamp(keys, started):
 def fragment_key(name, *parts):
     """The cache key of the fragment `name` (and `parts`) for the brand in hand; it holds
     (value, {key: version})."""
-    return ":".join(["newsroom", f"brand-{current_site().pk}", name, *map(str, parts)])
+    # Parts are quoted: one may be an editor's words (a brand's advert account), and a cache
+    # key must hold no space or control character.
+    parts = [quote(str(part), safe=":") for part in parts]
+    return ":".join(["newsroom", f"brand-{current_site().pk}", name, *parts])
 
 
 def cached(name, build, *parts):
@@ -126,9 +130,13 @@ def _remember(key, stamp):
         _known_keys.popitem(last=False)
 
 
-def get_chrome(build, site_id):
-    """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`."""
+def get_chrome(build, site_id, *, menu=True):
+    """Brand `site_id`'s cached site chrome, or `build()`'s, kept for `CHROME_SECONDS`. Names
+    the network's `chrome` (brands' settings, the sister brands) and, unless `menu` is off (a
+    page showing another brand's name but not its header), the brand's own (its menu)."""
     surrogate.note(surrogate.CHROME)
+    if menu:
+        surrogate.note(surrogate.brand_key(surrogate.CHROME, site_id))
     key = f"{CHROME_KEY}:{site_id}"
     chrome = cache.get(key)
     if chrome is None:

@@ -78,7 +78,7 @@ class CappedCountPaginator(Paginator):
 
     def _count_rows(self):
         # Kept until the set of public articles changes (`latest`), or for FRAGMENT_SECONDS.
-        surrogate.note(surrogate.LATEST)
+        surrogate.note(surrogate.lists(surrogate.LATEST))
         return self.object_list.values("pk")[: self.max_rows + 1].count()
 
     @cached_property

@@ -5,8 +5,9 @@ from newsroom import sitemaps
 from newsroom.surrogate import CHROME, ROBOTS, SITEMAPS, naming
 
 # What purges them: any change to what they list (newsroom.surrogate, articles.changes).
-sitemap_index = naming(SITEMAPS)(sitemap_views.index)
-sitemap_section = naming(SITEMAPS)(sitemaps.section_sitemap)
+# Each names the network's `sitemaps` (addresses of brands, topics, authors) and the brand's.
+sitemap_index = naming(SITEMAPS, lists_of=[SITEMAPS])(sitemap_views.index)
+sitemap_section = naming(SITEMAPS, lists_of=[SITEMAPS])(sitemaps.section_sitemap)
 
 app_name = "newsroom"
 urlpatterns = [
@@ -18,7 +19,11 @@ urlpatterns = [
         name="sitemap-index",
     ),
     # Before the section pattern, which would take "news" as a section.
-    path("sitemap-news.xml", naming(SITEMAPS, CHROME)(sitemaps.news_sitemap), name="sitemap-news"),
+    path(
+        "sitemap-news.xml",
+        naming(SITEMAPS, CHROME, lists_of=[SITEMAPS])(sitemaps.news_sitemap),
+        name="sitemap-news",
+    ),
     path(
         "sitemap-<section>.xml",
         sitemap_section,

@@ -2,14 +2,26 @@
 responses that show it (docs/edge.md, "Surrogate keys").
 
 A key is a short ASCII word. Objects have `<prefix>-<pk>` (`key_for`): `article-12`,
-`author-3`, `topic-5` (a section is a topic), `media-7` (a library picture). Lists and shared
-parts have a name of their own:
+`author-3`, `topic-5` (a section is a topic), `media-7` (a library picture): an object's key is
+the same on every brand, since its page and every mention of it (a card, a byline, a copy on a
+sister brand) show the one object. Lists are each brand's own (`brand_key`, `lists`): the
+name, then `-b` and the brand's id, so that publishing an article of brand 2 purges brand 2's
+lists (and those of the brands it is syndicated to) and no other brand's:
 
-- `chrome`: the header and footer (site settings, navigation, footer pages);
-- `home`: the front page's choice of stories;
-- `latest`: the set of public articles, newest first: the latest page, the rail of every article
-  page, and the counts of the topic and author indexes;
-- `feeds`, `sitemaps`, `robots`, `corrections` (the corrections page and feed).
+- `home-b2`: the front page's choice of stories;
+- `latest-b2`: the brand's public articles, newest first: the latest page, the rail of every
+  article page, the counts of the topic and author indexes, and its "not found" answers (an
+  address may become an article's when one is published);
+- `topic-5-b2`, `author-3-b2`: a topic's (or section's) and an author's articles on the brand:
+  their pages, feeds and the front page's section blocks (which also name `topic-5`, the
+  topic's own key, for its name);
+- `feeds-b2`, `sitemaps-b2`, `corrections-b2` (the corrections page and feed);
+- `chrome-b2`: the brand's own header (its menu).
+
+Some parts are the network's, shared by every brand, and keep a plain name: `chrome` (each
+header lists the sister brands by name), `feeds`, `sitemaps` and `robots` (they write the
+brands' addresses, topics' and authors' addresses). A feed or sitemap names both, e.g.
+`feeds` and `feeds-b2`: an article's change purges the second, a brand's new address the first.
 
 While a request is answered, code that renders an object notes it (`note`): views for a page's
 main objects, the `{% surrogate %}` tag for what templates list, fragments for what they hold
@@ -24,6 +36,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db.models import Model
+
+from newsroom import brands
 
 HEADER = "Surrogate-Key"
 
@@ -68,6 +82,28 @@ def keys_for(*items):
     return keys
 
 
+def brand_key(item, site):
+    """The key of list `item` (a list's name, or a keyed object: its list) as brand `site` (a
+    Site or its id) shows it: brand_key("latest", 2) is "latest-b2", brand_key(topic, 2)
+    "topic-5-b2"."""
+    name = item if isinstance(item, str) else key_for(item)
+    return f"{name}-b{getattr(site, 'pk', site)}"
+
+
+def lists(*items, site=None):
+    """The brand keys (`brand_key`) of `items` (see `keys_for`) on brand `site`, by default
+    the brand in hand (newsroom.brands.current_site: the request's)."""
+    site = brands.current_site() if site is None else site
+    return {brand_key(name, site) for name in keys_for(*items)}
+
+
+def of_brands(items, site_ids):
+    """The brand keys of `items` (see `keys_for`) on each brand of `site_ids`: what a change
+    purges for the brands that list an article."""
+    names = keys_for(items)
+    return {brand_key(name, site) for name in names for site in site_ids}
+
+
 def note(*items):
     """Name `items` (see `keys_for`) on the response being made; nothing outside a request."""
     keys = _collected.get()
@@ -90,13 +126,15 @@ def collecting():
             outer.update(keys)
 
 
-def naming(*items):
-    """A view decorator: the view's responses name `items` (for views that are not ours, such
-    as Django's sitemap views)."""
+def naming(*items, lists_of=()):
+    """A view decorator: the view's responses name `items`, and the request's brand's keys of
+    the lists `lists_of` (for views that are not ours, such as Django's sitemap views)."""
 
     def decorate(view):
         def named(request, *args, **kwargs):
             note(*items)
+            if lists_of:
+                note(lists(*lists_of))
             return view(request, *args, **kwargs)
 
         named.__doc__ = view.__doc__
@@ -123,8 +161,8 @@ class SurrogateKeyMiddleware:
     them as `Surrogate-Key` on public responses; never on private ones (the admin, previews,
     anything setting a cookie), whose keys would let an edge keep them.
 
-    A "not found" names `latest` as well: the address may be an article's once it is
-    published, which purges `latest`.
+    A "not found" names the brand's `latest` as well: the address may be an article's once it
+    is published, which purges the brand's `latest`.
 
     Placed before the session and CSRF middleware, so it sees the cookies they set.
     """
@@ -137,7 +175,7 @@ class SurrogateKeyMiddleware:
             request.surrogate_keys = keys
             response = self.get_response(request)
             if response.status_code == 404:
-                note(LATEST)
+                note(lists(LATEST))
         # A view may also name keys itself, in the header; both are kept.
         keys |= set(response.headers.get(HEADER, "").split())
         response.headers.pop(HEADER, None)

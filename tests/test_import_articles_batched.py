@@ -231,12 +231,13 @@ def test_a_batch_costs_a_fixed_number_of_queries_on_postgresql(tmp_path, django_
     # A run of one batch: the fingerprints and digests of lines imported before (2), the
     # batch's articles, its savepoint (2), its topics, its slugs taken, keys from the
     # sequence, its authors, its related links' targets, its digests, what readers saw of it
-    # (4, for the purge); then the related links still pending (2) and the purge queued.
+    # (5, for the purge: the rows, topics, bylines, corrections and the brands it is
+    # syndicated to); then the related links still pending (2) and the purge queued.
     # Besides these, four COPY statements (articles, topics, bylines, related links), which
     # the driver sends without Django seeing them.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         queries_of_a_first_run(tmp_path, 10, 1000)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         queries_of_a_first_run(tmp_path, 400, 2000)
 
 

@@ -41,7 +41,9 @@ def admin_preview_url(article):
 
 def public_fragment_key(article):
     """The cache key of the public page's article fragment ({% fragment %} names it)."""
-    return fragment_key("fragment:article-page", article.pk, article.modified.timestamp())
+    return fragment_key(
+        "fragment:article-page", article.pk, article.modified.timestamp(), ""  # no advert account
+    )
 
 
 def directives(response):

@@ -20,6 +20,7 @@ from articles import restoring, workflow
 from articles.models import Article
 from articles.preview_links import create_preview_link, live_links
 from newsroom import fragments
+from tests.brand_keys import on_brand
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, add_authors
 from tests.test_revisions import change_url, restore_url, save_in_admin, versions_of
 
@@ -142,7 +143,7 @@ def test_the_scheduler_announces_articles_that_came_due_and_retires_cached_fragm
     def receiver(sender, article, **kwargs):
         received.append(article.pk)
 
-    before = fragments.versions(["latest"])
+    before = fragments.versions([on_brand("latest")])
     workflow.publication_due.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -151,7 +152,7 @@ def test_the_scheduler_announces_articles_that_came_due_and_retires_cached_fragm
         workflow.publication_due.disconnect(receiver)
 
     assert received == [due.pk]
-    assert fragments.versions(["latest"]) != before
+    assert fragments.versions([on_brand("latest")]) != before
 
 
 def test_an_import_that_takes_an_article_down_revokes_its_links_and_moves_the_version_on(

@@ -28,6 +28,7 @@ from newsroom import fragments
 from newsroom.brands import current_site
 from newsroom.models import SiteSettings
 from tests.admin_forms import form_fields
+from tests.brand_keys import on_brand, on_brands
 from tests.conftest import parse
 from tests.factories import (
     ArticleFactory,
@@ -64,12 +65,12 @@ def story():
 
 
 def lists_of(article, *more_sections):
-    """The list keys of a public article: every list that shows it."""
-    keys = {"home", "latest", "feeds", "sitemaps", f"topic-{article.section_id}"}
-    keys |= {f"topic-{topic.pk}" for topic in article.ordered_topics}
-    keys |= {f"author-{author.pk}" for author in article.byline}
-    keys |= {f"topic-{pk}" for pk in more_sections}
-    return keys | {f"article-{article.pk}"}
+    """The list keys of a public article: every list that shows it, on its brand."""
+    names = {"home", "latest", "feeds", "sitemaps", f"topic-{article.section_id}"}
+    names |= {f"topic-{topic.pk}" for topic in article.ordered_topics}
+    names |= {f"author-{author.pk}" for author in article.byline}
+    names |= {f"topic-{pk}" for pk in more_sections}
+    return on_brands(names) | {f"article-{article.pk}"}
 
 
 def edit_in_admin(client, article, **changes):
@@ -82,7 +83,7 @@ def edit_in_admin(client, article, **changes):
 
 def test_a_headline_edit_purges_the_article_and_the_sitemaps_only(editor, story, purges):
     edit_in_admin(editor, story, headline="Harbour Lights Return")
-    assert purges() == [{f"article-{story.pk}", "sitemaps"}]
+    assert purges() == [{f"article-{story.pk}", on_brand("sitemaps")}]
 
 
 def test_a_body_edit_purges_the_article_alone(editor, story, purges):
@@ -114,7 +115,7 @@ def test_a_correction_purges_the_article_and_the_corrections(editor, story, purg
         editor, story, change_kind="correction", correction_note="The lights are blue."
     )
     # The update time moved on: the sitemaps show it.
-    assert purges() == [{f"article-{story.pk}", "corrections", "sitemaps"}]
+    assert purges() == [{f"article-{story.pk}", *on_brands(["corrections", "sitemaps"])}]
 
 
 def test_a_section_change_purges_both_sections_lists(editor, story, purges):
@@ -195,7 +196,7 @@ def test_an_import_queues_one_purge_for_the_run(tmp_path, purges):
     (keys,) = purges()
     articles = Article.objects.filter(source_system="wire")
     assert {f"article-{a.pk}" for a in articles} <= keys
-    assert {"home", "latest", "feeds", "sitemaps"} <= keys
+    assert on_brands(["home", "latest", "feeds", "sitemaps"]) <= keys
 
 
 def test_a_scheduled_article_coming_due_purges_the_lists(editor, purges):
@@ -216,7 +217,7 @@ def test_one_transaction_queues_one_purge(story, purges):
         story.save()
         ada.name = "Ada Quill"
         ada.save()
-    assert purges() == [{f"article-{story.pk}", "sitemaps", f"author-{ada.pk}"}]
+    assert purges() == [{f"article-{story.pk}", on_brand("sitemaps"), f"author-{ada.pk}"}]
 
 
 def test_a_change_rolled_back_queues_no_purge(story, purges):
@@ -227,7 +228,7 @@ def test_a_change_rolled_back_queues_no_purge(story, purges):
     assert purges() == []
     story.headline = "Later"
     story.save()  # a later transaction starts its own purge
-    assert purges() == [{f"article-{story.pk}", "sitemaps"}]
+    assert purges() == [{f"article-{story.pk}", on_brand("sitemaps")}]
 
 
 def test_saving_one_article_retires_only_its_fragments(reader, story, purges):
@@ -235,7 +236,9 @@ def test_saving_one_article_retires_only_its_fragments(reader, story, purges):
     reader.get(story.get_absolute_url())
     reader.get(other.get_absolute_url())
     page_of = {
-        a.pk: fragments.fragment_key("fragment:article-page", a.pk, a.modified.timestamp())
+        a.pk: fragments.fragment_key(
+            "fragment:article-page", a.pk, a.modified.timestamp(), ""  # no advert account
+        )
         for a in (story, other)
     }
     stamps = {pk: fragments.cache.get(key)[1] for pk, key in page_of.items()}

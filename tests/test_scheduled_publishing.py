@@ -18,6 +18,7 @@ from articles.models import Article, HandledPublication
 from articles.tasks import handle_due, publish_due
 from newsroom import fragments
 from newsroom.celery import app
+from tests.brand_keys import on_brand
 from tests.factories import ArticleFactory, AuthorFactory, add_authors
 from tests.test_roles import member
 
@@ -57,34 +58,34 @@ def test_nothing_happens_before_the_time_and_everything_at_it(
 ):
     at = timezone.now() + timedelta(hours=1)
     article = scheduled(publisher, at)
-    version = fragments.versions(["latest"])
+    version = fragments.versions([on_brand("latest")])
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         assert handle_due(now=at - timedelta(seconds=1)) == []
-        assert fragments.versions(["latest"]) == version
+        assert fragments.versions([on_brand("latest")]) == version
         assert [a.pk for a in handle_due(now=at)] == [article.pk]
 
     assert received == [article.pk]
-    assert fragments.versions(["latest"]) != version  # the rails and counts show it now
+    assert fragments.versions([on_brand("latest")]) != version  # the rails and counts show it now
 
 
 def test_the_task_sends_publication_due_once_however_often_it_runs(
     django_capture_on_commit_callbacks,
 ):
     article = ArticleFactory(published_at=timezone.now() - timedelta(seconds=20))
-    version = fragments.versions(["latest"])
+    version = fragments.versions([on_brand("latest")])
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         publish_due.apply()
     assert received == [article.pk]
-    retired = fragments.versions(["latest"])
+    retired = fragments.versions([on_brand("latest")])
     assert retired != version
 
     with announcements() as received, django_capture_on_commit_callbacks(execute=True):
         publish_due.apply()
         publish_due.apply()
     assert received == []
-    assert fragments.versions(["latest"]) == retired  # nothing new to retire
+    assert fragments.versions([on_brand("latest")]) == retired  # nothing new to retire
     assert HandledPublication.objects.get().published_at == article.published_at
 
 

@@ -20,6 +20,7 @@ from articles.models import Article, Topic
 from authors.models import Author
 from newsroom.brands import current_site
 from newsroom.models import FooterLink, SiteSettings
+from tests.brand_keys import on_brand, on_brands
 from tests.conftest import parse
 from tests.factories import (
     ArticleFactory,
@@ -99,19 +100,22 @@ def linked_keys(response):
     return {key_of_link(a["href"]) for a in page.select("a[href]")} - {None}
 
 
+# Every page names the network's chrome (the sister brands) and its brand's (its menu), and the
+# brand's lists it shows.
+CHROME = {"chrome", on_brand("chrome")}
 PAGES = {
-    "/": {"home", "latest", "chrome"},
-    "/latest/": {"latest", "chrome"},
-    "/news/": {"chrome"},
-    "/topics/boats/": {"chrome"},
-    "/topics/": {"latest", "chrome"},
-    "/authors/": {"latest", "chrome"},
-    "/authors/ada/": {"chrome"},
-    "/music/story-0/": {"latest", "chrome"},
-    "/news/story-1/": {"latest", "chrome"},
-    "/corrections/": {"corrections", "chrome"},
-    "/pages/about/": {"chrome"},
-    "/search/?q=story": {"chrome"},
+    "/": {*on_brands(["home", "latest"]), *CHROME},
+    "/latest/": {on_brand("latest"), *CHROME},
+    "/news/": CHROME,
+    "/topics/boats/": CHROME,
+    "/topics/": {on_brand("latest"), *CHROME},
+    "/authors/": {on_brand("latest"), *CHROME},
+    "/authors/ada/": CHROME,
+    "/music/story-0/": {on_brand("latest"), *CHROME},
+    "/news/story-1/": {on_brand("latest"), *CHROME},
+    "/corrections/": {on_brand("corrections"), *CHROME},
+    "/pages/about/": CHROME,
+    "/search/?q=story": CHROME,
 }
 
 
@@ -162,7 +166,9 @@ FEEDS = [
 def test_a_feed_names_its_entries_their_authors_and_topics(reader, world, url):
     response = reader.get(url)
     keys = header_keys(response)
-    assert {"feeds", "chrome"} <= keys
+    # The network's `feeds` (addresses) and the brand's list the feed is.
+    listed = on_brand("corrections" if url.startswith("/corrections/") else "feeds")
+    assert {"feeds", listed, "chrome"} <= keys
     feed = feedparser.parse(response.content)
     assert feed.entries
     for entry in feed.entries:
@@ -175,10 +181,13 @@ def test_a_feed_names_its_entries_their_authors_and_topics(reader, world, url):
             if topic:
                 assert f"topic-{topic.pk}" in keys
     subject = urlsplit(url).path.split("/")[-3]
+    # The subject's own key and its list on the brand.
     if "topics" in url:
-        assert f"topic-{Topic.objects.get(slug=subject).pk}" in keys
+        topic = f"topic-{Topic.objects.get(slug=subject).pk}"
+        assert {topic, on_brand(topic)} <= keys
     if "authors" in url:
-        assert f"author-{Author.objects.get(slug=subject).pk}" in keys
+        author = f"author-{Author.objects.get(slug=subject).pk}"
+        assert {author, on_brand(author)} <= keys
 
 
 def test_a_conditional_feed_request_still_names_its_entries(reader, world):
@@ -192,9 +201,9 @@ def test_a_conditional_feed_request_still_names_its_entries(reader, world):
 @pytest.mark.parametrize(
     ("url", "keys"),
     [
-        ("/sitemap.xml", {"sitemaps"}),
-        ("/sitemap-articles.xml", {"sitemaps"}),
-        ("/sitemap-news.xml", {"sitemaps", "chrome"}),
+        ("/sitemap.xml", {"sitemaps", on_brand("sitemaps")}),
+        ("/sitemap-articles.xml", {"sitemaps", on_brand("sitemaps")}),
+        ("/sitemap-news.xml", {"sitemaps", on_brand("sitemaps"), "chrome"}),
         ("/robots.txt", {"robots"}),
     ],
 )
@@ -239,10 +248,11 @@ def test_a_library_picture_served_by_the_origin_names_itself(reader, urls_with):
 
 
 def test_a_page_not_found_yet_is_purged_by_a_publication(reader, world):
-    # A scheduled or draft article's address answers 404 until a publication purges `latest`.
+    # A scheduled or draft article's address answers 404 until a publication purges the
+    # brand's `latest`.
     response = reader.get("/news/not-yet/")
     assert response.status_code == 404
-    assert "latest" in response["Surrogate-Key"].split()
+    assert on_brand("latest") in response["Surrogate-Key"].split()
 
 
 def test_a_renamed_author_changes_the_feeds_etag(reader, world, django_capture_on_commit_callbacks):

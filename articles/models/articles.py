@@ -1,9 +1,10 @@
-"""Articles: the story itself, its byline, and the one definition of what the public sees.
+"""Articles: the story itself and its byline.
 
-What the public may see is `Article.PUBLIC_STATUSES` and the time rule, stated once in
-`Article.public_condition` (for queries) beside `Article.is_public` (for one article in hand);
-`ArticleQuerySet.published` (articles.models.listings) is what every public page calls. The
-article's fields and its byline change with the newsroom's idea of a story.
+The article's fields and its byline change with the newsroom's idea of a story. What the
+public may see is `Article.PUBLIC_STATUSES` here and the rule in articles.models.public
+(`PublicRule`: `Article.public_condition`, `is_public`, `shown_on`); the body as the page prints
+it is articles.models.rendering (`RenderedBody`). `ArticleQuerySet.published`
+(articles.models.listings) is what every public page calls.
 """
 
 from django.conf import settings
@@ -12,20 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from taggit.managers import TaggableManager
 
-from articles.body import render_body_html, rendering_key, sanitise_body
+from articles.body import sanitise_body
 from articles.models.listings import ArticleQuerySet
+from articles.models.public import PublicRule
+from articles.models.rendering import RenderedBody
 from articles.models.topics import Topic, TopicItem, TopicsManager
 from library.images import StoredSizeImageField
-
-
-def public_condition(prefix="", *, site=None):
-    """`Article.public_condition` across a relation, for querysets of other models (e.g.
-    "article__" for corrections): the same rule, looked up when called."""
-    return Article.public_condition(prefix, site=site)
 
 
 def default_brand():
@@ -33,7 +28,7 @@ def default_brand():
     return settings.DEFAULT_SITE_ID
 
 
-class Article(models.Model):
+class Article(PublicRule, RenderedBody, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -307,69 +302,6 @@ class Article(models.Model):
                 errors["published_at"] = "Give a publication time before publishing."
             if errors:
                 raise ValidationError(errors)
-
-    @classmethod
-    def public_condition(cls, prefix="", now=None, *, site=None):
-        """The one definition of what the public may see, as a condition: a public status,
-        a publication time that has come (`now`, or the present), and, on brand `site`'s
-        pages, an article of that brand or syndicated to it. `site=None` is every brand's
-        articles (the newsroom's own work: tasks, purges), never a page's.
-
-        `prefix` applies it across a relation (e.g. "target__" for a related link's article),
-        so lists of links filter on a join rather than a subquery.
-        """
-        condition = models.Q(
-            **{
-                f"{prefix}status__in": cls.PUBLIC_STATUSES,
-                f"{prefix}published_at__lte": timezone.now() if now is None else now,
-            }
-        )
-        if site is not None:
-            own = models.Q(**{f"{prefix}brand": site})
-            # A brand that takes no syndicated article (known with it: newsroom.brands) lists
-            # its own alone, which its listing index serves as one range scan.
-            if getattr(site, "takes_syndication", True):
-                syndicated = cls.syndicated_to.through.objects.filter(site=site)
-                own |= models.Q(**{f"{prefix}pk__in": syndicated.values("article_id")})
-            condition &= own
-        return condition
-
-    def shown_on(self, site):
-        """Whether brand `site` shows this article: its own, or syndicated to it (a query for
-        the second)."""
-        return self.brand_id == site.pk or self.syndicated_to.filter(pk=site.pk).exists()
-
-    @property
-    def is_public(self):
-        """`public_condition` for this article, without a query."""
-        return (
-            self.has_public_status
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def has_public_status(self):
-        """Whether the article is public or scheduled to be (its time aside)."""
-        return self.status in self.PUBLIC_STATUSES
-
-    def refresh_rendered_body(self):
-        """Render the body into `body_rendered` if what it depends on has changed since the
-        last rendering. Returns whether it rendered. Called by `save()`."""
-        key = rendering_key(self.body)
-        if key == self.body_rendered_key:
-            return False
-        self.body_rendered, self.body_rendered_key = render_body_html(self.body), key
-        return True
-
-    @property
-    def reader_body(self):
-        """The body as the article page prints it: the stored rendering while it matches the
-        body and the advert policy, else rendered now (a row written around `save()`)."""
-        if self.body_rendered_key == rendering_key(self.body):
-            # Made by render_body_html from the sanitised body, keyed on that body.
-            return mark_safe(self.body_rendered)
-        return render_body_html(self.body)
 
     @property
     def ordered_topics(self):

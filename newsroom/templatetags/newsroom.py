@@ -2,8 +2,10 @@
 stored files, structured data, flat pages, surrogate keys and cached fragments. Nothing here
 knows a content app's models; tags about articles live in `articles_tags`."""
 
+import functools
 import json
 import logging
+from urllib.parse import urljoin
 
 from django import template
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom import fragments, surrogate
 from newsroom import structured_data as schema
+from newsroom.chrome import chrome_of as get_chrome_of
 from newsroom.sanitising import sanitise_body
 
 register = template.Library()
@@ -52,14 +55,38 @@ def relative_time(value):
 
 
 @register.simple_tag
-def advert_slot(variant=""):
+def advert_slot(variant="", account=""):
     """A labelled advert container; CSS reserves its height so nothing moves when an ad fills it.
+    `account` is the brand's advert account (`chrome.advert_account`), written as
+    `data-advert-account` for the advert network's script to read; a brand without one gets
+    the slot without it, as pages had before brands had accounts.
 
     A tag rather than an include: the body places several, and includes cost a template lookup
     and a context push each.
     """
     modifier = f" advert--{variant}" if variant else ""
-    return format_html('<div class="advert{}"><p class="advert__label">Advert</p></div>', modifier)
+    named = format_html(' data-advert-account="{}"', account) if account else ""
+    return format_html(
+        '<div class="advert{}"{}><p class="advert__label">Advert</p></div>', modifier, named
+    )
+
+
+@register.filter
+def with_advert_account(body, account):
+    """An article's stored body (`Article.reader_body`) with brand `account`'s advert account
+    written into its inline slots.
+
+    The body is rendered once, on save, for every brand (a syndicated copy shows the same
+    stored rendering), so its slots name no brand; the page writes its brand's account in as
+    it is shown, inside the brand's own cached fragment. The slot's markup is `advert_slot`'s,
+    made here the same way, so the two cannot drift apart.
+    """
+    if not account:
+        return body
+    plain, named = advert_slot("inline"), advert_slot("inline", account)
+    # `body` is the renderer's safe HTML and `named` is built by format_html (the account
+    # escaped): replacing one whole slot by another leaves it as safe as it was.
+    return mark_safe(str(body).replace(plain, named))
 
 
 @register.filter
@@ -99,8 +126,17 @@ def structured_data(context, kind, *args):
     if kind == "article":
         article, authors = args
         trail = [home, (article.section.name, article.section.get_absolute_url())]
+        publisher, publisher_absolute = chrome, absolute
+        site = getattr(request, "site", None)
+        if site is not None and article.brand_id != site.pk:
+            # A syndicated copy: as its canonical link does, it names the first brand's page,
+            # and that brand as its publisher (see docs/brands.md). The breadcrumbs stay this
+            # page's own.
+            publisher = get_chrome_of(article.brand, menu=False)
+            origin = f"{request.scheme}://{article.brand.domain}/"
+            publisher_absolute = functools.partial(urljoin, origin)
         data = schema.graph(
-            schema.news_article(article, authors, chrome, absolute),
+            schema.news_article(article, authors, publisher, publisher_absolute),
             schema.breadcrumbs(trail, absolute),
         )
     elif kind == "collection":
@@ -144,6 +180,14 @@ def surrogate_keys(*items):
     """Name `items` (objects, lists of them, key strings) in the response's Surrogate-Key
     (newsroom.surrogate); prints nothing. Inside a `{% fragment %}`, the fragment keeps them."""
     surrogate.note(*items)
+    return ""
+
+
+@register.simple_tag
+def surrogate_list_keys(*items):
+    """Name the brand in hand's keys of the lists `items` (newsroom.surrogate.lists), e.g.
+    {% surrogate_list_keys "latest" %} is `latest-b2` on brand 2; prints nothing."""
+    surrogate.note(surrogate.lists(*items))
     return ""
 
 

@@ -1,0 +1,70 @@
+"""The one rule of what the public may see, for the database and for one article in hand.
+
+`PublicRule` is mixed into `Article` (articles.models.articles): `Article.public_condition` says
+the rule to the database, `Article.is_public` of one article in hand, `Article.shown_on` which
+brand shows it. `ArticleQuerySet.published` (articles.models.listings) applies the condition to
+a listing, and `public_condition(prefix)` below across a relation, for other models' querysets.
+Nothing else states the rule: tests/test_public_rule.py changes it here and watches every public
+surface follow.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+
+def public_condition(prefix="", *, site=None):
+    """`Article.public_condition` across a relation, for querysets of other models (e.g.
+    "article__" for corrections): the same rule, looked up when called."""
+    # Looked up on the model at call time, so a change of the rule (or a test's) holds here too.
+    return apps.get_model("articles", "Article").public_condition(prefix, site=site)
+
+
+class PublicRule:
+    """What the public may see of an article. The model gives `PUBLIC_STATUSES`, `status`,
+    `published_at`, `brand` and `syndicated_to`."""
+
+    @classmethod
+    def public_condition(cls, prefix="", now=None, *, site=None):
+        """The one definition of what the public may see, as a condition: a public status,
+        a publication time that has come (`now`, or the present), and, on brand `site`'s
+        pages, an article of that brand or syndicated to it. `site=None` is every brand's
+        articles (the newsroom's own work: tasks, purges), never a page's.
+
+        `prefix` applies it across a relation (e.g. "target__" for a related link's article),
+        so lists of links filter on a join rather than a subquery.
+        """
+        condition = models.Q(
+            **{
+                f"{prefix}status__in": cls.PUBLIC_STATUSES,
+                f"{prefix}published_at__lte": timezone.now() if now is None else now,
+            }
+        )
+        if site is not None:
+            own = models.Q(**{f"{prefix}brand": site})
+            # A brand that takes no syndicated article (known with it: newsroom.brands) lists
+            # its own alone, which its listing index serves as one range scan.
+            if getattr(site, "takes_syndication", True):
+                syndicated = cls.syndicated_to.through.objects.filter(site=site)
+                own |= models.Q(**{f"{prefix}pk__in": syndicated.values("article_id")})
+            condition &= own
+        return condition
+
+    def shown_on(self, site):
+        """Whether brand `site` shows this article: its own, or syndicated to it (a query for
+        the second)."""
+        return self.brand_id == site.pk or self.syndicated_to.filter(pk=site.pk).exists()
+
+    @property
+    def is_public(self):
+        """`public_condition` for this article, without a query."""
+        return (
+            self.has_public_status
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def has_public_status(self):
+        """Whether the article is public or scheduled to be (its time aside)."""
+        return self.status in self.PUBLIC_STATUSES
