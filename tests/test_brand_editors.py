@@ -131,6 +131,19 @@ def test_a_person_given_brands_works_on_those_only_and_losing_them_all_leaves_no
     assert not workflow.can_work_on(fresh, news)
 
 
+def test_a_person_left_with_no_brand_opens_an_empty_article_list(django_user_model, news):
+    # The list's condition then matches nothing, which PostgreSQL's planner is never asked
+    # about (the admin's estimating count must not read an empty plan).
+    ArticleFactory(headline="Harbour opens", brand=news)
+    stranded = member(django_user_model, "Editor", "stranded")
+    BrandAccess.objects.create(user=stranded, network=False)
+    response = signed_in(stranded).get(CHANGELIST_URL)
+    assert response.status_code == 200
+    page = parse(response)
+    assert "Harbour opens" not in page.get_text()
+    assert "0 articles" in text_of(page.select_one(".paginator"))
+
+
 def test_the_answer_is_read_once_per_user_object(django_user_model, news, sport):
     limited = give_brands(member(django_user_model, "Editor", "once"), news)
     with CaptureQueriesContext(connection) as queries:

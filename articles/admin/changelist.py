@@ -69,9 +69,13 @@ class EstimatedCountPaginator(Paginator):
 
 def planned_rows(queryset):
     """How many rows PostgreSQL's planner expects `queryset` to give (one EXPLAIN, which does
-    not run it)."""
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    not run it); none for a query that can match nothing."""
+    explained = queryset.order_by().values("pk").explain(format="json")
+    if not explained:
+        # A condition that can match nothing (an `__in` of no values) is never sent to the
+        # database, so there is no plan: no rows.
+        return 0
+    return int(json.loads(explained)[0]["Plan"]["Plan Rows"])
 
 
 class NewsdeskQuerySet(ArticleQuerySet):
