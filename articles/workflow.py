@@ -1,5 +1,8 @@
 """The editorial workflow: who may do what to an article, and each step as one named function.
 
+Who may (the permissions and brands of a person) is `articles.rights`, handed on here under the
+same names, so callers ask `articles.workflow` alone.
+
     draft ⇄ in review → published (now, or scheduled: `published_at` in the future) → unpublished
 
 A scheduled article needs no job to appear: the public queryset compares `published_at` with
@@ -38,18 +41,27 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles import rights
 from articles.changes import purge_change
 from articles.models import Article, Correction
 from articles.preview_links import revoke_if_taken_down
 from articles.redirects import published_url, record_move
 from articles.revisions import add_to_revision, keep_imported_state
-from newsroom import access
 from newsroom.chrome import brand_address
 
 Status = Article.Status
 
-# Statuses a contributor's article may have, and that anyone who may change it may switch.
-OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+# Who may: the rules of `articles.rights`, handed on under the workflow's names (one definition).
+OPEN_STATUSES = rights.OPEN_STATUSES
+brands_for = rights.brands_for
+can_work_on = rights.can_work_on
+brands_to_choose = rights.brands_to_choose
+in_reach = rights.in_reach
+can_publish = rights.can_publish
+can_edit_any = rights.can_edit_any
+can_edit = rights.can_edit
+require_publisher = rights.require_publisher
+require_editor_of = rights.require_editor_of
 
 # Sent once for each article whose publication time has come, with `article=`, at the start of
 # that minute by the worker's scheduler (`articles.tasks.handle_due`; `manage.py publish_due` by
@@ -75,50 +87,6 @@ class WorkflowError(Exception):
     def __init__(self, *reasons):
         super().__init__(" ".join(reasons))
         self.reasons = list(reasons)
-
-
-# Which brands a person works on: the one rule (newsroom.access), under the newsdesk's names.
-# `brands_for(user)`: the brand ids, or None for the whole network; `can_work_on(user, brand)`;
-# `brands_to_choose(user)`: the Sites a form may offer them (the importers' brand choice too).
-brands_for = access.brands_for
-can_work_on = access.can_work_on
-brands_to_choose = access.sites_for
-
-
-def in_reach(user):
-    """The condition (a Q on articles) of the articles of the brands `user` works on: their
-    own brand's, or syndicated to one of them. Empty (every article) for the whole network."""
-    ids = brands_for(user)
-    if ids is None:
-        return models.Q()
-    syndicated = Article.syndicated_to.through.objects.filter(site__in=ids)
-    return models.Q(brand__in=ids) | models.Q(pk__in=syndicated.values("article_id"))
-
-
-def can_publish(user):
-    """Whether `user` may publish, schedule, unpublish and take down articles: the one rule the
-    admin's choices, actions, buttons and saves, restores and previews all ask."""
-    return user.has_perm("articles.publish_article")
-
-
-def can_edit_any(user):
-    """Whether `user` may change articles others started (an editor, not a contributor)."""
-    return user.has_perm("articles.edit_any_article")
-
-
-def can_edit(user, article):
-    """Whether `user` may change `article`: their role allows it and, for a saved article,
-    they work on its brand (a syndicated copy on their brand is not theirs to change). One
-    permission lookup and one brand lookup, each cached on the user."""
-    if not user.has_perm("articles.change_article"):
-        return False
-    if article.pk is not None and not can_work_on(user, article.brand_id):
-        return False
-    if can_edit_any(user):
-        return True
-    if article.pk is None:
-        return True
-    return article.created_by_id == user.pk and article.status in OPEN_STATUSES
 
 
 def has_text(body):
@@ -226,7 +194,7 @@ class Publication:
         publishing move without the right to publish, or a brand they do not work on."""
         self.check_brands(article, by=by)
         if self.moves(article):
-            _require_publisher(by)
+            require_publisher(by)
 
     def check_brands(self, article, *, by):
         """Refuse (PermissionDenied) a save by `by` of an article stored under a brand they do
@@ -314,21 +282,9 @@ def _save(article, by, *fields):
             add_to_revision(article)
 
 
-def _require_publisher(user):
-    if not can_publish(user):
-        raise PermissionDenied("You may not publish, schedule or unpublish articles.")
-
-
-def _require_editor_of(user, article):
-    if not can_edit(user, article):
-        if article.pk is not None and not can_work_on(user, article.brand_id):
-            raise PermissionDenied("It belongs to a brand you do not work on.")
-        raise PermissionDenied("You may not change this article.")
-
-
 def submit_for_review(*, article, by):
     """Draft → in review: the writer hands the article to the editors."""
-    _require_editor_of(by, article)
+    require_editor_of(by, article)
     if article.status != Status.DRAFT:
         status = article.get_status_display().lower()
         raise WorkflowError(f"Only drafts go to review; this one is {status}.")
@@ -339,11 +295,11 @@ def submit_for_review(*, article, by):
 def send_back_to_draft(*, article, by):
     """In review, published or unpublished → draft. Taking down a published article needs
     the right to unpublish, and revokes its share links."""
-    _require_editor_of(by, article)
+    require_editor_of(by, article)
     if article.status == Status.DRAFT:
         raise WorkflowError("It is already a draft.")
     if article.status not in OPEN_STATUSES:
-        _require_publisher(by)
+        require_publisher(by)
     article.status = Status.DRAFT
     _save(article, by, "status")
 
@@ -355,8 +311,8 @@ def publish_article(*, article, by, at=None):
     publication time; anything else, a scheduled one included, is published now. Raises
     `WorkflowError` listing every failed check (see `publish_problems`).
     """
-    _require_publisher(by)
-    _require_editor_of(by, article)
+    require_publisher(by)
+    require_editor_of(by, article)
     if article.is_public:
         raise WorkflowError("It is already published.")
     problems = publish_problems(article)
@@ -373,8 +329,8 @@ def publish_article(*, article, by, at=None):
 def unpublish_article(*, article, by):
     """Published (or scheduled) → unpublished: hidden from readers again, and its share links
     revoked. `published_at` is kept, so publishing it again restores its place in the archive."""
-    _require_publisher(by)
-    _require_editor_of(by, article)
+    require_publisher(by)
+    require_editor_of(by, article)
     if article.status != Status.PUBLISHED:
         raise WorkflowError("It is not published.")
     article.status = Status.UNPUBLISHED
@@ -402,7 +358,7 @@ def note_change(*, article, kind, note="", by):
     keeps `note` as a Correction, shown on the article and on the corrections page.
     """
     kind = ChangeKind(kind)
-    _require_editor_of(by, article)
+    require_editor_of(by, article)
     if not article.is_public:
         raise WorkflowError("Only changes to a published article are recorded.")
     if kind == ChangeKind.MINOR:

@@ -25,8 +25,8 @@ from newsroom.chrome import brand_address
 from newsroom.models import SiteSettings
 from tests.conftest import member, parse, signed_in, text_of
 from tests.factories import make_brand
-from tests.test_brand_editors import give_brands
 from tests.import_job_files import jsonl, wxr
+from tests.test_brand_editors import give_brands
 from tests.test_import_articles import record, snapshot, write_jsonl
 from tests.test_import_feed import RSS, import_feed
 from tests.test_import_feed import write as write_feed
