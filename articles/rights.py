@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from articles.models import Article
+from articles.models.public import AmongIds
 from newsroom import access
 
 # Statuses a contributor's article may have, and that anyone who may change it may switch.
@@ -30,8 +31,12 @@ def in_reach(user):
     ids = brands_for(user)
     if ids is None:
         return models.Q()
+    if not ids:
+        return models.Q(pk__in=[])  # no brand: no article (nothing is asked of the database)
     syndicated = Article.syndicated_to.through.objects.filter(site__in=ids)
-    return models.Q(brand__in=ids) | models.Q(pk__in=syndicated.values("article_id"))
+    # Said as the public rule says it (AmongIds), so a small brand's list is a BitmapOr.
+    among = AmongIds(models.F("pk"), models.Subquery(syndicated.values("article_id")))
+    return models.Q(brand__in=ids) | models.Q(among)
 
 
 def can_publish(user):

@@ -13,6 +13,30 @@ from django.db import models
 from django.utils import timezone
 
 
+class AmongIds(models.Func):
+    """`expression IN (subquery of ids)`, as a condition; to PostgreSQL as `= ANY(ARRAY(…))`.
+
+    Either way the ids are the same. PostgreSQL plans `IN (subquery)` beside another condition
+    joined by OR as a "hashed SubPlan" it can only test row by row (and guesses half the
+    table matches), so a listing of "its own or syndicated to it" walked the listing index
+    newest first, row after row, however few articles the brand had. An array computed first
+    is a list of keys the primary key's index answers, so the planner may join both sides
+    with a BitmapOr and sort the few rows they give, and still walks the listing index where
+    matches are dense (docs/brands.md, "Listings stay on the indexes").
+    """
+
+    output_field = models.BooleanField()
+    conditional = True
+    template = "%(expressions)s"
+    arg_joiner = " IN "  # the subquery brings its own parentheses
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY", template="%(expressions)s)",
+            **extra_context,
+        )
+
+
 def public_condition(prefix="", *, site=None):
     """`Article.public_condition` across a relation, for querysets of other models (e.g.
     "article__" for corrections): the same rule, looked up when called."""
@@ -46,7 +70,8 @@ class PublicRule:
             # its own alone, which its listing index serves as one range scan.
             if getattr(site, "takes_syndication", True):
                 syndicated = cls.syndicated_to.through.objects.filter(site=site)
-                own |= models.Q(**{f"{prefix}pk__in": syndicated.values("article_id")})
+                ids = models.Subquery(syndicated.values("article_id"))
+                own |= models.Q(AmongIds(models.F(f"{prefix}pk"), ids))
             condition &= own
         return condition
 
