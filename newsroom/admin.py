@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.admin import RedirectAdmin
+from django.contrib.redirects.models import Redirect
 from django.contrib.sites.admin import SiteAdmin
 from django.contrib.sites.models import Site
 from django.db import models
@@ -168,4 +170,50 @@ admin.site.unregister(FlatPage)
 
 @admin.register(FlatPage)
 class PageAdmin(FlatPageAdmin):
+    """A brand's pages (a page may be on several brands, `sites`). Someone who works on some
+    brands lists the pages on any of them, offers only theirs, and may change or delete a
+    page only when every brand it is on is theirs: a page shared with another brand is
+    theirs to read, as a syndicated article is."""
+
     form = PageForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = access.brands_for(request.user)
+        if ids is None:
+            return queryset
+        return queryset.filter(pk__in=FlatPage.sites.through.objects.filter(
+            site__in=ids).values("flatpage_id"))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "sites":
+            kwargs["queryset"] = access.sites_for(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def wholly_theirs(self, request, page):
+        ids = access.brands_for(request.user)
+        return ids is None or page is None or {site.pk for site in page.sites.all()} <= ids
+
+    def has_change_permission(self, request, obj=None):
+        return self.wholly_theirs(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.wholly_theirs(request, obj) and super().has_delete_permission(request, obj)
+
+
+# Django's own admin for redirects, limited to the brands the person works on: their list, and
+# a new or changed redirect's brand among theirs (a crafted one is refused by the form).
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class BrandRedirectAdmin(RedirectAdmin):
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = access.brands_for(request.user)
+        return queryset if ids is None else queryset.filter(site__in=ids)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site":
+            kwargs["queryset"] = access.sites_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
