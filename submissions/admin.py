@@ -58,8 +58,13 @@ class SubmissionAdmin(admin.ModelAdmin):
     """The moderation desk. What the reader sent and the consent they gave are read-only; the
     desk sets the status and keeps notes, and turns a cleared submission into a draft."""
 
-    list_display = ["reference", "name", "created", "status", "has_files", "link_display"]
-    list_filter = ["status", "created", HasFilesFilter]
+    list_display = [
+        "reference", "name", "brand", "created", "status", "has_files", "link_display",
+    ]
+    # The brands of the submissions the person sees (their own brands' alone, below).
+    list_filter = ["status", ("brand", admin.RelatedOnlyFieldListFilter), "created",
+                   HasFilesFilter]
+    list_select_related = ["brand"]
     search_fields = ["reference", "name", "email", "story", "filmed_where"]
     date_hierarchy = "created"
     list_per_page = 50
@@ -67,6 +72,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [SubmissionFileInline]
     readonly_fields = [
         "reference",
+        "brand",
         "name",
         "email",
         "story",
@@ -82,7 +88,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "user_agent",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "notes", "article_link"]}),
+        (None, {"fields": ["reference", "brand", "status", "notes", "article_link"]}),
         (
             "What the reader sent",
             {
@@ -111,7 +117,9 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_file_count()
+        """The submissions sent on the brands the person works on (newsroom.access): a
+        brand's desk sees its own readers' submissions, the whole network's sees all."""
+        return super().get_queryset(request).seen_by(request.user).with_file_count()
 
     def has_add_permission(self, request):
         return False  # submissions come from readers, through the public form

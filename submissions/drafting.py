@@ -87,6 +87,8 @@ def draft_article_from(*, submission, by):
             source_id=submission.reference,
             created_by=by,
         )
+        if submission.brand_id is not None:
+            article.brand_id = submission.brand_id  # else the default brand, as before brands
         images = [
             _library_image(stored, submission, by)
             for stored in submission.files.filter(kind=SubmissionFile.Kind.IMAGE)

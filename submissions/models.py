@@ -5,6 +5,7 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils import timezone
 
+from newsroom import access
 from submissions.storage import private_storage
 
 # Easy to read aloud and to type from an email: no 0/O, 1/I/L or 5/S.
@@ -23,6 +24,13 @@ def private_file_name(instance, filename):
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def seen_by(self, user):
+        """The submissions `user`'s desk sees: those sent on the brands they work on
+        (`newsroom.access`), or every one for the whole network. The one rule the desk's list,
+        its pages and its file downloads ask."""
+        ids = access.brands_for(user)
+        return self if ids is None else self.filter(brand__in=ids)
+
     def with_file_count(self):
         """Annotates `file_count`, for the desk's list (one query, not one per row)."""
         return self.annotate(file_count=models.Count("files"))
@@ -108,6 +116,17 @@ class Submission(models.Model):
         related_name="+",
         help_text="The draft article made from this submission, once there is one.",
     )
+    # A brand deleted later (refused while it has articles) leaves its submissions, brandless:
+    # the whole network's desk sees those, as it sees those sent before brands.
+    brand = models.ForeignKey(
+        "sites.Site",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The brand whose form it was sent on; a draft made from it is that brand's.",
+    )
     created = models.DateTimeField(auto_now_add=True, help_text="When the submission arrived.")
     modified = models.DateTimeField(auto_now=True)
 
@@ -116,7 +135,11 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         # The desk's usual view: the newest submissions of one status.
-        indexes = [models.Index(fields=["status", "-created"], name="submission_desk")]
+        indexes = [
+            models.Index(fields=["status", "-created"], name="submission_desk"),
+            # A brand's desk (editors per brand: docs/brands.md).
+            models.Index(fields=["brand", "-created"], name="submission_brand_desk"),
+        ]
 
     def __str__(self):
         return f"{self.reference} from {self.name}"

@@ -37,6 +37,7 @@ def receive_submission(*, form, client_ip, user_agent):
             consented_at=timezone.now(),
             client_ip=client_ip or None,
             user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
+            brand=current_site(),  # the brand of the request, whose form it was
         )
         for prepared in form.prepared_files:
             stored = SubmissionFile(

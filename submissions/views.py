@@ -28,7 +28,7 @@ from newsroom.db_routing import reads_from_primary
 from newsroom.pages import PublicPageMixin
 from submissions.forms import SubmissionForm
 from submissions.limits import UploadLimits, body_limit, too_large_message
-from submissions.models import SubmissionFile
+from submissions.models import Submission, SubmissionFile
 from submissions.receiving import receive_submission, send_receipt
 from submissions.storage import signed_download_url
 
@@ -140,7 +140,9 @@ def file_download(request, pk):
     """
     if not request.user.has_perm("submissions.view_submission"):
         raise PermissionDenied
-    stored = get_object_or_404(SubmissionFile, pk=pk)
+    # Another brand's submission is none of this desk's (editors per brand): not found.
+    seen = Submission.objects.seen_by(request.user)
+    stored = get_object_or_404(SubmissionFile, pk=pk, submission__in=seen)
     stem = slugify(Path(stored.original_name).stem)[:60] or stored.kind
     filename = stem + Path(stored.file.name).suffix
     signed = signed_download_url(stored.file.name, filename, stored.content_type)
