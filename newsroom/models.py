@@ -93,7 +93,9 @@ class SiteSettings(models.Model):
         max_length=100,
         blank=True,
         help_text="The brand's account with its advert network (for example its publisher "
-        "id), given to the advert slots of its pages. Leave empty for no adverts.",
+        "id), written into the advert slots of its pages for the advert script to read. Leave "
+        "empty and the slots name no account, so no advert is loaded into them (they keep "
+        "their space on the page).",
     )
 
     class Meta:
