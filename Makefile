@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run worker stack test test-fast setup demo lint bench bench-listings bench-upload bench-background \
-	bench-fragments bench-edge bench-import bench-import-jsonl bench-scale lighthouse browser-tools edge-tools pg-tools clean
+	bench-fragments bench-edge bench-import bench-import-jsonl bench-scale bench-brand-listing lighthouse browser-tools edge-tools pg-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -161,6 +161,12 @@ bench-scale: export SECRET_KEY ?= bench-only-insecure-key
 bench-scale: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py $(SCALE_BENCH_ARGS)
+
+# A brand's latest page when it takes syndicated articles (docs/brands.md), on PostgreSQL.
+bench-brand-listing: export SECRET_KEY ?= bench-only-insecure-key
+bench-brand-listing: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
+bench-brand-listing: $(STAMP)
+	$(BIN)/python bench/brand_listing.py
 
 # A 24-megapixel upload: the response with renditions in the request and queued, and when a
 # worker has made them; meant for PostgreSQL and Redis (CELERY_BROKER_URL, else Redis db 14).
