@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from articles.models import Article
-from articles.models.public import AmongIds
 from newsroom import access
 
 # Statuses a contributor's article may have, and that anyone who may change it may switch.
@@ -19,10 +18,12 @@ OPEN_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 # Which brands a person works on: the one rule (newsroom.access), under the newsdesk's names.
 # `brands_for(user)`: the brand ids, or None for the whole network; `can_work_on(user, brand)`;
-# `brands_to_choose(user)`: the Sites a form may offer them (the importers' brand choice too).
+# `brands_to_choose(user)`: the Sites a form may offer them (the importers' brand choice too);
+# `brand_list(user)`: the same brands from the table kept in memory, for lists' choices.
 brands_for = access.brands_for
 can_work_on = access.can_work_on
 brands_to_choose = access.sites_for
+brand_list = access.brand_list
 
 
 def in_reach(user):
@@ -33,10 +34,7 @@ def in_reach(user):
         return models.Q()
     if not ids:
         return models.Q(pk__in=[])  # no brand: no article (nothing is asked of the database)
-    syndicated = Article.syndicated_to.through.objects.filter(site__in=ids)
-    # Said as the public rule says it (AmongIds), so a small brand's list is a BitmapOr.
-    among = AmongIds(models.F("pk"), models.Subquery(syndicated.values("article_id")))
-    return models.Q(brand__in=ids) | models.Q(among)
+    return Article.on_brands(ids)
 
 
 def can_publish(user):

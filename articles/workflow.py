@@ -56,6 +56,7 @@ OPEN_STATUSES = rights.OPEN_STATUSES
 brands_for = rights.brands_for
 can_work_on = rights.can_work_on
 brands_to_choose = rights.brands_to_choose
+brand_list = rights.brand_list
 in_reach = rights.in_reach
 can_publish = rights.can_publish
 can_edit_any = rights.can_edit_any

@@ -41,17 +41,38 @@ class FooterLinkInline(admin.TabularInline):
     extra = 0
 
 
-class BrandLimitedMixin:
-    """An admin of brands (Sites) or of rows of one brand (`brand_field`), limited to the
-    brands the user works on (`newsroom.access`): others are out of their list and reach, and
-    adding or deleting a brand is for those who work on the whole network."""
+class BrandRowsMixin:
+    """An admin of brands (Sites) or of rows of brands (`brand_field`, a foreign key or a
+    many-to-many to Site), limited to the brands the user works on (`newsroom.access`): the
+    rows of other brands are out of their list and reach, and the form offers their brands."""
 
     brand_field = "site"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         ids = access.brands_for(request.user)
-        return queryset if ids is None else queryset.filter(**{f"{self.brand_field}__in": ids})
+        if ids is None:
+            return queryset
+        mine = queryset.filter(**{f"{self.brand_field}__in": ids})
+        if self.opts.get_field(self.brand_field).many_to_many:
+            # A row on several brands would be listed once for each: asked as a subquery.
+            return queryset.filter(pk__in=mine.values("pk"))
+        return mine
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.brand_field:
+            kwargs["queryset"] = access.sites_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == self.brand_field:
+            kwargs["queryset"] = access.sites_for(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class BrandLimitedMixin(BrandRowsMixin):
+    """`BrandRowsMixin` for brands and their settings: adding or deleting one is for those who
+    work on the whole network."""
 
     def has_add_permission(self, request, *args):
         return access.works_on_network(request.user) and super().has_add_permission(request, *args)
@@ -61,12 +82,6 @@ class BrandLimitedMixin:
             return False
         return super().has_delete_permission(request, obj)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == self.brand_field and field is not None and hasattr(field, "queryset"):
-            field.queryset = access.sites_for(request.user)
-        return field
-
 
 admin.site.unregister(Site)
 
@@ -75,7 +90,7 @@ admin.site.unregister(Site)
 class BrandSiteAdmin(BrandLimitedMixin, SiteAdmin):
     """Django's Sites, each a brand's address: a person limited to some brands sees theirs."""
 
-    brand_field = "pk"
+    brand_field = "id"
 
 
 @admin.register(SiteSettings)
@@ -169,26 +184,14 @@ admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class PageAdmin(FlatPageAdmin):
+class PageAdmin(BrandRowsMixin, FlatPageAdmin):
     """A brand's pages (a page may be on several brands, `sites`). Someone who works on some
     brands lists the pages on any of them, offers only theirs, and may change or delete a
     page only when every brand it is on is theirs: a page shared with another brand is
     theirs to read, as a syndicated article is."""
 
     form = PageForm
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        ids = access.brands_for(request.user)
-        if ids is None:
-            return queryset
-        return queryset.filter(pk__in=FlatPage.sites.through.objects.filter(
-            site__in=ids).values("flatpage_id"))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "sites":
-            kwargs["queryset"] = access.sites_for(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    brand_field = "sites"
 
     def wholly_theirs(self, request, page):
         ids = access.brands_for(request.user)
@@ -207,13 +210,5 @@ admin.site.unregister(Redirect)
 
 
 @admin.register(Redirect)
-class BrandRedirectAdmin(RedirectAdmin):
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        ids = access.brands_for(request.user)
-        return queryset if ids is None else queryset.filter(site__in=ids)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "site":
-            kwargs["queryset"] = access.sites_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+class BrandRedirectAdmin(BrandRowsMixin, RedirectAdmin):
+    pass

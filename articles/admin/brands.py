@@ -18,7 +18,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 
 from articles import workflow
 from articles.models import Article
-from newsroom import access, brands
+from newsroom import brands
 
 
 class BrandListFilter(admin.SimpleListFilter):
@@ -28,7 +28,8 @@ class BrandListFilter(admin.SimpleListFilter):
     parameter_name = "brand"
 
     def lookups(self, request, model_admin):
-        return [(str(site.pk), brands.brand_name(site)) for site in access.brand_list(request.user)]
+        offered = workflow.brand_list(request.user)
+        return [(str(site.pk), brands.brand_name(site)) for site in offered]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -94,7 +95,7 @@ class BrandAdminMixin:
         ids = workflow.brands_for(request.user)
         if ids is not None and Article.brand.field.get_default() not in ids:
             # A new article starts in one of the editor's brands rather than the default one.
-            offered = access.brand_list(request.user)
+            offered = workflow.brand_list(request.user)
             if offered:
                 initial["brand"] = offered[0].pk
         return initial

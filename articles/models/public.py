@@ -65,14 +65,23 @@ class PublicRule:
             }
         )
         if site is not None:
-            own = models.Q(**{f"{prefix}brand": site})
             # A brand that takes no syndicated article (known with it: newsroom.brands) lists
             # its own alone, which its listing index serves as one range scan.
-            if getattr(site, "takes_syndication", True):
-                syndicated = cls.syndicated_to.through.objects.filter(site=site)
-                ids = models.Subquery(syndicated.values("article_id"))
-                own |= models.Q(AmongIds(models.F(f"{prefix}pk"), ids))
-            condition &= own
+            condition &= cls.on_brands(
+                [site.pk], prefix, syndicated=getattr(site, "takes_syndication", True))
+        return condition
+
+    @classmethod
+    def on_brands(cls, ids, prefix="", *, syndicated=True):
+        """The articles brands `ids` show, as a condition: of one of them, or (`syndicated`)
+        syndicated to one of them. The second is said as `AmongIds`, so a brand with few
+        articles is answered by its rows rather than by walking the archive. The public rule
+        and the newsdesk's reach (`articles.rights.in_reach`) both say it here."""
+        condition = models.Q(**{f"{prefix}brand__in": ids})
+        if syndicated:
+            rows = cls.syndicated_to.through.objects.filter(site__in=ids)
+            among = AmongIds(models.F(f"{prefix}pk"), models.Subquery(rows.values("article_id")))
+            condition |= models.Q(among)
         return condition
 
     def shown_on(self, site):
