@@ -135,9 +135,12 @@ test-fast: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto -m "not browser and not postgres and not services" $(PYTEST_ARGS)
 
 # Tests run with DEBUG off, as production does; the key below is for the test run only.
+# Two processes (TEST_WORKERS), each taking the next test in pytest-django's order (tests in a
+# transaction first, then those that empty the database), so no test finds the roles gone.
+TEST_WORKERS ?= 2
 test: export SECRET_KEY ?= test-only-insecure-key
 test: $(STAMP) $(NODE_STAMP) browser-tools edge-tools pg-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, the migrations check, and which app may import which (docs/architecture.md).
 lint: $(STAMP)
