@@ -669,6 +669,32 @@ def test_an_external_dtd_on_disk_is_never_read(tmp_path, no_network):
     assert [r.body_html for r in export.records("content")] == ["<p>Fine</p>"]
 
 
+def test_entities_declared_after_the_check_are_refused_by_the_reading_pass(tmp_path):
+    # The passes after check() read the items by ranges, each with the file's prolog, by the
+    # C reader; the prolog itself goes through defusedxml again first. A file changed between
+    # the two (same length, so the ranges still fit) is refused, and nothing is expanded.
+    item = """<item><title>T{n}</title><wp:post_id>{n}</wp:post_id>
+        <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+        <content:encoded>{text}</content:encoded></item>"""
+    sound = export_with(
+        head="\n<!DOCTYPE rss [<!ELEMENT rss ANY>  ]>",
+        items="".join(item.format(n=n, text="fine &amp; well") for n in (1, 2)),
+    )
+    changed = export_with(
+        head="\n<!DOCTYPE rss [<!ENTITY a 'leaked'>]>",
+        items="".join(item.format(n=n, text="fine &a;   well") for n in (1, 2)),
+    )
+    assert len(sound.encode()) == len(changed.encode())
+    path = write(tmp_path, sound)
+    export = open_wxr(path)
+    export.check()
+    assert export.map is not None  # read by ranges
+    assert [r.body_html for r in export.records("content")] == ["<p>fine & well</p>"] * 2
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(SourceRefused, match=ENTITIES_REFUSED):
+        list(export.records("content"))
+
+
 def test_a_doctype_with_an_internal_subset_but_no_entities_is_fine(tmp_path):
     path = write(tmp_path, export_with("Fine", head="\n<!DOCTYPE rss [<!ELEMENT rss ANY>]>"))
     open_wxr(path).check()
